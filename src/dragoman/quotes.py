@@ -1,0 +1,251 @@
+"""Quotes stage: direct, partial and indirect quotes, their speakers and attribution chains.
+
+Direct quotes are found on the text (pairs of straight, curly or single marks,
+continued across paragraphs when a paragraph opens a quote it does not
+close); indirect ones on the parse (a speech verb from `data/cues.yaml` with a
+clausal complement, or "according to X"). A quote's speaker is the subject of
+its cue, resolved through the actors stage; a quote with no cue of its own
+inherits the speaker of the quote just before it ("floating" quotes).
+`via` holds the sources it passes through, innermost first: relays such as
+"according to Tasnim" or "in an op-ed for The Hill", then the article's outlet.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span as SpacySpan, Token
+
+from dragoman.actors import ActorLayer
+from dragoman.knowledge import Knowledge
+from dragoman.models import Quote, Source, Speaker, Span
+
+OPEN_CLOSE = {"“": "”", '"': '"', "‘": "’", "«": "»", "„": "“"}
+# A closing single mark must not be an apostrophe inside a word ("Iran’s").
+_SINGLE_CLOSE_OK = re.compile(r"’(?![A-Za-z])")
+SCARE_MAX_WORDS = 3  # "malign" in marks with no cue is emphasis, not a quote
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteLayer:
+    """What the quotes stage adds."""
+
+    quotes: tuple[Quote, ...]
+
+    def containing(self, span: Span) -> Quote | None:
+        """The innermost quote whose content covers `span`."""
+        best = None
+        for quote in self.quotes:
+            if quote.span.contains(span) and (best is None or len(quote.span) < len(best.span)):
+                best = quote
+        return best
+
+
+def find_marked(text: str) -> list[tuple[int, int]]:
+    """Content spans between quotation marks, continued across paragraphs."""
+    spans: list[tuple[int, int]] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        close = OPEN_CLOSE.get(ch)
+        if close is None or (ch == "‘" and i > 0 and text[i - 1].isalnum()):
+            i += 1
+            continue
+        start = i + 1
+        j = start
+        end = None
+        while j < n:
+            c = text[j]
+            if c == close and (close != "’" or _SINGLE_CLOSE_OK.match(text, j)):
+                end = j
+                break
+            if text.startswith("\n\n", j):
+                # A quote running on into the next paragraph reopens it there.
+                k = j
+                while k < n and text[k].isspace():
+                    k += 1
+                if k < n and text[k] == ch:
+                    j = k + 1
+                    continue
+                break
+            j += 1
+        if end is None:
+            i = start
+            continue
+        if text[start:end].strip():
+            spans.append((start, end))
+        i = end + 1
+    return spans
+
+
+def _token_range(doc: Doc, start: int, end: int) -> SpacySpan | None:
+    return doc.char_span(start, end, alignment_mode="expand")
+
+
+def _cue_lemmas(knowledge: Knowledge) -> set[str]:
+    return set(knowledge.cues["speech"])
+
+
+def _speaker_of(verb: Token, actors: ActorLayer) -> Speaker | None:
+    for child in verb.children:
+        if child.dep_ in {"nsubj", "nsubjpass"}:
+            return _speaker_from(child, actors)
+    if verb.dep_ in {"conj", "advcl"} and verb.head.i != verb.i:
+        return _speaker_of(verb.head, actors)
+    return None
+
+
+def _speaker_from(token: Token, actors: ActorLayer) -> Speaker:
+    mention = actors.at(token)
+    if mention is not None:
+        return Speaker(name=mention.name, span=mention.span, actor=mention.actor,
+                       code=mention.code)
+    words = [t for t in token.subtree if t.dep_ not in {"punct"}]
+    start, end = words[0].idx, words[-1].idx + len(words[-1].text)
+    return Speaker(name=token.doc.text[start:end], span=Span(start, end))
+
+
+def _relays(verb: Token, actors: ActorLayer, knowledge: Knowledge) -> list[Source]:
+    """ "according to X", "in an op-ed for X", "told X" (a medium) under the cue verb."""
+    found: list[Source] = []
+    statement_nouns = set(knowledge.cues["statement_nouns"])
+    for child in verb.subtree:
+        if child.lower_ == "according" and child.i + 1 < len(child.doc) \
+                and child.doc[child.i + 1].lower_ == "to":
+            for obj in child.doc[child.i + 1].children:
+                if obj.dep_ == "pobj":
+                    found.append(_source(obj, actors, "relay"))
+        elif child.lemma_.lower() in statement_nouns and child.dep_ == "pobj":
+            for prep in child.children:
+                if prep.dep_ == "prep" and prep.lower_ in {"for", "in", "to", "with", "on"}:
+                    for obj in prep.children:
+                        mention = actors.at(obj)
+                        if obj.dep_ == "pobj" and mention is not None and mention.kind == "media":
+                            found.append(_source(obj, actors, "relay"))
+    return found
+
+
+def _source(token: Token, actors: ActorLayer, role: str) -> Source:
+    mention = actors.at(token)
+    if mention is not None:
+        return Source(role=role, name=mention.name, code=mention.code, actor=mention.actor,
+                      span=mention.span)
+    words = list(token.subtree)
+    start, end = words[0].idx, words[-1].idx + len(words[-1].text)
+    return Source(role=role, name=token.doc.text[start:end], span=Span(start, end))
+
+
+def _find_cue(doc: Doc, start: int, end: int, cues: set[str]) -> Token | None:
+    """A speech verb outside the quote, in the sentences the quote starts or ends in."""
+    first = doc.char_span(start, start + 1, alignment_mode="expand")
+    last = doc.char_span(max(start, end - 1), end, alignment_mode="expand")
+    sents = []
+    for piece in (last, first):
+        if piece is not None and piece.sent not in sents:
+            sents.append(piece.sent)
+    # Also the sentence right after the quote: “…,” Qasemi said.
+    if last is not None and last.sent.end < len(doc):
+        after = doc[last.sent.end].sent
+        if after.start_char - end < 6:
+            sents.append(after)
+    best: Token | None = None
+    for sent in sents:
+        for token in sent:
+            inside = start <= token.idx < end
+            if inside or token.lemma_.lower() not in cues or token.pos_ not in {"VERB", "AUX"}:
+                continue
+            if best is None or abs(token.idx - end) < abs(best.idx - end):
+                best = token
+    return best
+
+
+def find(doc: Doc, actors: ActorLayer, knowledge: Knowledge,
+         outlet: Source | None) -> QuoteLayer:
+    """Find the quotes of a parsed article."""
+    text = doc.text
+    cues = _cue_lemmas(knowledge)
+    needs_complement = set(knowledge.cues["speech_needs_complement"])
+    quotes: list[Quote] = []
+    previous: Quote | None = None
+    tail = [outlet] if outlet is not None else []
+    for start, end in find_marked(text):
+        cue = _find_cue(doc, start, end, cues)
+        words = len(text[start:end].split())
+        speaker: Speaker | None = None
+        via: list[Source] = []
+        kind = "direct"
+        if cue is not None:
+            speaker = _speaker_of(cue, actors)
+            via = _relays(cue, actors, knowledge)
+            # Marks inside a reported clause ("wrote that the U.S. must “make clear…”").
+            clause = [c for c in cue.children if c.dep_ in {"ccomp", "xcomp"}]
+            if clause:
+                sub = list(clause[0].subtree)
+                if sub[0].idx < start - 1 and sub[0].idx < cue.idx + 200:
+                    kind = "partial"
+        elif words <= SCARE_MAX_WORDS:
+            continue
+        elif previous is not None and start - previous.span.end < 400:
+            speaker, via = previous.speaker, [v for v in previous.via if v.role != "outlet"]
+        quote = Quote(id=f"Q{len(quotes) + 1}", kind=kind, span=Span(start, end),
+                      cue=Span(cue.idx, cue.idx + len(cue.text)) if cue is not None else None,
+                      speaker=speaker, via=tuple(via + tail))
+        quotes.append(quote)
+        previous = quote
+    marked = [q.span for q in quotes]
+    for token in doc:
+        lemma = token.lemma_.lower()
+        if token.pos_ not in {"VERB", "AUX"}:
+            continue
+        if lemma in cues:
+            clause = [c for c in token.children if c.dep_ == "ccomp"]
+            if not clause:
+                continue
+            sub = list(clause[0].subtree)
+            content = Span(sub[0].idx, sub[-1].idx + len(sub[-1].text))
+        elif lemma == "accord" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
+            continue
+        else:
+            continue
+        if lemma in needs_complement and not any(c.dep_ == "mark" for c in clause[0].children):
+            # "warned that …" is speech; "warned Iran" is an event.
+            if not any(c.dep_ == "nsubj" for c in clause[0].children):
+                continue
+        if any(content.overlaps(m) and len(m) >= len(content) * 0.5 for m in marked):
+            continue
+        if any(token.idx >= m.start and token.idx < m.end for m in marked):
+            continue
+        speaker = _speaker_of(token, actors)
+        quotes.append(Quote(id=f"Q{len(quotes) + 1}", kind="indirect", span=content,
+                            cue=Span(token.idx, token.idx + len(token.text)), speaker=speaker,
+                            via=tuple(_relays(token, actors, knowledge) + tail)))
+    quotes.extend(_according_to(doc, actors, marked, len(quotes), tail, cues))
+    return QuoteLayer(tuple(sorted(quotes, key=lambda q: q.span.start)))
+
+
+def _according_to(doc: Doc, actors: ActorLayer, marked: list[Span], offset: int,
+                  tail: list[Source], cues: set[str]) -> list[Quote]:
+    """ "According to X, …" on a clause whose verb is not itself a speech verb."""
+    found = []
+    for token in doc:
+        if token.lower_ != "according" or token.i + 1 >= len(doc) \
+                or doc[token.i + 1].lower_ != "to":
+            continue
+        head = token.head
+        if head.lemma_.lower() in cues or any(head.idx >= m.start and head.idx < m.end
+                                               for m in marked):
+            continue
+        objs = [c for c in doc[token.i + 1].children if c.dep_ == "pobj"]
+        if not objs:
+            continue
+        skip = set(t.i for t in token.subtree) | {token.i + 1}
+        words = [t for t in head.sent if t.i not in skip and not t.is_punct]
+        if not words:
+            continue
+        content = Span(words[0].idx, words[-1].idx + len(words[-1].text))
+        speaker = _speaker_from(objs[0], actors)
+        found.append(Quote(id=f"Q{offset + len(found) + 1}", kind="indirect", span=content,
+                           cue=Span(token.idx, doc[token.i + 1].idx + 2), speaker=speaker,
+                           via=tuple(tail)))
+    return found
