@@ -254,6 +254,15 @@ def _phrase_parent(token: Token, drafts: dict[int, _Draft]) -> Token | None:
             and token.head.lower_ in COUNTRY_PREPS | {"for", "to"}
             and token.head.head.i in drafts):
         return token.head.head
+    # The parser often hangs "in Tehran" on the verb: "accusing the regime in Tehran of…".
+    # A country right after a role noun that has none still belongs to that noun.
+    if (token.dep_ == "pobj" and token.head.dep_ == "prep"
+            and token.head.lower_ in COUNTRY_PREPS and token.head.i > 0
+            and token.head.head.pos_ in {"VERB", "AUX"}):
+        before = token.doc[token.head.i - 1]
+        if before.i in drafts and drafts[before.i].country is None \
+                and drafts[before.i].role_words and before.head.i == token.head.head.i:
+            return before
     return None
 
 
@@ -376,7 +385,7 @@ def _link(doc: Doc, drafts: list[_Draft], knowledge: Knowledge,
             person_roles.setdefault(key, set()).update(draft.role_words)
             persons.append((doc[draft.head].sent.start, key))
         elif not draft.country and not draft.entry and draft.role_words:
-            key = _resolve_role(doc[draft.head], draft, persons, person_roles)
+            key = _resolve_role(doc[draft.head], draft, persons, person_roles, knowledge)
             if key is None:
                 continue
             known = actors[key]
@@ -428,12 +437,13 @@ def _person_key(name: str, actors: dict[str, dict]) -> str:
 
 
 def _resolve_role(head: Token, draft: _Draft, persons: list[tuple[int, str]],
-                  person_roles: dict[str, set[str]]) -> str | None:
-    """ "the envoy" → the last person introduced as an envoy."""
+                  person_roles: dict[str, set[str]], knowledge: Knowledge) -> str | None:
+    """ "the envoy" → the last person introduced as an envoy (person role words only)."""
     if not any(child.lower_ == "the" for child in head.children):
         return None
+    words = {r for r in draft.role_words if knowledge.roles[r].kind == "person"}
     for _sent, key in reversed(persons):
-        if draft.role_words & person_roles.get(key, set()):
+        if words & person_roles.get(key, set()):
             return key
     return None
 

@@ -282,6 +282,7 @@ class _Context:
         return False
 
     def hypothetical(self, token: Token) -> bool:
+        """A modal on the clause, or a complement of "threaten", "plan", "demand"…"""
         node = token
         for step in range(4):
             for child in node.children:
@@ -290,20 +291,19 @@ class _Context:
                     return True
             if step and node.lemma_.lower() in self.coder.hypo_governors:
                 return True
-            if node.head.i == node.i or node.dep_ in {"ROOT", "ccomp"}:
+            if node.head.i == node.i or node.dep_ not in COMPLEMENT_DEPS:
                 break
             node = node.head
         return False
 
     def date(self, token: Token) -> tuple[dt.date | None, str | None]:
-        dates = [e for e in token.sent.ents if e.label_ == "DATE"]
+        """The date of the clause of `token` (climbing to the clauses above it), else the
+        publication date."""
+        dates = [(ent, _local_path(ent.root)) for ent in token.sent.ents if ent.label_ == "DATE"]
         node = token
-        for _ in range(5):
-            for ent in dates:
-                head = ent.root.head
-                if ent.root.i != node.i and (head.i == node.i or (
-                        head.dep_ == "prep" and head.head.i == node.i)
-                        or (ent.root.dep_ == "npadvmod" and head.head.i == node.i)):
+        for _ in range(6):
+            for ent, path in dates:
+                if node.i in path:
                     day = resolve_date(ent.text, self.published)
                     if day is not None:
                         return day, ent.text
@@ -326,6 +326,25 @@ class _Context:
                 break
             node = node.head
         return None
+
+
+# Links through which a governing "plan", "threaten", "demand" makes an event unreal.
+COMPLEMENT_DEPS = {"xcomp", "ccomp", "acl", "dobj", "pobj", "prep", "pcomp", "aux"}
+CLAUSAL_DEPS = {"ccomp", "xcomp", "advcl", "relcl", "acl", "conj", "ROOT", "csubj", "pcomp"}
+
+
+def _local_path(token: Token) -> set[int]:
+    """Tokens from `token` up to the first clause head above it (a date's attachment)."""
+    path = {token.i}
+    node = token
+    for _ in range(8):
+        if node.dep_ in CLAUSAL_DEPS or node.head.i == node.i:
+            break
+        node = node.head
+        path.add(node.i)
+        if node.pos_ in {"VERB", "AUX"}:
+            break
+    return path
 
 
 def _ref(mention: Mention | None) -> ActorRef | None:

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from spacy.language import Language
 from spacy.tokens import Doc
 
 from dragoman import actors as actors_stage
@@ -109,6 +110,16 @@ def outlet_source(article: Article, knowledge: Knowledge) -> Source | None:
     return None
 
 
+@Language.component("dragoman_paragraphs")
+def mark_paragraphs(doc: Doc) -> Doc:
+    """A blank line always ends a sentence (titles and bylines have no full stop)."""
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if "\n" in previous.whitespace_ or (previous.is_space and "\n" in previous.text):
+            token.is_sent_start = True
+    return doc
+
+
 class Pipeline:
     """The whole extraction, with its model and knowledge loaded once.
 
@@ -119,6 +130,8 @@ class Pipeline:
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
         self.nlp = nlp_module.load(self.settings.model, self.settings.verify_model)
+        if "dragoman_paragraphs" not in self.nlp.pipe_names:
+            self.nlp.add_pipe("dragoman_paragraphs", before="parser")
         knowledge = knowledge_module.load(self.settings.actor_files, self.settings.verb_files)
         self.resources = Resources(
             knowledge=knowledge,

@@ -147,7 +147,7 @@ def _find_cue(doc: Doc, start: int, end: int, cues: set[str]) -> Token | None:
     # Also the sentence right after the quote: “…,” Qasemi said.
     if last is not None and last.sent.end < len(doc):
         after = doc[last.sent.end].sent
-        if after.start_char - end < 6:
+        if after.start_char - end < 6 and "\n\n" not in doc.text[end:after.start_char]:
             sents.append(after)
     best: Token | None = None
     for sent in sents:
