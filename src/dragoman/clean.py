@@ -277,7 +277,7 @@ def _read_page(html: str, url: str | None, body: bool) -> _Page:
             )
         else:
             doc = trafilatura.extract_metadata(document, default_url=url)
-    except Exception as exc:  # noqa: BLE001 - a third-party parser on hostile input
+    except Exception as exc:
         # Any failure here means "no usable extraction"; the fallback walk and
         # then the `empty` check decide what happens to the record.
         logger.warning("trafilatura failed on %s: %r", url or "a page", exc)
@@ -300,7 +300,7 @@ def _fallback_text(html: str) -> str:
 
     try:
         tree = load_html(_as_document(html))
-    except Exception as exc:  # noqa: BLE001 - lxml on hostile input
+    except Exception as exc:
         logger.warning("cannot parse HTML: %r", exc)
         return ""
     if tree is None:
@@ -325,9 +325,7 @@ def _fallback_text(html: str) -> str:
             if element.tail:
                 parts.append(element.tail)
             continue
-        if tag == "br":
-            parts.append("\n")
-        elif tag in _BLOCKS:
+        if tag == "br" or tag in _BLOCKS:
             parts.append("\n")
         if element.text:
             parts.append(element.text)

@@ -276,6 +276,9 @@ def read(gold: Path, limit: int | None = None) -> GoldSet:
             break
     if missing:
         notes.append(f"{len(missing)} annotation files without a text: {', '.join(missing[:5])}")
+    if counts["excerpt_mismatch"]:
+        notes.append(f"{counts['excerpt_mismatch']} annotation excerpts differ from the text at "
+                     "their offsets (character offsets into UTF-8 text are assumed)")
     if counts["texts_with_several_annotators"]:
         notes.append(f"{counts['texts_with_several_annotators']} texts have several "
                      "annotators; each is scored against the first annotator's file")

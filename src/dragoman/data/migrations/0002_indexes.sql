@@ -1,0 +1,3 @@
+-- DuckDB: no secondary indexes. Its zone maps serve the analytical scans, and
+-- ART indexes would slow every insert (and DuckDB keeps them in memory).
+-- PostgreSQL gets its indexes from 0002_indexes.postgres.sql.

@@ -1,0 +1,32 @@
+"""Shared fixtures: the ../shared folder (skipped with a message when absent) and one
+pipeline per test session (the spaCy model loads once)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared, skipping the test with a clear message when it is absent."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"needs {path} (the ../shared folder beside the repository); not present")
+    return path
+
+
+@pytest.fixture(scope="session")
+def pipeline():
+    """The default pipeline, loaded once for the whole run."""
+    from dragoman.api import pipeline as make
+
+    return make()
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    """The founding example article."""
+    return shared_path("samples", "seed-article.txt").read_text(encoding="utf-8")

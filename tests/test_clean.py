@@ -1,0 +1,195 @@
+"""Tests of the clean stage: furniture, normalisation, metadata, rejects."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from dragoman.clean import clean, detect_language, load_furniture, normalise_text
+from dragoman.errors import KnowledgeError, RejectedInput
+from dragoman.models import Record
+from dragoman.settings import Settings
+
+SEED = Path(__file__).resolve().parents[2] / "shared" / "samples" / "seed-article.txt"
+FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
+SETTINGS = Settings()
+
+FURNITURE_MARKS = ("Print Friendly", "Send to Kindle", "[Photo:")
+
+
+def _seed_text() -> str:
+    if not SEED.exists():
+        pytest.skip(f"seed article not found at {SEED} (needs ../shared/samples)")
+    return SEED.read_text(encoding="utf-8")
+
+
+def _reason(record: Record, settings: Settings = SETTINGS) -> str:
+    with pytest.raises(RejectedInput) as caught:
+        clean(record, settings)
+    return caught.value.reject.reason
+
+
+def test_clean_seed_keeps_every_paragraph_and_drops_furniture() -> None:
+    raw = _seed_text()
+    article = clean(Record("seed", text=raw), SETTINGS)
+    blocks = [b.strip() for b in raw.split("\n\n") if b.strip()]
+    body = [b for b in blocks if not any(mark in b for mark in FURNITURE_MARKS)]
+    assert len(body) >= 10
+    paragraphs = article.text.split("\n\n")
+    assert len(paragraphs) == len(body)
+    for block, paragraph in zip(body, paragraphs, strict=True):
+        first_words = " ".join(block.split()[:4])
+        assert paragraph.startswith(first_words), (first_words, paragraph[:60])
+    for mark in FURNITURE_MARKS:
+        assert mark not in article.text
+    # Curly quotes stay: the quote stage and every span rely on the stored text.
+    assert "“No one can force Iran to do anything,”" in article.text
+    assert article.language == "en"
+
+
+def test_clean_html_keeps_body_and_loses_furniture() -> None:
+    html = (FIXTURES / "article.html").read_text(encoding="utf-8")
+    article = clean(Record("article.html", html=html), SETTINGS)
+    for start in ("The foreign ministers of Norland", "“Our people have waited long enough,”",
+                  "Vestria’s envoy, Tomas Rebane,", "The two governments had traded",
+                  "Opposition leaders in Vestria"):
+        assert start in article.text
+    for furniture in ("Share on Facebook", "Tweet", "Home", "Sport", "Most read",
+                      "Storm closes ports", "newsletter", "All rights reserved",
+                      "trackPageView", "querySelectorAll", "display: flex", "Photo: Lena"):
+        assert furniture not in article.text, furniture
+    assert "\n\n“Our people" in article.text  # paragraphs separated by a blank line
+    assert article.title == "Ministers agree to reopen border crossing"
+    assert article.outlet == "The Northern Ledger"
+    assert article.author == "Mara Ellison"
+    assert article.published == dt.date(2021, 3, 14)
+    assert article.url == "https://www.northernledger.example/world/border-crossing"
+
+
+def test_clean_keeps_prose_that_mentions_photos() -> None:
+    text = (
+        "Photo: Reuters\n\n"
+        "The photo, released by the ministry on Tuesday, showed the two envoys shaking hands.\n\n"
+        "Photos by the agency showed the convoy crossing the bridge.\n\n"
+        "(Photo by Jane Doe/Getty Images)\n\n"
+        "Image copyright AFP\n\n"
+        "Advertisement\n\n"
+        "Share this:\n\n"
+        "Related: Talks collapse in Kessel\n\n"
+        "Related talks are planned for next month, officials said."
+    )
+    article = clean(Record("photo", text=text), SETTINGS)
+    assert article.text.split("\n\n") == [
+        "The photo, released by the ministry on Tuesday, showed the two envoys shaking hands.",
+        "Photos by the agency showed the convoy crossing the bridge.",
+        "Related talks are planned for next month, officials said.",
+    ]
+
+
+def test_clean_strips_bullets_and_mends_hard_wraps() -> None:
+    text = (
+        "• The ministers met in Kessel on Sunday and agreed\n"
+        "to reopen the crossing within a week.\n"
+        "• Customs officers will return.\n"
+        "Tweet"
+    )
+    article = clean(Record("wrap", text=text), SETTINGS)
+    assert article.text == (
+        "The ministers met in Kessel on Sunday and agreed to reopen the crossing within a week."
+        "\n\nCustoms officers will return."
+    )
+
+
+def test_clean_normalises_whitespace_but_not_quotes() -> None:
+    text = (
+        "Cafe\u0301 talks\u200b resumed\u00a0 in   Kessel,\r\n"
+        "“officials” said.\r\n\r\n\r\n\r\n"
+        "A second\tparagraph with ‘single’ quotes.\ufeff"
+    )
+    assert normalise_text(text) == (
+        "Café talks resumed in Kessel,\n“officials” said.\n\n\n\n"
+        "A second paragraph with ‘single’ quotes."
+    )
+    article = clean(Record("ws", text=text), Settings(languages=()))
+    assert article.text == (
+        "Café talks resumed in Kessel, “officials” said."
+        "\n\nA second paragraph with ‘single’ quotes."
+    )
+
+
+def test_clean_rejects_french_as_language_fr() -> None:
+    french = (
+        "Le gouvernement iranien a rejeté lundi l’appel de la Russie à retirer toutes les "
+        "forces étrangères de Syrie, a rapporté le journal. Le porte-parole du ministère des "
+        "Affaires étrangères a déclaré que personne ne pouvait forcer l’Iran à faire quoi que "
+        "ce soit, selon l’agence de presse."
+    )
+    assert _reason(Record("fr", text=french)) == "language:fr"
+    article = clean(Record("fr", text=french), Settings(languages=("en", "fr")))
+    assert article.language == "fr"
+
+
+def test_clean_does_not_reject_short_text_for_language() -> None:
+    assert detect_language("Kessel talks", ("en",)) == "en"
+
+
+def test_clean_rejects_oversized() -> None:
+    text = "Ministers met in Kessel on Sunday. " * 20
+    assert _reason(Record("big", text=text), Settings(max_chars=100)) == "oversized"
+
+
+def test_clean_rejects_empty_after_cleaning() -> None:
+    text = "• Print Friendly, PDF & Email\n• Send to Kindle\n\nShare this:\nTweet\n\nAdvertisement\n"
+    assert _reason(Record("furniture", text=text)) == "empty"
+    assert _reason(Record("blank", text=" \n\u200b\n ")) == "empty"
+    assert _reason(Record("nothing")) == "empty"
+    assert _reason(Record("tags", html="<html><body><script>x()</script></body></html>")) == "empty"
+
+
+def test_clean_ids_hashes_and_metadata_precedence() -> None:
+    text = "Ministers of Norland and Vestria met in Kessel on Sunday to reopen the crossing."
+    plain = clean(Record("a", text=text, url="https://www.example.org/x"), SETTINGS,
+                  published=dt.date(2020, 1, 1))
+    assert plain.hash == hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+    assert plain.id == plain.hash
+    assert plain.outlet == "example.org"
+    assert plain.published == dt.date(2020, 1, 1)
+    assert plain.origin == "a"
+    own = clean(Record("b", text=text, id="wire-7", outlet="Ledger",
+                       published=dt.date(2021, 5, 2)), SETTINGS, published=dt.date(2020, 1, 1))
+    assert (own.id, own.hash, own.outlet, own.published) == (
+        "wire-7", plain.hash, "Ledger", dt.date(2021, 5, 2))
+    # The page's own date beats the record's; the record's outlet beats the page's.
+    html = (FIXTURES / "article.html").read_text(encoding="utf-8")
+    page = clean(Record("c", html=html, outlet="Wire", published=dt.date(2000, 1, 1)), SETTINGS)
+    assert (page.outlet, page.published) == ("Wire", dt.date(2021, 3, 14))
+
+
+def test_clean_prefers_text_over_html_and_reads_page_metadata() -> None:
+    html = (FIXTURES / "article.html").read_text(encoding="utf-8")
+    text = "Ministers of Norland and Vestria met in Kessel on Sunday to reopen the crossing."
+    article = clean(Record("both", text=text, html=html), SETTINGS)
+    assert article.text == text
+    assert article.title == "Ministers agree to reopen border crossing"
+
+
+def test_clean_html_fragment_falls_back_to_plain_walk() -> None:
+    fragment = "<p>Ministers met in Kessel.</p><script>x()</script><p>They agreed.</p>"
+    article = clean(Record("frag", html=fragment), Settings(languages=()))
+    assert "Ministers met in Kessel." in article.text
+    assert "x()" not in article.text
+
+
+def test_clean_furniture_file_errors_name_the_problem(tmp_path: Path) -> None:
+    bad = tmp_path / "furniture.yaml"
+    bad.write_text("version: 1\ndrop_lines:\n  - name: broken\n    patterns: ['(unclosed']\n",
+                   encoding="utf-8")
+    with pytest.raises(KnowledgeError, match=r"drop_lines\[0\]\.patterns\[0\]"):
+        load_furniture(bad)
+    bad.write_text("version: 2\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="version"):
+        load_furniture(bad)
+    assert load_furniture().match("Send to Kindle") == "share"

