@@ -26,7 +26,7 @@ install-test: $(VENV)/.installed-test
 
 demo: install
 	rm -f demo.duckdb
-	$(VENV)/bin/dragoman ingest src/dragoman/samples --db demo.duckdb --rejects demo-rejects.jsonl
+	$(VENV)/bin/dragoman ingest src/dragoman/samples --published 2026-03-10 --db demo.duckdb --rejects demo-rejects.jsonl
 	$(VENV)/bin/dragoman events --db demo.duckdb --format table
 
 test: install-test

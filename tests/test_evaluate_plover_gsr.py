@@ -106,7 +106,7 @@ def test_evaluate_plover_gsr_reads_records() -> None:
 
 
 def test_evaluate_plover_gsr_dyads_compound_and_reciprocal() -> None:
-    agree, demand, fight, support, assault = plover_gsr.read(GOLD)
+    agree, demand, _fight, support, assault = plover_gsr.read(GOLD)
     assert agree.dyads() == {Dyad("CHL", frozenset({None, "PER"})),
                              Dyad("PER", frozenset({None, "CHL"}))}
     assert demand.dyads() == {Dyad("JPN", frozenset({"PRK"})), Dyad("JPN", frozenset({"CHN"}))}

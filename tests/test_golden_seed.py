@@ -87,12 +87,12 @@ def test_golden_seed_actor_codes(seed: Extraction) -> None:
 def test_golden_seed_quotes_and_speakers(seed: Extraction) -> None:
     qasemi = _speaker(seed, "No one can force Iran")
     assert qasemi.speaker.name == "Bahram Qasemi"
-    assert [s.name for s in qasemi.via][:1] == ["Tasnim"]
+    assert "Tasnim" in qasemi.via[0].name
     assert _speaker(seed, "As long as terrorism").speaker.name == "Bahram Qasemi"
     assert _speaker(seed, "Those who have entered Syria").speaker.name == "Bahram Qasemi"
     putin = _speaker(seed, "We presume")
     assert putin.speaker.name == "Vladimir Putin"
-    assert [s.name for s in putin.via][:1] == ["CNN"]
+    assert putin.via[0].name == "CNN"
     assert _speaker(seed, "This statement involves").speaker.name == "Alexander Lavrentiev"
     assert _speaker(seed, "Iran must withdraw").speaker.name == "Mike Pompeo"
     block = _speaker(seed, "make clear to Moscow")

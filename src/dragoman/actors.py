@@ -406,8 +406,9 @@ def _link(doc: Doc, drafts: list[_Draft], knowledge: Knowledge,
         if name is None:
             name = (knowledge.countries[draft.country].name if draft.country in
                     knowledge.countries and not draft.sectors else draft.name)
-        add(key, draft, span, {"name": name, "kind": draft.kind if draft.kind != "modifier"
-                               else "state", "code": code, "country": draft.country,
+        kind = "state" if (draft.kind == "modifier" or (
+            draft.country and not draft.sectors and not draft.person)) else draft.kind
+        add(key, draft, span, {"name": name, "kind": kind, "code": code, "country": draft.country,
                                "sectors": tuple(draft.sectors), "why": ";".join(draft.why)})
         mention = Mention(actor=actors[key]["id"], code=code, country=draft.country,
                           sectors=tuple(draft.sectors), kind=actors[key]["kind"],

@@ -20,8 +20,9 @@ What happens to a record:
    output too: captions and "Advertisement" labels often survive extraction.
 4. **Paragraphs.** One paragraph per line, separated by a blank line (`\\n\\n`);
    a line is joined to the one before when it is clearly its continuation
-   (the previous line has no closing punctuation and this one starts in lower
-   case), which mends hard-wrapped text.
+   (the previous line has no closing punctuation, and ends in a comma or this
+   one starts in lower case), which mends hard-wrapped text. A headline has no
+   closing punctuation either, but the next line starts a capitalised sentence.
 5. **Checks.** `empty` (no letter or digit left), `oversized` (more than
    `settings.max_chars` characters), `language:xx` (py3langid, see
    `detect_language`).
@@ -196,7 +197,7 @@ def normalise_text(text: str) -> str:
 
 def _is_continuation(previous: str, line: str) -> bool:
     """True when `line` carries on the sentence `previous` broke off (hard wrap)."""
-    return not previous.endswith(_CLOSES) and line[:1].islower()
+    return not previous.endswith(_CLOSES) and (line[:1].islower() or previous.endswith(","))
 
 
 def _paragraphs(text: str, furniture: Furniture, origin: str) -> str:

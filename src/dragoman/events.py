@@ -173,6 +173,8 @@ def _subject(token: Token, actors: ActorLayer, depth: int = 0) -> list[Mention]:
     for agent in _children(token, {"agent"}):
         for obj in _children(agent, {"pobj"}):
             return _actors_at(obj, actors)
+    if _children(token, {"nsubjpass"}):
+        return []  # a passive without "by X" names no doer; do not borrow one
     if token.dep_ in INHERIT_DEPS and token.head.i != token.i:
         head = token.head
         if token.dep_ == "xcomp":
@@ -232,7 +234,9 @@ def _target(pattern: VerbPattern, token: Token, actors: ActorLayer) -> list[Ment
                             found = _actors_at(pobj, actors)
                             if found:
                                 return found
-                return []
+                # "demanded Iran's withdrawal": the actor inside the object phrase.
+                return [m for m in _actor_inside(obj, actors)
+                        if m.head != obj.i or obj.pos_ == "PROPN"]
         return []
     if pattern.prep:
         for prep in _preps(token, pattern.prep):

@@ -74,7 +74,6 @@ import csv
 import datetime as dt
 import email.message
 import email.utils
-import gzip
 import http.client
 import io
 import json
@@ -412,9 +411,74 @@ class _Prefixed(io.RawIOBase):
             buffer[:n] = self._head[:n]
             self._head = self._head[n:]
             return n
-        data = self._stream.read(len(buffer))
+        # read1: one read underneath, so that bytes read before an error are
+        # handed out before the error is raised (see `_Gunzip`)
+        read1 = getattr(self._stream, "read1", self._stream.read)
+        data = read1(len(buffer))
         buffer[: len(data)] = data
         return len(data)
+
+
+class _Gunzip(io.RawIOBase):
+    """Streaming gzip decompression that hands out every byte before the damage.
+
+    `gzip.GzipFile` drops what it decompressed in the read that runs into a
+    truncation; this reader returns that data first and raises `EOFError`
+    (truncated) or `zlib.error` (corrupt) on the read after, and again on every
+    read after that. Reads multi-member files; trailing zero padding is ignored.
+    """
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        super().__init__()
+        self._raw = raw
+        self._inflate = zlib.decompressobj(wbits=31)
+        self._pending = b""
+        self._fed = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while True:
+            if not self._pending:
+                self._pending = self._raw.read(_READ_CHUNK)
+                if not self._pending:
+                    if self._inflate.eof or not self._fed:
+                        return 0
+                    raise EOFError("compressed file ended before the end-of-stream marker")
+            if self._inflate.eof:  # another member follows, or zero padding
+                if not self._pending.strip(b"\0"):
+                    self._pending = b""
+                    continue
+                self._inflate = zlib.decompressobj(wbits=31)
+            self._fed = True
+            # max_length bounds memory whatever the compression ratio (gzip bombs)
+            out = self._inflate.decompress(self._pending, len(buffer))
+            self._pending = self._inflate.unconsumed_tail or self._inflate.unused_data
+            if out:
+                buffer[: len(out)] = out
+                return len(out)
+
+
+def _sniff(stream: IO[bytes]) -> bytes:
+    """Up to `_SNIFF_BYTES` from the start of `stream`.
+
+    A read error after some bytes is left for the next read to raise again, so
+    that a damaged compressed file still yields its first records.
+    """
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        while size < _SNIFF_BYTES:
+            chunk = stream.read1(_SNIFF_BYTES - size)  # type: ignore[attr-defined]
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except _GZIP_ERRORS:
+        if not chunks:
+            raise
+    return b"".join(chunks)
 
 
 def _buffered(head: bytes, stream: IO[bytes]) -> io.BufferedReader:
@@ -526,8 +590,8 @@ class _Reader:
             if not gzipped:
                 yield from self._guarded(path, kind, raw, gzipped)
                 return
-            with gzip.GzipFile(fileobj=raw, mode="rb") as unzipped:
-                yield from self._guarded(path, kind, unzipped, gzipped)
+            unzipped = io.BufferedReader(_Gunzip(raw), buffer_size=_READ_CHUNK)
+            yield from self._guarded(path, kind, unzipped, gzipped)
 
     def _guarded(
         self, origin: str, kind: str, stream: IO[bytes], gzipped: bool
@@ -544,7 +608,7 @@ class _Reader:
     def stream(self, origin: str, kind: str, stream: IO[bytes]) -> Iterator[Record | Reject]:
         """Records of one binary stream of a known kind."""
         if kind in ("jsonl", "csv"):
-            head = stream.read(_SNIFF_BYTES)
+            head = _sniff(stream)
             if _looks_binary(head):
                 yield Reject(origin, "binary", "NUL or control bytes")
                 return

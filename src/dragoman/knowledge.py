@@ -230,9 +230,15 @@ def _actor_phrases(rows: list[dict[str, Any]], where: str) -> Iterable[Phrase]:
             yield Phrase(alias, entry, "alias")
 
 
+def _tsv(text: str) -> csv.DictReader:
+    """A tab-separated table whose leading `#` lines are comments."""
+    lines = [line for line in text.splitlines() if not line.startswith("#")]
+    return csv.DictReader(io.StringIO("\n".join(lines)), delimiter="\t")
+
+
 def _roles(text: str, where: str) -> dict[str, RoleWord]:
     roles: dict[str, RoleWord] = {}
-    reader = csv.DictReader(io.StringIO(text), delimiter="\t")
+    reader = _tsv(text)
     for line, row in enumerate(reader, start=2):
         phrase = (row.get("phrase") or "").strip().lower()
         if not phrase or phrase.startswith("#"):
@@ -270,7 +276,7 @@ def _verbs(rows: list[dict[str, Any]], where: str) -> list[VerbPattern]:
 
 def _codes(text: str) -> dict[str, Code]:
     codes = {}
-    for row in csv.DictReader(io.StringIO(text), delimiter="\t"):
+    for row in _tsv(text):
         code = row["code"].strip()
         codes[code] = Code(code=code, name=row["name"].strip(),
                            goldstein=float(row["goldstein"]), quad_class=int(row["quad_class"]),

@@ -98,6 +98,12 @@ def _speaker_of(verb: Token, actors: ActorLayer) -> Speaker | None:
 
 def _speaker_from(token: Token, actors: ActorLayer) -> Speaker:
     mention = actors.at(token)
+    if mention is None:
+        # "TIP CEO and President Joshua S. Block": the person named in the subject phrase.
+        found = [actors.at(t) for t in token.subtree
+                 if t.dep_ not in {"relcl", "acl", "ccomp"} and actors.at(t) is not None]
+        people = [m for m in found if m is not None and m.kind == "person"]
+        mention = people[0] if people else (found[0] if found else None)
     if mention is not None:
         return Speaker(name=mention.name, span=mention.span, actor=mention.actor,
                        code=mention.code)
@@ -128,6 +134,12 @@ def _relays(verb: Token, actors: ActorLayer, knowledge: Knowledge) -> list[Sourc
 
 def _source(token: Token, actors: ActorLayer, role: str) -> Source:
     mention = actors.at(token)
+    if mention is None:
+        # "the Tasnim news website": the outlet named inside the phrase.
+        for child in token.children:
+            if child.dep_ in {"compound", "poss", "nmod", "amod"} and actors.at(child):
+                mention = actors.at(child)
+                break
     if mention is not None:
         return Source(role=role, name=mention.name, code=mention.code, actor=mention.actor,
                       span=mention.span)

@@ -70,30 +70,32 @@ OVERLAP = 1e-9
 
 # Cue words that report speech or writing. Everything else PolNeAR annotates
 # (beliefs, wants, feelings, evidence, evaluations such as "praised") is `other`.
-SPEECH_WORDS = frozenset("""
-    say says said saying tell tells told telling add adds added adding
-    state states stated stating statement announce announces announced announcing
-    claim claims claimed claiming write writes wrote written writing
-    ask asks asked asking explain explains explained explaining
-    note notes noted noting argue argues argued arguing insist insists insisted insisting
-    warn warns warned warning declare declares declared declaring
-    report reports reported reporting reportedly reply replies replied replying
-    respond responds responded responding tweet tweets tweeted tweeting
-    comment comments commented commenting testify testifies testified testifying
-    acknowledge acknowledges acknowledged acknowledging admit admits admitted admitting
-    confirm confirms confirmed confirming deny denies denied denying
-    recall recalls recalled recalling remark remarks remarked quote quotes quoted quoting
-    suggest suggests suggested suggesting predict predicts predicted predicting
-    vow vows vowed vowing promise promises promised promising pledge pledges pledged
-    assert asserts asserted asserting stress stresses stressed stressing
-    emphasize emphasizes emphasized emphasizing reiterate reiterates reiterated
-    recount recounts recounted concede concedes conceded conceding
-    answer answers answered answering contend contends contended allege alleges alleged
-    mention mentions mentioned mentioning complain complains complained complaining
-    boast boasts boasted joke jokes joked caution cautions cautioned
-    tweet post posts posted email emailed emails interview speech remarks
-    continue continues continued continuing
-""".split())
+SPEECH_WORDS = frozenset({
+    "say", "says", "said", "saying", "tell", "tells", "told", "telling", "add", "adds", "added",
+    "adding", "state", "states", "stated", "stating", "statement", "announce", "announces",
+    "announced", "announcing", "claim", "claims", "claimed", "claiming", "write", "writes",
+    "wrote", "written", "writing", "ask", "asks", "asked", "asking", "explain", "explains",
+    "explained", "explaining", "note", "notes", "noted", "noting", "argue", "argues", "argued",
+    "arguing", "insist", "insists", "insisted", "insisting", "warn", "warns", "warned",
+    "warning", "declare", "declares", "declared", "declaring", "report", "reports", "reported",
+    "reporting", "reportedly", "reply", "replies", "replied", "replying", "respond", "responds",
+    "responded", "responding", "tweet", "tweets", "tweeted", "tweeting", "comment", "comments",
+    "commented", "commenting", "testify", "testifies", "testified", "testifying", "acknowledge",
+    "acknowledges", "acknowledged", "acknowledging", "admit", "admits", "admitted", "admitting",
+    "confirm", "confirms", "confirmed", "confirming", "deny", "denies", "denied", "denying",
+    "recall", "recalls", "recalled", "recalling", "remark", "remarks", "remarked", "quote",
+    "quotes", "quoted", "quoting", "suggest", "suggests", "suggested", "suggesting", "predict",
+    "predicts", "predicted", "predicting", "vow", "vows", "vowed", "vowing", "promise",
+    "promises", "promised", "promising", "pledge", "pledges", "pledged", "assert", "asserts",
+    "asserted", "asserting", "stress", "stresses", "stressed", "stressing", "emphasize",
+    "emphasizes", "emphasized", "emphasizing", "reiterate", "reiterates", "reiterated",
+    "recount", "recounts", "recounted", "concede", "concedes", "conceded", "conceding", "answer",
+    "answers", "answered", "answering", "contend", "contends", "contended", "allege", "alleges",
+    "alleged", "mention", "mentions", "mentioned", "mentioning", "complain", "complains",
+    "complained", "complaining", "boast", "boasts", "boasted", "joke", "jokes", "joked",
+    "caution", "cautions", "cautioned", "post", "posts", "posted", "email", "emailed", "emails",
+    "interview", "speech", "continue", "continues", "continued", "continuing",
+})
 SPEECH_PHRASES = ("according to", "put it")
 # A colon or dash that introduces a quotation ("Trump: 'We will win'").
 SPEECH_PUNCT = frozenset({":", "-", "–", "—", "―"})
@@ -240,7 +242,8 @@ def read(gold: Path, limit: int | None = None) -> GoldSet:
     """
     text_dir, ann_dir = gold / "text", gold / "attributions"
     if not text_dir.is_dir() or not ann_dir.is_dir():
-        raise EvalError(f"{gold}: expected text/ and attributions/ directories (brat, PolNeAR layout)")
+        raise EvalError(f"{gold}: expected text/ and attributions/ directories "
+                        "(brat, PolNeAR layout)")
     by_text: dict[str, list[Path]] = defaultdict(list)
     for ann in sorted(ann_dir.glob("*.ann")):
         name, _, _annotator = ann.stem.rpartition("_")
@@ -364,11 +367,11 @@ def score(
             row = per_cue[cue]
             row["gold"] += 1
             row["speech"] = g.kind == "speech"
-            i = matched_gold.get(j)
-            row["matched"] += i is not None
+            found = matched_gold.get(j)
+            row["matched"] += found is not None
             right = None
-            if i is not None and g.source:
-                right = any(overlaps_any(s, g.source) for s in preds[i].speaker)
+            if found is not None and g.source:
+                right = any(overlaps_any(s, g.source) for s in preds[found].speaker)
                 row["speaker_scored"] += 1
                 row["speaker_right"] += right
                 for kind in ("all", "speech") if g.kind == "speech" else ("all",):
@@ -376,7 +379,7 @@ def score(
                     speaker[kind][0] += right
             if g.kind != "speech":
                 continue
-            if i is None:
+            if found is None:
                 best = max((s for s in scores if s[2] == j), default=None)
                 misses.append((0, {
                     "doc": doc.id, "gold": g.id, "kind": "missed",
@@ -386,11 +389,11 @@ def score(
                                 if best else "-"),
                 }))
             elif right is False:
-                found = preds[i].quote.speaker
+                who = preds[found].quote.speaker
                 misses.append((2, {
                     "doc": doc.id, "gold": g.id, "kind": "wrong speaker",
                     "cue": cue, "source": g.text(doc.text, "source"),
-                    "predicted speaker": found.name if found else "-",
+                    "predicted speaker": who.name if who else "-",
                     "content": g.text(doc.text, "content"),
                 }))
 

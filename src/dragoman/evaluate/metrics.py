@@ -128,7 +128,11 @@ def word_starts(text: str, spans: Iterable[Span]) -> frozenset[int]:
     starts: set[int] = set()
     for span in spans:
         for m in _WORD.finditer(text, span.start, span.end):
-            starts.add(m.start())
+            # A match at an edge may be the stub of a word the span cuts.
+            cut_left = m.start() == span.start > 0 and _WORD.match(text, m.start() - 1)
+            cut_right = m.end() == span.end < len(text) and _WORD.match(text, m.end())
+            if not (cut_left or cut_right):
+                starts.add(m.start())
     return frozenset(starts)
 
 
@@ -230,7 +234,7 @@ def confusion_rows(
     gold_labels = sorted({g for g, _ in counts})
     pred_labels = sorted({p for _, p in counts})
     columns = ("gold", *pred_labels, "total")
-    rows = []
+    rows: list[tuple[str | int, ...]] = []
     for g in gold_labels:
         cells = [counts.get((g, p), 0) for p in pred_labels]
         rows.append((g, *cells, sum(cells)))

@@ -306,10 +306,7 @@ def score(
             per_type[t[0]]["predicted"] += 1
             per_type[t[0]]["predicted_matched"] += t in hit_pred
 
-        if isinstance(result, Extraction):
-            candidates = _candidates(result)
-        else:
-            candidates = []
+        candidates = _candidates(result) if isinstance(result, Extraction) else []
         seen: set[tuple[str, str | None, str | None]] = set()
         for actor in (*sentence.sources, *sentence.targets):
             key = (actor.text, actor.country, actor.sector)

@@ -37,9 +37,9 @@ class Table:
         widths = [max(len(row[i]) for row in cells) for i in range(len(self.columns))]
         lines = [self.name]
         for n, row in enumerate(cells):
-            lines.append("  " + "  ".join(
-                c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))
-            ).rstrip())
+            padded = (c.ljust(w) if i == 0 else c.rjust(w)
+                      for i, (c, w) in enumerate(zip(row, widths, strict=True)))
+            lines.append(("  " + "  ".join(padded)).rstrip())
             if n == 0:
                 lines.append("  " + "  ".join("-" * w for w in widths))
         return "\n".join(lines)
@@ -130,7 +130,9 @@ def sha256_of(path: Path, files: Sequence[Path] | None = None) -> str:
     if path.is_file():
         return hashlib.sha256(path.read_bytes()).hexdigest()
     digest = hashlib.sha256()
-    members = sorted(files) if files is not None else sorted(p for p in path.rglob("*") if p.is_file())
+    if files is None:
+        files = [p for p in path.rglob("*") if p.is_file()]
+    members = sorted(files)
     for member in members:
         rel = member.relative_to(path).as_posix()
         digest.update(f"{rel}\0{hashlib.sha256(member.read_bytes()).hexdigest()}\n".encode())

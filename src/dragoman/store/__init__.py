@@ -1,0 +1,572 @@
+"""The event database: store extractions, query them, check them.
+
+`Store.open(url)` opens a DuckDB file (the default, `Settings.db`) or a
+`postgresql://` URL; both hold the same tables, created by the SQL migrations in
+`dragoman/data/migrations` (see `docs/store.md`).
+
+Writing. One `Store.add(extraction)` call is one transaction: the article and
+all its actors, mentions, events, quotes and attribution links land together or
+not at all, so an interrupted ingest leaves whole articles only, and a re-run
+skips them (the article key is the hash of its clean text; adding it again
+changes nothing). A near-duplicate (dedup's `duplicate_of`) is recorded as one
+more mention of the article it copies, not as new events.
+
+Concurrency, honestly:
+
+* DuckDB: one *process* may open the file read-write, and while it does no
+  other process can open it at all (DuckDB's file lock); several processes may
+  open it with `read_only=True` when none writes. Inside the writing process,
+  writes are serialized by a lock (one writer), and every query runs on a
+  per-thread cursor that reads the last committed state: readers never wait for
+  the writer and never see half an article. So run one `dragoman ingest` at a
+  time per file, and serve queries from the same process or after it ends.
+* PostgreSQL: many processes may read and write at once. Readers use their own
+  connection (MVCC: they never block the writer); each Store has one writer
+  connection; two processes adding the same article race safely (`ON CONFLICT
+  DO NOTHING` on the hash).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from dragoman.errors import StoreError
+from dragoman.models import Extraction
+from dragoman.output import to_dict
+from dragoman.store import _migrations, _queries, _rows
+from dragoman.store._backends import Backend, connect
+from dragoman.store._queries import EVENT_SCHEMA, PERIODS, Where, as_date, event_where, page
+
+__all__ = ["EVENT_SCHEMA", "PERIODS", "Store"]
+
+log = logging.getLogger(__name__)
+
+
+class Store:
+    """An open event database. Build with `Store.open(url)`; use as a context manager.
+
+    Args:
+        backend: an open backend (see `Store.open`).
+    """
+
+    def __init__(self, backend: Backend) -> None:
+        self._db = backend
+        self._write_lock = threading.Lock()
+        self._closed = False
+
+    # --- opening and closing ----------------------------------------------------------
+
+    @classmethod
+    def open(cls, url: str | Path, read_only: bool = False) -> Store:
+        """Open (and create or migrate) a database.
+
+        Args:
+            url: a DuckDB file path (created when missing), `:memory:`, or a
+                `postgresql://user@host:port/dbname` URL.
+            read_only: DuckDB only: open without the write lock, so that several
+                processes can read the file together (fails if it needs migrating).
+
+        Returns:
+            The open store.
+
+        Raises:
+            StoreError: the database cannot be opened or migrated.
+        """
+        backend = connect(str(url), read_only=read_only)
+        try:
+            _migrations.migrate(backend)
+        except BaseException:
+            backend.close()
+            raise
+        return cls(backend)
+
+    @property
+    def url(self) -> str:
+        """The path or URL the store was opened with."""
+        return self._db.url
+
+    @property
+    def dialect(self) -> str:
+        """`duckdb` or `postgres`."""
+        return self._db.dialect
+
+    def close(self) -> None:
+        """Close the database (idempotent)."""
+        if not self._closed:
+            self._closed = True
+            self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({self.url!r}, dialect={self.dialect!r})"
+
+    # --- writing ----------------------------------------------------------------------
+
+    def add(self, extraction: Extraction) -> bool:
+        """Store one extraction in one transaction.
+
+        A near-duplicate whose original is stored (dedup's `duplicate_of`) adds a
+        mention of the original instead (see `add_mention`).
+
+        Args:
+            extraction: what the pipeline returned for one article.
+
+        Returns:
+            True when the article was new; False when it (or the article it
+            near-duplicates) was already stored: then nothing but a mention changes.
+
+        Raises:
+            StoreError: the write failed (the transaction was rolled back).
+        """
+        article = extraction.article
+        original = _rows.duplicate_of(extraction)
+        if original and original != article.hash and self.has(original):
+            self.add_mention(original, article.url, article.outlet, article.published)
+            return False
+        now = _utcnow()
+        head, tables = _rows.to_rows(extraction, now)
+        columns = _rows.ARTICLE_COLUMNS
+        insert = (f"INSERT INTO articles ({', '.join(columns)}) VALUES "
+                  f"({', '.join('?' * len(columns))}) ON CONFLICT (hash) DO NOTHING RETURNING hash")
+        what = f"cannot store article {article.hash} ({article.origin})"
+        with self._writing(what) as db, db.transaction() as tx:
+            if not tx.execute(insert, head):
+                return False
+            for table, rows in tables.items():
+                tx.insert(table, _rows.TABLES[table], rows)
+        return True
+
+    def add_mention(self, hash: str, url: str | None = None, outlet: str | None = None,
+                    published: dt.date | str | None = None) -> bool:
+        """Record another copy of a stored article (a duplicate seen at `url` / `outlet`).
+
+        Idempotent: a copy is known by its URL (else outlet and date); the
+        article's own URL counts as known. Each new copy increments
+        `articles.mentions` (GDELT's NumArticles) and recounts `articles.sources`
+        (distinct outlets, NumSources).
+
+        Args:
+            hash: the stored article's hash.
+            url, outlet, published: where and when the copy appeared.
+
+        Returns:
+            True when the copy was new.
+
+        Raises:
+            StoreError: no article has this hash, or the write failed.
+        """
+        day = as_date(published, "published")
+        key = _rows.mention_key(url, outlet, day)
+        with self._writing(f"cannot add a mention of {hash}") as db, db.transaction() as tx:
+            found = tx.execute("SELECT url, outlet, published FROM articles WHERE hash = ?",
+                               [hash])
+            if not found:
+                raise StoreError(f"no article with hash {hash!r}")
+            own_url, own_outlet, own_day = found[0]
+            if key == _rows.mention_key(own_url, own_outlet, own_day):
+                return False
+            if not tx.execute(
+                    "INSERT INTO article_mentions (article, key, url, outlet, published, "
+                    "added_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (article, key) "
+                    "DO NOTHING RETURNING key",
+                    [hash, key, url, outlet, day, _utcnow()]):
+                return False
+            tx.execute(
+                "UPDATE articles SET mentions = mentions + 1, sources = ("
+                "SELECT count(DISTINCT lower(o)) FROM ("
+                "SELECT outlet AS o FROM articles WHERE hash = ? UNION ALL "
+                "SELECT outlet AS o FROM article_mentions WHERE article = ?) s) "
+                "WHERE hash = ?", [hash, hash, hash])
+        return True
+
+    def _writing(self, what: str) -> _Writing:
+        if self._closed:
+            raise StoreError("the store is closed")
+        return _Writing(self, what)
+
+    # --- reading one article -------------------------------------------------------------
+
+    def has(self, hash: str) -> bool:
+        """True when an article with this hash is stored."""
+        _, rows = self._db.rows("SELECT 1 FROM articles WHERE hash = ?", [hash])
+        return bool(rows)
+
+    def _key(self, id_or_hash: str) -> str | None:
+        _, rows = self._db.rows("SELECT hash FROM articles WHERE hash = ?", [id_or_hash])
+        if rows:
+            return str(rows[0][0])
+        _, rows = self._db.rows("SELECT hash FROM articles WHERE id = ? ORDER BY added_at, hash",
+                                [id_or_hash])
+        if len(rows) > 1:
+            hashes = ", ".join(r[0] for r in rows)
+            raise StoreError(f"id {id_or_hash!r} names {len(rows)} articles ({hashes}); "
+                             "ask for one by its hash")
+        return str(rows[0][0]) if rows else None
+
+    def extraction(self, id_or_hash: str) -> Extraction | None:
+        """The stored `Extraction` of one article (by hash, else by input id), or None.
+
+        Raises:
+            StoreError: an id (not a hash) names several articles.
+        """
+        key = self._key(id_or_hash)
+        if key is None:
+            return None
+        columns, rows = self._db.rows("SELECT * FROM articles WHERE hash = ?", [key])
+        head = dict(zip(columns, rows[0], strict=True))
+        tables = {}
+        for table in _rows.TABLES:
+            cols, found = self._db.rows(f"SELECT * FROM {table} WHERE article = ?", [key])
+            tables[table] = [dict(zip(cols, row, strict=True)) for row in found]
+        return _rows.from_rows(head, tables)
+
+    def article(self, id_or_hash: str) -> dict[str, Any] | None:
+        """One stored article as the output-contract dict (`output.to_dict`), or None.
+
+        Raises:
+            StoreError: an id (not a hash) names several articles.
+        """
+        extraction = self.extraction(id_or_hash)
+        return None if extraction is None else to_dict(extraction)
+
+    # --- queries -------------------------------------------------------------------------
+
+    def events(self, *, actor: str | None = None, source_actor: str | None = None,
+               target_actor: str | None = None, cameo: str | None = None,
+               root: str | None = None, plover: str | None = None,
+               quad: int | Iterable[int] | None = None, since: dt.date | str | None = None,
+               until: dt.date | str | None = None, outlet: str | None = None,
+               via: str | None = None, text: str | None = None, article: str | None = None,
+               negated: bool | None = None, hypothetical: bool | None = None,
+               limit: int | None = None, offset: int = 0) -> pd.DataFrame:
+        """Events, one row each, in the columns of `EVENT_SCHEMA` (the Parquet schema).
+
+        Every filter is optional; given filters are AND-ed.
+
+        Args:
+            actor: a country code (`IRN`) or a code prefix (`IRNGOV`), as source or target.
+            source_actor, target_actor: the same, on one side only.
+            cameo: a CAMEO code prefix (`12` matches 120, 121, 1211…).
+            root: a two-digit CAMEO root (`"12"`; `12` works too).
+            plover: a PLOVER event type (`REJECT`), any case.
+            quad: a quad class 1–4, or several.
+            since, until: inclusive bounds on the event's date, or on the
+                publication date when the event has none (date or `YYYY-MM-DD`).
+            outlet: the article's outlet, any case.
+            via: some link of the attribution chain has this in its name (any case)
+                or as its code (`Tasnim`, `IRNMED`).
+            text: case-insensitive substring of the trigger or the sentence (the
+                equivalent of `ILIKE '%text%'`: a scan, not a full-text index).
+            article: one article's hash or id.
+            negated, hypothetical: keep only events with (True) or without (False) the flag.
+            limit, offset: paging, in the order of date, then article, then position.
+
+        Returns:
+            A DataFrame (dates as datetime64, nullable integer/boolean columns,
+            sectors and attribution as lists).
+
+        Raises:
+            StoreError: a date cannot be read, or the query failed.
+        """
+        where = event_where(actor=actor, source_actor=source_actor, target_actor=target_actor,
+                            cameo=cameo, root=root, plover=plover, quad=quad, since=since,
+                            until=until, outlet=outlet, via=via, text=text, article=article,
+                            negated=negated, hypothetical=hypothetical)
+        sql, params = self._events_sql(where, limit, offset)
+        return self._db.frame(sql, params)
+
+    def _events_sql(self, where: Where, limit: int | None,
+                    offset: int | None) -> tuple[str, list[Any]]:
+        select = ", ".join(f"{expr} AS {name}" for name, _, expr in EVENT_SCHEMA)
+        paging, extra = page(limit, offset)
+        sql = (f"SELECT {select} FROM {_queries.EVENTS_FROM}{where.sql()} "
+               f"ORDER BY {_queries.EVENTS_ORDER}{paging}")
+        return sql, where.params + extra
+
+    def write_events_parquet(self, path: str | Path, **filters: Any) -> int:
+        """Write the events matching `filters` (those of `events()`) to a Parquet file.
+
+        The file has the fixed schema `EVENT_SCHEMA` (explicit column types),
+        written by DuckDB's `COPY … (FORMAT parquet)`; a PostgreSQL store's
+        rows are copied through an in-memory DuckDB.
+
+        Returns:
+            The number of events written.
+
+        Raises:
+            StoreError: the file cannot be written.
+        """
+        from dragoman.store._backends import DuckDBBackend
+
+        target = str(path)
+        casts = ", ".join(f"CAST({name} AS {kind}) AS {name}" for name, kind, _ in EVENT_SCHEMA)
+        if isinstance(self._db, DuckDBBackend):
+            where = event_where(**filters)
+            inner, params = self._events_sql(where, None, None)
+            self._db.copy_parquet(f"SELECT {casts} FROM ({inner}) t", params, target)
+            _, rows = self._db.rows(f"SELECT count(*) FROM {_queries.EVENTS_FROM}{where.sql()}",
+                                    where.params)
+            return int(rows[0][0])
+        frame = _plain_lists(self.events(**filters))
+        import duckdb
+
+        with duckdb.connect() as con:
+            con.register("frame", frame)
+            quoted = target.replace("'", "''")
+            try:
+                con.execute(f"COPY (SELECT {casts} FROM frame) TO '{quoted}' (FORMAT parquet)")
+            except duckdb.Error as exc:
+                raise StoreError(f"cannot write {target}: {exc}") from exc
+        return len(frame)
+
+    def quotes(self, *, speaker: str | None = None, via: str | None = None,
+               text: str | None = None, kind: str | None = None,
+               since: dt.date | str | None = None, until: dt.date | str | None = None,
+               outlet: str | None = None, article: str | None = None,
+               limit: int | None = None, offset: int = 0) -> pd.DataFrame:
+        """Quotes, one row each.
+
+        Args:
+            speaker: in the speaker's name (any case), or a prefix of their code.
+            via: some link of the quote's chain (beyond the speaker) has this in
+                its name or as its code.
+            text: case-insensitive substring of the quoted words.
+            kind: `direct`, `partial` or `indirect`.
+            since, until: inclusive bounds on the publication date.
+            outlet, article, limit, offset: as for `events()`.
+
+        Raises:
+            StoreError: a date cannot be read, or the query failed.
+        """
+        where = Where()
+        if speaker:
+            where.add("(strpos(lower(q.speaker_name), lower(?)) > 0 "
+                      "OR q.speaker_code LIKE ? ESCAPE '\\')",
+                      speaker, _queries._like_prefix(speaker.strip().upper()))
+        where.via(via, "quote", "q")
+        where.contains(("q.text",), text)
+        if kind:
+            where.add("q.kind = ?", kind)
+        where.dates("a.published", since, until)
+        where.outlet(outlet)
+        where.article(article, "q.article")
+        select = ", ".join(f"{expr} AS {name}" for name, expr in _queries.QUOTE_COLUMNS)
+        paging, extra = page(limit, offset)
+        sql = (f"SELECT {select} FROM quotes q JOIN articles a ON a.hash = q.article"
+               f"{where.sql()} ORDER BY a.published NULLS LAST, q.article, q.position{paging}")
+        return self._db.frame(sql, where.params + extra)
+
+    def actors(self, *, actor: str | None = None, name: str | None = None,
+               kind: str | None = None, since: dt.date | str | None = None,
+               until: dt.date | str | None = None, outlet: str | None = None,
+               limit: int | None = None, offset: int = 0) -> pd.DataFrame:
+        """Actors over all articles: one row per (code, country, kind, name), most seen first.
+
+        Columns: code, country, kind, name, articles, mentions, first_published,
+        last_published.
+
+        Args:
+            actor: a country code or a code prefix.
+            name: in the actor's name (any case).
+            kind: state, person, organization, igo, armed_group, media, group.
+            since, until, outlet: on the articles they appear in.
+            limit, offset: paging.
+
+        Raises:
+            StoreError: a date cannot be read, or the query failed.
+        """
+        where = Where()
+        if actor:
+            value = actor.strip().upper()
+            where.add("(ac.country = ? OR ac.code LIKE ? ESCAPE '\\')",
+                      value, _queries._like_prefix(value))
+        where.contains(("ac.name",), name)
+        if kind:
+            where.add("ac.kind = ?", kind)
+        where.dates("a.published", since, until)
+        where.outlet(outlet)
+        paging, extra = page(limit, offset)
+        sql = ("SELECT ac.code, ac.country, ac.kind, ac.name, "
+               "count(DISTINCT ac.article) AS articles, "
+               "CAST(COALESCE(sum(m.n), 0) AS BIGINT) AS mentions, "
+               "min(a.published) AS first_published, max(a.published) AS last_published "
+               "FROM actors ac JOIN articles a ON a.hash = ac.article "
+               "LEFT JOIN (SELECT article, actor, count(*) AS n FROM mentions "
+               "GROUP BY article, actor) m ON m.article = ac.article AND m.actor = ac.id"
+               f"{where.sql()} GROUP BY ac.code, ac.country, ac.kind, ac.name "
+               f"ORDER BY articles DESC, mentions DESC, ac.code, ac.name{paging}")
+        return self._db.frame(sql, where.params + extra)
+
+    def dyads(self, period: str | None = "week", **filters: Any) -> pd.DataFrame:
+        """Event counts and mean Goldstein score per source → target country pair and period.
+
+        Args:
+            period: `day`, `week` (ISO, from Monday), `month`, `year`, or None for
+                all time. The date is the event's, else the article's publication date.
+            **filters: those of `events()` (without `limit`/`offset`).
+
+        Returns:
+            Columns: period (when given), source, target, events, goldstein.
+            Only events with both countries known count.
+
+        Raises:
+            StoreError: an unknown period, a bad date, or the query failed.
+        """
+        where = event_where(**filters)
+        where.clauses[:0] = ["e.source_country IS NOT NULL", "e.target_country IS NOT NULL"]
+        keys = "e.source_country AS source, e.target_country AS target"
+        groups, order = "1, 2", "events DESC, source, target"
+        if period is not None:
+            if period not in PERIODS:
+                raise StoreError(f"unknown period {period!r}; one of {', '.join(PERIODS)} or None")
+            day = _queries.EVENT_DAY
+            keys = f"CAST(date_trunc('{period}', {day}) AS DATE) AS period, " + keys
+            where.clauses.append(f"{day} IS NOT NULL")
+            groups, order = "1, 2, 3", "period, " + order
+        sql = (f"SELECT {keys}, count(*) AS events, avg(e.goldstein) AS goldstein "
+               f"FROM {_queries.EVENTS_FROM}{where.sql()} GROUP BY {groups} ORDER BY {order}")
+        return self._db.frame(sql, where.params)
+
+    def stats(self) -> dict[str, Any]:
+        """Counts: articles, copies, events, quotes, actors, links, and events by root,
+        quad class and PLOVER type, with the date range."""
+        def one(sql: str) -> Any:
+            return self._db.rows(sql)[1][0][0]
+
+        def by(column: str) -> dict[str, int]:
+            _, rows = self._db.rows(f"SELECT {column}, count(*) FROM events "
+                                    f"GROUP BY {column} ORDER BY {column}")
+            return {str(k): int(n) for k, n in rows}
+
+        _, span = self._db.rows("SELECT min(published), max(published) FROM articles")
+        return {
+            "articles": int(one("SELECT count(*) FROM articles")),
+            "copies": int(one("SELECT COALESCE(sum(mentions), 0) FROM articles")),
+            "events": int(one("SELECT count(*) FROM events")),
+            "quotes": int(one("SELECT count(*) FROM quotes")),
+            "actors": int(one("SELECT count(*) FROM actors")),
+            "actor_codes": int(one("SELECT count(DISTINCT code) FROM actors")),
+            "attributions": int(one("SELECT count(*) FROM attributions")),
+            "outlets": int(one("SELECT count(DISTINCT lower(outlet)) FROM articles")),
+            "first_published": _iso(span[0][0]),
+            "last_published": _iso(span[0][1]),
+            "by_root": by("root"),
+            "by_quad": by("quad_class"),
+            "by_plover": by("COALESCE(plover, '-')"),
+        }
+
+    def check(self) -> list[str]:
+        """Integrity check: orphans, duplicates, dangling references, bad spans, counters.
+
+        Returns:
+            One line per problem; empty when the database is consistent.
+        """
+        problems: list[str] = []
+
+        def count(label: str, sql: str) -> None:
+            _, rows = self._db.rows(sql)
+            n = int(rows[0][0])
+            if n:
+                problems.append(f"{label}: {n}")
+
+        for table in ("article_mentions", *_rows.TABLES):
+            count(f"{table} rows whose article is missing",
+                  f"SELECT count(*) FROM {table} t WHERE NOT EXISTS "
+                  "(SELECT 1 FROM articles a WHERE a.hash = t.article)")
+        keys = {"articles": "hash", "article_mentions": "article, key",
+                "sentences": "article, position", "actors": "article, id",
+                "mentions": "article, actor, position", "events": "article, id",
+                "quotes": "article, id", "attributions": "article, owner_kind, owner, position"}
+        for table, key in keys.items():
+            count(f"{table} duplicate keys ({key})",
+                  f"SELECT count(*) FROM (SELECT {key} FROM {table} GROUP BY {key} "
+                  "HAVING count(*) > 1) d")
+        refs = [
+            ("mentions of a missing actor", "mentions t", "t.actor", "actors", "id"),
+            ("events whose source actor is missing", "events t", "t.source_actor", "actors",
+             "id"),
+            ("events whose target actor is missing", "events t", "t.target_actor", "actors",
+             "id"),
+            ("events in a missing quote", "events t", "t.quote", "quotes", "id"),
+            ("quotes whose speaker actor is missing", "quotes t", "t.speaker_actor", "actors",
+             "id"),
+        ]
+        for label, table, column, other, key in refs:
+            count(label, f"SELECT count(*) FROM {table} WHERE {column} IS NOT NULL AND NOT "
+                         f"EXISTS (SELECT 1 FROM {other} o WHERE o.article = t.article "
+                         f"AND o.{key} = {column})")
+        for kind, table in (("event", "events"), ("quote", "quotes")):
+            count(f"attribution links of a missing {kind}",
+                  f"SELECT count(*) FROM attributions t WHERE t.owner_kind = '{kind}' AND NOT "
+                  f"EXISTS (SELECT 1 FROM {table} o WHERE o.article = t.article "
+                  "AND o.id = t.owner)")
+        count("attribution links of an unknown kind",
+              "SELECT count(*) FROM attributions WHERE owner_kind NOT IN ('event', 'quote')")
+        spans = [("events", "trigger_start", "trigger_end"), ("quotes", "start_char", "end_char"),
+                 ("mentions", "start_char", "end_char"), ("sentences", "start_char", "end_char")]
+        for table, start, end in spans:
+            count(f"{table} spans outside their article's text",
+                  f"SELECT count(*) FROM {table} t JOIN articles a ON a.hash = t.article "
+                  f"WHERE t.{start} < 0 OR t.{start} > t.{end} OR t.{end} > length(a.text)")
+        count("articles whose mention count disagrees with article_mentions",
+              "SELECT count(*) FROM articles a WHERE a.mentions <> 1 + "
+              "(SELECT count(*) FROM article_mentions m WHERE m.article = a.hash)")
+        known = [m.name for m in _migrations.migrations(self.dialect)]
+        done = _migrations.applied(self._db)
+        if done != known:
+            problems.append(f"schema migrations: applied {done}, expected {known}")
+        return problems
+
+
+class _Writing:
+    """The writer lock, and driver errors turned into StoreError."""
+
+    def __init__(self, store: Store, what: str) -> None:
+        self.store = store
+        self.what = what
+
+    def __enter__(self) -> Backend:
+        self.store._write_lock.acquire()
+        return self.store._db
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: object) -> bool:
+        self.store._write_lock.release()
+        if exc is None or isinstance(exc, StoreError) or not isinstance(exc, Exception):
+            return False
+        raise StoreError(f"{self.what}: {exc}") from exc
+
+
+def _utcnow() -> dt.datetime:
+    """Now in UTC, naive (TIMESTAMP columns hold UTC)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _iso(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return value.isoformat()
+
+
+def _plain_lists(frame: pd.DataFrame) -> pd.DataFrame:
+    """List columns as Python lists (DuckDB scans those as LIST columns)."""
+    out = frame.copy()
+    for name, kind, _ in EVENT_SCHEMA:
+        if kind.endswith("[]"):
+            out[name] = [None if v is None else list(v) for v in out[name]]
+    return out
+

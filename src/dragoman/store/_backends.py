@@ -1,0 +1,276 @@
+"""The two database backends behind `Store`: DuckDB (embedded, default) and PostgreSQL.
+
+Both speak the same SQL, written with `?` placeholders; the PostgreSQL backend
+rewrites them to psycopg's `%s`. Each backend has one *writer* connection, used
+only inside `transaction()`, and *reader* connections for queries, so that a
+query never runs inside (or sees) a half-written article.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import threading
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import pandas as pd
+
+from dragoman.errors import StoreError
+
+Params = Sequence[Any]
+
+
+class Backend:
+    """What `Store` needs from a database."""
+
+    dialect: str = ""
+    url: str = ""
+    read_only: bool = False
+
+    def transaction(self) -> contextlib.AbstractContextManager[Writer]:
+        """A write transaction: committed on success, rolled back on any exception."""
+        raise NotImplementedError
+
+    def rows(self, sql: str, params: Params = ()) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """Column names and rows of a read query (committed data only)."""
+        raise NotImplementedError
+
+    def frame(self, sql: str, params: Params = ()) -> pd.DataFrame:
+        """A read query as a DataFrame."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Close every connection."""
+        raise NotImplementedError
+
+
+class Writer:
+    """The writer connection inside one transaction."""
+
+    def __init__(self, backend: Backend, conn: Any) -> None:
+        self.backend = backend
+        self.conn = conn
+
+    def execute(self, sql: str, params: Params = ()) -> list[tuple[Any, ...]]:
+        """Run one statement; its rows (empty when it returns none)."""
+        raise NotImplementedError
+
+    def insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Insert `rows` with multi-row VALUES statements (few round trips on both backends)."""
+        if not rows:
+            return
+        width = len(columns)
+        one = "(" + ", ".join("?" * width) + ")"
+        # PostgreSQL allows 65,535 parameters per statement; stay well below.
+        chunk = max(1, 20_000 // width)
+        head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+        for begin in range(0, len(rows), chunk):
+            part = rows[begin:begin + chunk]
+            params = [value for row in part for value in row]
+            self.execute(head + ", ".join([one] * len(part)), params)
+
+
+# --- DuckDB -------------------------------------------------------------------------
+
+
+class _DuckWriter(Writer):
+    def execute(self, sql: str, params: Params = ()) -> list[tuple[Any, ...]]:
+        cursor = self.conn.execute(sql, list(params))
+        return cursor.fetchall() if cursor.description else []
+
+
+class DuckDBBackend(Backend):
+    """An embedded DuckDB file (or `:memory:`).
+
+    DuckDB lets one process open a file read-write, and locks it against every
+    other process (read-only openers included) while it does; several processes
+    may open it read-only together when none writes. Inside the process, queries
+    run on per-thread cursors: they read the last committed state and never wait
+    for the writer.
+    """
+
+    dialect = "duckdb"
+
+    def __init__(self, path: str, read_only: bool = False) -> None:
+        import duckdb
+
+        self.url = path
+        self.read_only = read_only
+        self._duckdb = duckdb
+        try:
+            self._conn = duckdb.connect(path, read_only=read_only)
+        except duckdb.Error as exc:
+            hint = ""
+            if "lock" in str(exc).lower():
+                hint = (" (another process has it open; DuckDB allows one writing process"
+                        " per file: stop it, or open read-only)")
+            raise StoreError(f"cannot open DuckDB database {path}: {exc}{hint}") from exc
+        self._local = threading.local()
+        self._cursors: list[Any] = []
+        self._cursors_lock = threading.Lock()
+
+    def _reader(self) -> Any:
+        cursor = getattr(self._local, "cursor", None)
+        if cursor is None:
+            # A cursor is a second connection to the same database, with its own
+            # transactions: it sees committed data only, and does not block the writer.
+            cursor = self._conn.cursor()
+            self._local.cursor = cursor
+            with self._cursors_lock:
+                self._cursors.append(cursor)
+        return cursor
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Writer]:
+        conn = self._conn
+        try:
+            conn.begin()
+            yield _DuckWriter(self, conn)
+            conn.commit()
+        except BaseException:
+            with contextlib.suppress(self._duckdb.Error):
+                conn.rollback()
+            raise
+
+    def rows(self, sql: str, params: Params = ()) -> tuple[list[str], list[tuple[Any, ...]]]:
+        try:
+            cursor = self._reader().execute(sql, list(params))
+            return [d[0] for d in cursor.description], cursor.fetchall()
+        except self._duckdb.Error as exc:
+            raise StoreError(f"query failed: {exc}") from exc
+
+    def frame(self, sql: str, params: Params = ()) -> pd.DataFrame:
+        try:
+            return self._reader().execute(sql, list(params)).df()
+        except self._duckdb.Error as exc:
+            raise StoreError(f"query failed: {exc}") from exc
+
+    def copy_parquet(self, select: str, params: Params, path: str) -> None:
+        """`COPY (select) TO path (FORMAT parquet)` on a reader cursor."""
+        quoted = path.replace("'", "''")
+        try:
+            self._reader().execute(f"COPY ({select}) TO '{quoted}' (FORMAT parquet)",
+                                   list(params))
+        except self._duckdb.Error as exc:
+            raise StoreError(f"cannot write {path}: {exc}") from exc
+
+    def close(self) -> None:
+        with self._cursors_lock:
+            for cursor in self._cursors:
+                with contextlib.suppress(Exception):
+                    cursor.close()
+            self._cursors.clear()
+        self._conn.close()
+
+
+# --- PostgreSQL ---------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=256)
+def _pg_sql(sql: str) -> str:
+    """`?` placeholders as psycopg's `%s` (a literal `%` doubled)."""
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+class _PgWriter(Writer):
+    def execute(self, sql: str, params: Params = ()) -> list[tuple[Any, ...]]:
+        cursor = self.conn.execute(_pg_sql(sql), list(params))
+        return cursor.fetchall() if cursor.description else []
+
+
+# PostgreSQL type oids → the pandas dtypes DuckDB's `.df()` gives for the same columns
+# (NumPy dtypes, or pandas' nullable ones when the column holds a NULL), so that
+# both backends return alike DataFrames.
+_PG_DTYPES = {16: ("bool", "boolean"), 20: ("int64", "Int64"), 21: ("int16", "Int16"),
+              23: ("int32", "Int32"), 700: ("float64", "float64"),
+              701: ("float64", "float64"), 1700: ("float64", "float64"), 25: ("str", "str"),
+              1043: ("str", "str"), 1082: ("datetime64[us]", "datetime64[us]"),
+              1114: ("datetime64[us]", "datetime64[us]")}
+
+
+class PostgresBackend(Backend):
+    """A PostgreSQL database (psycopg 3, the `dragoman[postgres]` extra).
+
+    Readers and writers are separate connections; PostgreSQL's MVCC means readers
+    never block the writer, and several processes may write at once (an article
+    is inserted with `ON CONFLICT DO NOTHING` on its hash).
+    """
+
+    dialect = "postgres"
+
+    def __init__(self, url: str) -> None:
+        try:
+            import psycopg
+        except ImportError as exc:
+            raise StoreError("PostgreSQL needs psycopg: pip install 'dragoman[postgres]'") \
+                from exc
+        self.url = url
+        self._psycopg = psycopg
+        try:
+            # autocommit: statements outside `transaction()` (migration checks,
+            # reads) never leave a transaction open.
+            self._writer = psycopg.connect(url, autocommit=True)
+            self._reader = psycopg.connect(url, autocommit=True)
+        except psycopg.Error as exc:
+            raise StoreError(f"cannot connect to PostgreSQL at {_redact(url)}: {exc}") from exc
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Writer]:
+        with self._writer.transaction():
+            yield _PgWriter(self, self._writer)
+
+    def rows(self, sql: str, params: Params = ()) -> tuple[list[str], list[tuple[Any, ...]]]:
+        try:
+            cursor = self._reader.execute(_pg_sql(sql), list(params))
+            return [d.name for d in cursor.description], cursor.fetchall()
+        except self._psycopg.Error as exc:
+            raise StoreError(f"query failed: {exc}") from exc
+
+    def frame(self, sql: str, params: Params = ()) -> pd.DataFrame:
+        try:
+            cursor = self._reader.execute(_pg_sql(sql), list(params))
+            description = cursor.description
+            rows = cursor.fetchall()
+        except self._psycopg.Error as exc:
+            raise StoreError(f"query failed: {exc}") from exc
+        columns = {}
+        for i, column in enumerate(description):
+            values = [row[i] for row in rows]
+            dtypes = _PG_DTYPES.get(column.type_code)
+            if column.type_code == 1700:
+                values = [None if v is None else float(v) for v in values]
+            dtype = None
+            if dtypes is not None:
+                dtype = dtypes[1] if any(v is None for v in values) else dtypes[0]
+            if dtype is None:
+                columns[column.name] = pd.Series(values, dtype=object)
+            elif dtype.startswith("datetime"):
+                columns[column.name] = pd.Series(pd.to_datetime(values), dtype=dtype)
+            else:
+                columns[column.name] = pd.Series(values, dtype=dtype)
+        return pd.DataFrame(columns, index=pd.RangeIndex(len(rows)))
+
+    def close(self) -> None:
+        self._reader.close()
+        self._writer.close()
+
+
+def _redact(url: str) -> str:
+    """The URL without its password."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return urlunsplit(parts._replace(netloc=netloc))
+    return url
+
+
+def connect(url: str, read_only: bool = False) -> Backend:
+    """The backend for `url`: `postgresql://…` (or `postgres://…`), else a DuckDB path."""
+    if url.startswith(("postgresql://", "postgres://")):
+        if read_only:
+            raise StoreError("read_only is for DuckDB files; use a read-only role on PostgreSQL")
+        return PostgresBackend(url)
+    return DuckDBBackend(url, read_only=read_only)

@@ -1,0 +1,230 @@
+"""The read queries of `Store`: column lists and filter clauses, in SQL both backends run."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from dragoman.errors import StoreError
+
+# The columns of `Store.events()`, which are also the fixed Parquet schema of
+# `export.write_parquet` (name, DuckDB type, SQL over `events e JOIN articles a`).
+# The Spark job writes the same names and types: change them only with a schema bump.
+_EMPTY = "CAST(ARRAY[] AS VARCHAR[])"
+
+
+def _links(column: str, kind: str, owner: str) -> str:
+    return (f"COALESCE((SELECT array_agg(l.{column} ORDER BY l.position) FROM attributions l "
+            f"WHERE l.article = {owner}.article AND l.owner_kind = '{kind}' "
+            f"AND l.owner = {owner}.id), {_EMPTY})")
+
+
+def _side(side: str) -> list[tuple[str, str, str]]:
+    return [(f"{side}_actor", "VARCHAR", f"e.{side}_actor"),
+            (f"{side}_name", "VARCHAR", f"e.{side}_name"),
+            (f"{side}_kind", "VARCHAR", f"e.{side}_kind"),
+            (f"{side}_code", "VARCHAR", f"e.{side}_code"),
+            (f"{side}_country", "VARCHAR", f"e.{side}_country"),
+            (f"{side}_sectors", "VARCHAR[]", f"e.{side}_sectors"),
+            (f"{side}_text", "VARCHAR", f"e.{side}_text")]
+
+
+EVENT_SCHEMA: tuple[tuple[str, str, str], ...] = (
+    ("event_id", "VARCHAR", "e.article || ':' || e.id"),
+    ("global_id", "BIGINT", "e.global_id"),
+    ("article", "VARCHAR", "e.article"),
+    ("article_id", "VARCHAR", "a.id"),
+    ("event", "VARCHAR", "e.id"),
+    ("position", "INTEGER", "e.position"),
+    ("sentence", "INTEGER", "e.sentence"),
+    ("url", "VARCHAR", "a.url"),
+    ("outlet", "VARCHAR", "a.outlet"),
+    ("title", "VARCHAR", "a.title"),
+    ("language", "VARCHAR", "a.language"),
+    ("published", "DATE", "a.published"),
+    ("date", "DATE", "e.date"),
+    ("date_text", "VARCHAR", "e.date_text"),
+    *_side("source"),
+    *_side("target"),
+    ("cameo", "VARCHAR", "e.cameo"),
+    ("root", "VARCHAR", "e.root"),
+    ("plover", "VARCHAR", "e.plover"),
+    ("quad_class", "INTEGER", "e.quad_class"),
+    ("goldstein", "DOUBLE", "e.goldstein"),
+    ("negated", "BOOLEAN", "e.negated"),
+    ("hypothetical", "BOOLEAN", "e.hypothetical"),
+    ("quote", "VARCHAR", "e.quote"),
+    ("confidence", "DOUBLE", "e.confidence"),
+    ("rule", "VARCHAR", "e.rule"),
+    ("trigger_start", "INTEGER", "e.trigger_start"),
+    ("trigger_end", "INTEGER", "e.trigger_end"),
+    ("trigger_text", "VARCHAR", "e.trigger_text"),
+    ("sentence_text", "VARCHAR", "e.sentence_text"),
+    ("place_name", "VARCHAR", "e.place_name"),
+    ("place_geonameid", "BIGINT", "e.place_geonameid"),
+    ("place_country", "VARCHAR", "e.place_country"),
+    ("place_latitude", "DOUBLE", "e.place_latitude"),
+    ("place_longitude", "DOUBLE", "e.place_longitude"),
+    ("place_feature", "VARCHAR", "e.place_feature"),
+    ("attribution", "VARCHAR[]", _links("name", "event", "e")),
+    ("attribution_codes", "VARCHAR[]", _links("code", "event", "e")),
+    ("attribution_roles", "VARCHAR[]", _links("role", "event", "e")),
+    ("mentions", "INTEGER", "a.mentions"),
+    ("sources", "INTEGER", "a.sources"),
+    ("added_at", "TIMESTAMP", "a.added_at"),
+)
+
+EVENTS_FROM = "events e JOIN articles a ON a.hash = e.article"
+EVENTS_ORDER = "COALESCE(e.date, a.published) NULLS LAST, e.article, e.position"
+EVENT_DAY = "COALESCE(e.date, a.published)"
+
+QUOTE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("quote_id", "q.article || ':' || q.id"),
+    ("article", "q.article"),
+    ("article_id", "a.id"),
+    ("quote", "q.id"),
+    ("position", "q.position"),
+    ("kind", "q.kind"),
+    ("text", "q.text"),
+    ("start_char", "q.start_char"),
+    ("end_char", "q.end_char"),
+    ("cue", "q.cue_text"),
+    ("speaker_name", "q.speaker_name"),
+    ("speaker_actor", "q.speaker_actor"),
+    ("speaker_code", "q.speaker_code"),
+    ("speaker_text", "q.speaker_text"),
+    ("via", _links("name", "quote", "q")),
+    ("via_codes", _links("code", "quote", "q")),
+    ("url", "a.url"),
+    ("outlet", "a.outlet"),
+    ("title", "a.title"),
+    ("published", "a.published"),
+)
+
+
+def _like_prefix(value: str) -> str:
+    """`value` as a LIKE pattern matching strings that start with it."""
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def as_date(value: dt.date | str | None, name: str) -> dt.date | None:
+    """A date from a date or an ISO string (`since=`, `until=`)."""
+    if value is None or isinstance(value, dt.date):
+        return value.date() if isinstance(value, dt.datetime) else value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError as exc:
+        raise StoreError(f"{name}: expected a date YYYY-MM-DD, got {value!r}") from exc
+
+
+class Where:
+    """AND-ed SQL conditions with their parameters."""
+
+    def __init__(self) -> None:
+        self.clauses: list[str] = []
+        self.params: list[Any] = []
+
+    def add(self, clause: str, *params: Any) -> None:
+        self.clauses.append(clause)
+        self.params.extend(params)
+
+    def sql(self) -> str:
+        return " WHERE " + " AND ".join(self.clauses) if self.clauses else ""
+
+    def actor(self, value: str | None, sides: Iterable[str]) -> None:
+        """`value` is a country code (`IRN`) or a code prefix (`IRNGOV`), on any of `sides`."""
+        if not value:
+            return
+        value = value.strip().upper()
+        parts = []
+        for side in sides:
+            parts.append(f"e.{side}_country = ?")
+            parts.append(f"e.{side}_code LIKE ? ESCAPE '\\'")
+            self.params.extend([value, _like_prefix(value)])
+        self.clauses.append("(" + " OR ".join(parts) + ")")
+
+    def contains(self, columns: Iterable[str], value: str | None) -> None:
+        """Case-insensitive substring match on any of `columns` (`ILIKE '%value%'`)."""
+        if not value:
+            return
+        parts = []
+        for column in columns:
+            parts.append(f"strpos(lower({column}), lower(?)) > 0")
+            self.params.append(value)
+        self.clauses.append("(" + " OR ".join(parts) + ")")
+
+    def via(self, value: str | None, kind: str, owner: str) -> None:
+        """Some link of the attribution chain has `value` in its name, or as its code."""
+        if not value:
+            return
+        self.add(f"EXISTS (SELECT 1 FROM attributions l WHERE l.article = {owner}.article "
+                 f"AND l.owner_kind = '{kind}' AND l.owner = {owner}.id "
+                 "AND (strpos(lower(l.name), lower(?)) > 0 OR upper(l.code) = upper(?)))",
+                 value, value)
+
+    def article(self, value: str | None, column: str) -> None:
+        """One article, by hash or id."""
+        if value:
+            self.add(f"({column} = ? OR a.id = ?)", value, value)
+
+    def outlet(self, value: str | None) -> None:
+        if value:
+            self.add("lower(a.outlet) = lower(?)", value)
+
+    def dates(self, column: str, since: dt.date | str | None,
+              until: dt.date | str | None) -> None:
+        start, end = as_date(since, "since"), as_date(until, "until")
+        if start:
+            self.add(f"{column} >= ?", start)
+        if end:
+            self.add(f"{column} <= ?", end)
+
+
+def event_where(*, actor: str | None = None, source_actor: str | None = None,
+                target_actor: str | None = None, cameo: str | None = None,
+                root: str | None = None, plover: str | None = None,
+                quad: int | Iterable[int] | None = None, since: dt.date | str | None = None,
+                until: dt.date | str | None = None, outlet: str | None = None,
+                via: str | None = None, text: str | None = None, article: str | None = None,
+                negated: bool | None = None, hypothetical: bool | None = None) -> Where:
+    """The conditions of `Store.events()` (see its docstring for their meaning)."""
+    where = Where()
+    where.actor(actor, ("source", "target"))
+    where.actor(source_actor, ("source",))
+    where.actor(target_actor, ("target",))
+    if cameo:
+        where.add("e.cameo LIKE ? ESCAPE '\\'", _like_prefix(str(cameo).strip()))
+    if root:
+        where.add("e.root = ?", str(root).strip().zfill(2))
+    if plover:
+        where.add("upper(e.plover) = upper(?)", plover.strip())
+    if quad is not None:
+        quads = [int(quad)] if isinstance(quad, int | str) else [int(q) for q in quad]
+        if quads:
+            where.add(f"e.quad_class IN ({', '.join('?' * len(quads))})", *quads)
+    where.dates(EVENT_DAY, since, until)
+    where.outlet(outlet)
+    where.via(via, "event", "e")
+    where.contains(("e.trigger_text", "e.sentence_text"), text)
+    where.article(article, "e.article")
+    if negated is not None:
+        where.add("e.negated = ?", bool(negated))
+    if hypothetical is not None:
+        where.add("e.hypothetical = ?", bool(hypothetical))
+    return where
+
+
+def page(limit: int | None, offset: int | None) -> tuple[str, list[int]]:
+    """LIMIT/OFFSET clause and parameters."""
+    sql, params = "", []
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(int(limit))
+    if offset:
+        sql += " OFFSET ?"
+        params.append(int(offset))
+    return sql, params
+
+
+PERIODS = ("day", "week", "month", "year")

@@ -1,0 +1,167 @@
+"""The quality gate: pinned figures on the real dev sets, and that a worse coder fails it.
+
+The tests marked `shared` read the gold sets in `../shared/data` and run the
+whole pipeline on them; they are skipped, with a message, when that directory
+is absent. The others run the gate on the hand-made fixtures.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dragoman.evaluate import Report, evaluate, gate
+from dragoman.evaluate.runner import Extractor
+from dragoman.models import Article, Event, Extraction, Record, Reject, Span
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+DATA = SHARED / "data"
+FIXTURES = Path(__file__).parent / "fixtures" / "eval"
+
+# (format, gold path under shared/data, limit): what the gate pins.
+GATED = [
+    ("plover-gsr", "plover-gsr/PLOVER_GSR_CAMEO.json", None),
+    ("brat-attribution", "polnear/dev", None),
+    ("article-extraction", "article-extraction", None),
+]
+
+needs_shared = pytest.mark.skipif(
+    not DATA.is_dir(), reason=f"gold sets not found: {DATA} is absent (../shared/data)")
+
+
+class DropHalf:
+    """A worse coder: dragoman's pipeline with every other event thrown away."""
+
+    def __init__(self, pipeline: Extractor) -> None:
+        self.pipeline = pipeline
+
+    def extract_many(self, records: Iterable[Record]) -> Iterator[Extraction | Reject]:
+        n = 0
+        for result in self.pipeline.extract_many(records):
+            if isinstance(result, Extraction):
+                kept = []
+                for event in result.events:
+                    if n % 2 == 0:
+                        kept.append(event)
+                    n += 1
+                result = dataclasses.replace(result, events=tuple(kept))
+            yield result
+
+
+# --- the gate on hand-made fixtures ---------------------------------------------------
+
+
+class FixedEvents:
+    """Codes every sentence of the PLOVER fixture with one fixed event."""
+
+    def __init__(self, plover: str) -> None:
+        self.plover = plover
+
+    def extract_many(self, records: Iterable[Record]) -> Iterator[Extraction]:
+        for r in records:
+            assert r.id is not None and r.text is not None
+            event = Event(id="E1", sentence=0, trigger=Span(0, 1), source=None, target=None,
+                          cameo="000", root="00", plover=self.plover, quad_class=1,
+                          goldstein=0.0)
+            yield Extraction(article=Article(id=r.id, hash="0" * 16, text=r.text),
+                             events=(event,))
+
+
+def _fixture_report(plover: str, limit: int | None = None) -> Report:
+    return evaluate("plover-gsr", FIXTURES / "plover-gsr" / "gold.json", limit=limit,
+                    system=FixedEvents(plover))
+
+
+def test_evaluate_gate_passes_then_fails_on_drop(tmp_path: Path) -> None:
+    baseline = tmp_path / "baseline.json"
+    good = _fixture_report("AGREE")  # right on the one AGREE sentence
+    gate.update_baseline([good], baseline)
+    assert gate.check(good, baseline) == []
+    worse = _fixture_report("COERCE")  # right on none
+    failures = gate.check(worse, baseline)
+    assert any("type_accuracy fell from 0.2000 to 0.0000" in f for f in failures)
+    assert gate.check(worse, baseline, margin=1.0) == []
+
+
+def test_evaluate_gate_refuses_changed_gold_and_limit(tmp_path: Path) -> None:
+    baseline = tmp_path / "baseline.json"
+    good = _fixture_report("AGREE")
+    gate.update_baseline([good], baseline)
+    changed = dataclasses.replace(good, gold_sha256="0" * 64)
+    assert any("gold set changed" in f for f in gate.check(changed, baseline))
+    limited = _fixture_report("AGREE", limit=2)
+    assert any("not comparable" in f for f in gate.check(limited, baseline))
+    other = dataclasses.replace(good, format="petrarch-validation")
+    assert any("no baseline pinned" in f for f in gate.check(other, baseline))
+    fewer = dataclasses.replace(good, figures={"event_f1": good.figures["event_f1"]})
+    assert any("no longer reported" in f for f in gate.check(fewer, baseline))
+
+
+def test_evaluate_gate_update_keeps_other_pins(tmp_path: Path) -> None:
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text(json.dumps({"x:y": {"sha256": "a", "limit": None,
+                                            "figures": {"f1": 0.5}}}), encoding="utf-8")
+    report = _fixture_report("AGREE")
+    written = gate.update_baseline([report], baseline)
+    assert set(written) == {"x:y", gate.key(report)}
+    assert json.loads(baseline.read_text(encoding="utf-8")) == written
+    entry = written[gate.key(report)]
+    assert entry["sha256"] == report.gold_sha256 and entry["limit"] is None
+    assert entry["figures"]["type_accuracy"] == 0.2
+
+
+def test_evaluate_gate_key_is_relative_to_shared_data() -> None:
+    report = dataclasses.replace(_fixture_report("AGREE"),
+                                 gold="/somewhere/shared/data/plover-gsr/PLOVER_GSR_CAMEO.json")
+    assert gate.key(report) == "plover-gsr:plover-gsr/PLOVER_GSR_CAMEO.json"
+    assert gate.key(_fixture_report("AGREE")).startswith("plover-gsr:/")
+
+
+def test_evaluate_gate_rejects_a_malformed_baseline(tmp_path: Path) -> None:
+    from dragoman.errors import EvalError
+
+    bad = tmp_path / "baseline.json"
+    bad.write_text('{"k": {"figures": 3}}', encoding="utf-8")
+    with pytest.raises(EvalError, match="not a baseline"):
+        gate.load_baseline(bad)
+    assert gate.load_baseline(tmp_path / "absent.json") == {}
+
+
+# --- the gate on the real dev sets ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Any:
+    from dragoman.pipeline import Pipeline
+
+    return Pipeline()
+
+
+@pytest.mark.shared
+@needs_shared
+@pytest.mark.parametrize(("fmt", "rel", "limit"), GATED, ids=[g[0] for g in GATED])
+def test_evaluate_gate_dev_sets_hold_their_baseline(
+    fmt: str, rel: str, limit: int | None, pipeline: Any
+) -> None:
+    system = None if fmt == "article-extraction" else pipeline
+    report = evaluate(fmt, DATA / rel, limit=limit, system=system)
+    baseline = gate.load_baseline(gate.BASELINE)
+    assert gate.key(report) in baseline, (
+        f"{gate.key(report)} is not pinned in {gate.BASELINE}; run "
+        "`dragoman eval ... --update-baseline`")
+    assert gate.check(report, baseline) == [], report.format_text(misses=0)
+
+
+@pytest.mark.shared
+@needs_shared
+def test_evaluate_gate_fails_a_worse_coder(pipeline: Any) -> None:
+    gold = DATA / "plover-gsr" / "PLOVER_GSR_CAMEO.json"
+    worse = evaluate("plover-gsr", gold, system=DropHalf(pipeline))
+    failures = gate.check(worse, gate.load_baseline(gate.BASELINE))
+    assert any("event_recall fell" in f for f in failures), failures
+    assert any("type_accuracy fell" in f for f in failures), failures
