@@ -13,17 +13,10 @@ from dragoman.errors import KnowledgeError, RejectedInput
 from dragoman.models import Record
 from dragoman.settings import Settings
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "samples" / "seed-article.txt"
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 SETTINGS = Settings()
 
 FURNITURE_MARKS = ("Print Friendly", "Send to Kindle", "[Photo:")
-
-
-def _seed_text() -> str:
-    if not SEED.exists():
-        pytest.skip(f"seed article not found at {SEED} (needs ../shared/samples)")
-    return SEED.read_text(encoding="utf-8")
 
 
 def _reason(record: Record, settings: Settings = SETTINGS) -> str:
@@ -32,8 +25,8 @@ def _reason(record: Record, settings: Settings = SETTINGS) -> str:
     return caught.value.reject.reason
 
 
-def test_clean_seed_keeps_every_paragraph_and_drops_furniture() -> None:
-    raw = _seed_text()
+def test_clean_seed_keeps_every_paragraph_and_drops_furniture(seed_text: str) -> None:
+    raw = seed_text  # conftest skips with a message when ../shared is absent
     article = clean(Record("seed", text=raw), SETTINGS)
     blocks = [b.strip() for b in raw.split("\n\n") if b.strip()]
     body = [b for b in blocks if not any(mark in b for mark in FURNITURE_MARKS)]
@@ -142,7 +135,8 @@ def test_clean_rejects_oversized() -> None:
 
 
 def test_clean_rejects_empty_after_cleaning() -> None:
-    text = "• Print Friendly, PDF & Email\n• Send to Kindle\n\nShare this:\nTweet\n\nAdvertisement\n"
+    text = ("• Print Friendly, PDF & Email\n• Send to Kindle\n\n"
+            "Share this:\nTweet\n\nAdvertisement\n")
     assert _reason(Record("furniture", text=text)) == "empty"
     assert _reason(Record("blank", text=" \n\u200b\n ")) == "empty"
     assert _reason(Record("nothing")) == "empty"

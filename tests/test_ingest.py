@@ -119,6 +119,8 @@ def test_ingest_batch_counts_every_unit_and_reason(tmp_path: Path) -> None:
                           'c2,"Two lines\nin one cell",,\n'
                           "c3,,,\n"),
         write("notext.csv", "id,body\n1,hello\n"),
+        write("latin.csv", "id,text\nl1,Le président a déclaré que la réunion était très "
+              "importante.\n".encode("cp1252")),
         write("report.pdf", b"%PDF-1.4"),
         write("folder/b.txt", TEXT),
         write("folder/a/z.txt", TEXT),
@@ -164,6 +166,7 @@ def test_ingest_batch_counts_every_unit_and_reason(tmp_path: Path) -> None:
         (at("rows.csv") + ":3", "record"),
         (at("rows.csv") + ":5", "empty"),
         (at("notext.csv") + ":2", "no-text"),
+        (at("latin.csv") + ":2", "record"),
         (at("report.pdf"), "format"),
         (at("folder/a/z.txt"), "record"),
         (at("folder/b.txt"), "record"),
@@ -174,9 +177,10 @@ def test_ingest_batch_counts_every_unit_and_reason(tmp_path: Path) -> None:
     assert all(i.reason in REASONS for i in items if isinstance(i, Reject))
 
     by_origin = {i.origin: i for i in items}
-    latin = by_origin[at("latin.txt")]
-    assert isinstance(latin, Record) and latin.text is not None
-    assert "président" in latin.text and "très" in latin.text
+    for name in ("latin.txt", "latin.csv:2"):
+        latin = by_origin[at(name)]
+        assert isinstance(latin, Record) and latin.text is not None
+        assert "président" in latin.text and "très" in latin.text
     utf16 = by_origin[at("utf16.txt")]
     assert isinstance(utf16, Record) and utf16.text == TEXT
     page = by_origin[at("page.html")]
@@ -205,14 +209,14 @@ def test_ingest_batch_counts_every_unit_and_reason(tmp_path: Path) -> None:
     assert isinstance(multiline, Record) and multiline.text == "Two lines\nin one cell"
 
 
-def _write_warc(path: Path, *, corrupt_tail: bool = False) -> list[str]:
+def _write_warc(path: Path, *, corrupt_tail: bool = False, compress: bool = True) -> list[str]:
     """A WARC with a warcinfo, a request, two HTML responses and one image response."""
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 
     ids = []
     with path.open("wb") as out:
-        writer = WARCWriter(out, gzip=True)
+        writer = WARCWriter(out, gzip=compress)
         writer.write_record(writer.create_warcinfo_record(path.name, {"software": "test"}))
         request = StatusAndHeaders("GET /a HTTP/1.1", [("Host", "ledger.example")],
                                    is_http_request=True)
@@ -258,6 +262,12 @@ def test_ingest_warc_corruption_is_one_reject_after_the_good_records(tmp_path: P
     _write_warc(path, corrupt_tail=True)
     assert [r for _, r in _summary(list(read([str(path)], Settings())))] == [
         "record", "record", "format", "warc"]
+    # A payload changed after writing fails its WARC-Payload-Digest; the rest go on.
+    tampered = tmp_path / "tampered.warc"
+    _write_warc(tampered, compress=False)
+    tampered.write_bytes(tampered.read_bytes().replace(b"One.", b"0ne."))
+    assert [r for _, r in _summary(list(read([str(tampered)], Settings())))] == [
+        "warc", "record", "format"]
     garbage = tmp_path / "garbage.warc"
     garbage.write_bytes(b"garbage\r\n\r\n")
     assert _summary(list(read([str(garbage)], Settings()))) == [(str(garbage), "warc")]
@@ -290,6 +300,12 @@ def test_ingest_stdin_sniffs_jsonl_html_and_text(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(sys, "stdin", io.StringIO(TEXT))  # a text stream without .buffer
     (text,) = read(["-"], Settings())
     assert isinstance(text, Record) and text.text == TEXT
+
+
+def test_ingest_empty_directory_is_one_reject(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / ".hidden").write_text(TEXT, encoding="utf-8")
+    assert _summary(list(read([tmp_path], Settings()))) == [(str(tmp_path), "empty")]
 
 
 def test_ingest_html_depth_ignores_void_and_unclosed_elements() -> None:
@@ -437,16 +453,17 @@ def test_ingest_random_bytes_never_raise_and_every_unit_counts(
     files: list[tuple[str, bytes, bool]],
 ) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        paths = []
+        paths: list[str] = []
         for n, (suffix, data, compress) in enumerate(files):
-            path = Path(tmp) / f"f{n}{suffix}"
+            target = Path(tmp) / f"f{n}{suffix}"
             compressed = compress and suffix.endswith(".gz")
-            path.write_bytes(gzip.compress(data) if compressed else data)
-            paths.append(str(path))
+            target.write_bytes(gzip.compress(data) if compressed else data)
+            paths.append(str(target))
         items = _read_and_clean(paths)
         for path, (suffix, data, compress) in zip(paths, files, strict=True):
             mine = [i for i in items if i.origin == path or i.origin.startswith(path + ":")]
             _check_units(path, suffix, data, compress and suffix.endswith(".gz"), mine)
+        # nothing else came out: every item belongs to one of the files
         assert sum(len([i for i in items if i.origin.split(":")[0] == p]) for p in paths) \
             == len(items)
 

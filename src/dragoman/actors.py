@@ -27,6 +27,7 @@ from spacy.tokens import Doc, Token
 
 from dragoman.knowledge import FORM_SECTORS, Entry, Knowledge, Phrase
 from dragoman.models import Actor, ActorRef, Span
+from dragoman.places import Gazetteer
 
 log = logging.getLogger(__name__)
 
@@ -176,9 +177,9 @@ def _role_of(token: Token, knowledge: Knowledge, multi: dict[int, str]) -> str |
 
 
 def find(doc: Doc, knowledge: Knowledge, matcher: ActorMatcher,
-         published: dt.date | None) -> ActorLayer:
+         published: dt.date | None, gazetteer: Gazetteer | None = None) -> ActorLayer:
     """Find, code and link the actors of a parsed article."""
-    drafts = _seed_drafts(doc, knowledge, matcher, published)
+    drafts = _seed_drafts(doc, knowledge, matcher, published, gazetteer)
     drafts = _merge_phrases(doc, drafts)
     for draft in drafts.values():
         _finish(doc, draft, knowledge)
@@ -186,7 +187,7 @@ def find(doc: Doc, knowledge: Knowledge, matcher: ActorMatcher,
 
 
 def _seed_drafts(doc: Doc, knowledge: Knowledge, matcher: ActorMatcher,
-                 published: dt.date | None) -> dict[int, _Draft]:
+                 published: dt.date | None, gazetteer: Gazetteer | None) -> dict[int, _Draft]:
     """One draft per matched name, entity or role word, keyed by its head token."""
     drafts: dict[int, _Draft] = {}
     covered: set[int] = set()
@@ -221,6 +222,16 @@ def _seed_drafts(doc: Doc, knowledge: Knowledge, matcher: ActorMatcher,
             draft = _Draft(head=ent.root.i, tokens=set(range(ent.start, ent.end)),
                            kind="person", name=name, person=name)
             draft.why.append("ner:PERSON")
+        elif ent.label_ in {"GPE", "LOC"} and gazetteer is not None:
+            # A town the dictionaries do not list stands for its country ("Russia shelled
+            # Kharkiv" is an act against Ukraine), as in CAMEO.
+            place = gazetteer.resolve(ent.text, Span(ent.start_char, ent.end_char), set())
+            if place is None or place.country is None:
+                continue
+            draft = _Draft(head=ent.root.i, tokens=set(range(ent.start, ent.end)),
+                           kind="state", name=place.name, country=place.country,
+                           country_rank=3)
+            draft.why.append(f"gazetteer:{place.geonameid}")
         elif ent.label_ in ORG_LABELS:
             draft = _Draft(head=ent.root.i, tokens=set(range(ent.start, ent.end)),
                            kind="organization", name=_strip_article(ent.text.strip()))

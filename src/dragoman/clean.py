@@ -25,7 +25,7 @@ What happens to a record:
    closing punctuation either, but the next line starts a capitalised sentence.
 5. **Checks.** `empty` (no letter or digit left), `oversized` (more than
    `settings.max_chars` characters), `language:xx` (py3langid, see
-   `detect_language`).
+   `detect_language`; an empty `settings.languages` accepts every language).
 
 Metadata precedence: published date = page metadata > `record.published` >
 the `published` argument (the page states its own date; a record's date is
@@ -79,15 +79,24 @@ _LETTER = re.compile(r"[^\W\d_]")
 _CLOSES = tuple(".!?:;\"'”’»)]…")
 
 # Elements whose text is never article body, for the fallback walk.
-_NOT_BODY = (
+_NOT_BODY = frozenset({
     "script", "style", "noscript", "nav", "header", "footer", "aside", "form",
     "button", "select", "template", "svg", "iframe", "object", "embed", "figure",
-)
+})
 _BLOCKS = frozenset({
     "address", "article", "blockquote", "dd", "div", "dl", "dt", "fieldset",
     "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "main", "ol", "p", "pre",
     "section", "table", "td", "th", "tr", "ul", "body", "html",
 })
+
+# trafilatura's own XML body: `p`, `head`, `list`/`item`, `quote`, `table`/`row`/
+# `cell`, `lb`... Walking it (rather than taking `Document.text`) keeps the
+# page's paragraphs without the "- " and "| " marks trafilatura's text adds
+# to list items and table cells.
+_BODY_BLOCKS = frozenset({"p", "head", "list", "item", "quote", "code", "table", "row", "div",
+                          "fw", "note", "pre"})
+_BODY_SKIP = frozenset({"graphic", "figure"})
+_BODY_CELLS = frozenset({"cell"})
 
 _FURNITURE_FILE = "furniture.yaml"
 
@@ -267,9 +276,10 @@ def _meta_date(value: Any) -> dt.date | None:
 
 def _read_page(html: str, url: str | None, body: bool) -> _Page:
     """Run trafilatura on `html`; `body=False` reads the metadata only."""
-    import trafilatura  # imported late: it takes a second and only HTML needs it
+    import trafilatura  # imported late: half a second, and only HTML needs it
 
     document = _as_document(html)
+    doc: Any  # a trafilatura Document (as_dict=False), or None
     try:
         if body:
             doc = trafilatura.bare_extraction(
@@ -278,15 +288,22 @@ def _read_page(html: str, url: str | None, body: bool) -> _Page:
             )
         else:
             doc = trafilatura.extract_metadata(document, default_url=url)
-    except Exception as exc:
+    except Exception as exc:  # a third-party parser on hostile input
         # Any failure here means "no usable extraction"; the fallback walk and
         # then the `empty` check decide what happens to the record.
         logger.warning("trafilatura failed on %s: %r", url or "a page", exc)
         doc = None
     if doc is None:
         return _Page()
+    text = ""
+    if body:
+        tree = getattr(doc, "body", None)
+        if tree is not None:
+            text = _walk_text(tree, _BODY_BLOCKS, _BODY_SKIP, _BODY_CELLS)
+        else:
+            text = getattr(doc, "text", None) or ""
     return _Page(
-        text=(getattr(doc, "text", None) or "") if body else "",
+        text=text,
         title=_meta_str(doc.title),
         author=_meta_str(doc.author),
         date=_meta_date(doc.date),
@@ -295,20 +312,16 @@ def _read_page(html: str, url: str | None, body: bool) -> _Page:
     )
 
 
-def _fallback_text(html: str) -> str:
-    """Text of a page by a plain walk: blocks become lines, non-body elements are skipped."""
-    from trafilatura.utils import load_html
+def _walk_text(
+    root: Any, blocks: frozenset[str], skip: frozenset[str], cells: frozenset[str]
+) -> str:
+    """Text under `root`: `blocks` become lines, `skip` elements are left out,
+    `cells` end with a space, `br`/`lb` break the line.
 
-    try:
-        tree = load_html(_as_document(html))
-    except Exception as exc:
-        logger.warning("cannot parse HTML: %r", exc)
-        return ""
-    if tree is None:
-        return ""
+    Iterative: hostile pages can be deeper than Python's recursion limit.
+    """
     parts: list[str] = []
-    # Iterative walk: hostile pages can be deeper than Python's recursion limit.
-    stack: list[tuple[Any, bool]] = [(tree, False)]
+    stack: list[tuple[Any, bool]] = [(root, False)]
     while stack:
         element, closing = stack.pop()
         if not isinstance(element.tag, str):  # comments, processing instructions
@@ -317,22 +330,38 @@ def _fallback_text(html: str) -> str:
             continue
         tag = element.tag.lower()
         if closing:
-            if tag in _BLOCKS:
+            if tag in blocks:
                 parts.append("\n")
+            elif tag in cells:
+                parts.append(" ")
             if element.tail:
                 parts.append(element.tail)
             continue
-        if tag in _NOT_BODY:
+        if tag in skip:
             if element.tail:
                 parts.append(element.tail)
             continue
-        if tag == "br" or tag in _BLOCKS:
+        if tag in ("br", "lb") or tag in blocks:
             parts.append("\n")
         if element.text:
             parts.append(element.text)
         stack.append((element, True))
         stack.extend((child, False) for child in reversed(element))
     return "".join(parts)
+
+
+def _fallback_text(html: str) -> str:
+    """Text of a page by a plain walk: blocks become lines, non-body elements are skipped."""
+    from trafilatura.utils import load_html
+
+    try:
+        tree = load_html(_as_document(html))
+    except Exception as exc:  # lxml on hostile input; nothing to extract then
+        logger.warning("cannot parse HTML: %r", exc)
+        return ""
+    if tree is None:
+        return ""
+    return _walk_text(tree, _BLOCKS, _NOT_BODY, frozenset({"td", "th"}))
 
 
 @functools.cache

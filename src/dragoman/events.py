@@ -45,6 +45,12 @@ NOMINAL_ACTOR_PREPS = {"from", "by", "of"}
 # Default target prepositions of nominal triggers when the pattern gives none.
 NOMINAL_TARGET_PREPS = {"on", "against", "with", "to", "at", "toward", "towards", "into"}
 DEMAND_CODE = "100"
+# Prepositions on a verb whose object is the event's target ("cut aid to Egypt").
+VERB_TARGET_PREPS = {"with", "to", "against", "on", "over", "from", "at", "into", "toward",
+                     "towards", "upon"}
+# A coded event in one of these slots of another event is part of it ("pledged to
+# cooperate", "demanded that Israel withdraw"), not a second event.
+SUBSUMED_DEPS = {"xcomp", "ccomp", "dobj", "pcomp"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,8 +241,7 @@ def _target(pattern: VerbPattern, token: Token, actors: ActorLayer) -> list[Ment
                             if found:
                                 return found
                 # "demanded Iran's withdrawal": the actor inside the object phrase.
-                return [m for m in _actor_inside(obj, actors)
-                        if m.head != obj.i or obj.pos_ == "PROPN"]
+                return _actor_inside(obj, actors) or _object_prep_target(obj, actors)
         return []
     if pattern.prep:
         for prep in _preps(token, pattern.prep):
@@ -254,12 +259,52 @@ def _target(pattern: VerbPattern, token: Token, actors: ActorLayer) -> list[Ment
                     if found:
                         return found
         return []
-    for obj in _children(token, OBJECT_DEPS):
-        found = _actor_inside(obj, actors)
-        if found:
-            return found
+    found = _generic_target(token, actors)
+    if found:
+        return found
     for passive in _children(token, {"nsubjpass"}):
         return _actors_at(passive, actors)
+    return _complement_target(token, actors)
+
+
+def _generic_target(token: Token, actors: ActorLayer) -> list[Mention]:
+    """The object's actor, else the actor of a target preposition on the verb."""
+    for obj in _children(token, OBJECT_DEPS):
+        found = _actor_inside(obj, actors) or _object_prep_target(obj, actors)
+        if found:
+            return found
+    for prep in _children(token, {"prep", "dative"}):
+        if prep.lower_ in VERB_TARGET_PREPS:
+            for pobj in _children(prep, {"pobj"}):
+                found = _actor_inside(pobj, actors)
+                if found:
+                    return found
+    return []
+
+
+def _object_prep_target(obj: Token, actors: ActorLayer) -> list[Mention]:
+    """ "lift sanctions on Iran", "sever ties with Morocco": the object's own target."""
+    for prep in _children(obj, {"prep"}):
+        if prep.lower_ in VERB_TARGET_PREPS:
+            for pobj in _children(prep, {"pobj"}):
+                found = _actor_inside(pobj, actors)
+                if found:
+                    return found
+    return []
+
+
+def _complement_target(token: Token, actors: ActorLayer) -> list[Mention]:
+    """ "pledged to cooperate with India", "demanded that Israel withdraw": the target
+    named in the complement clause."""
+    for comp in _children(token, {"xcomp", "ccomp"}):
+        if comp.dep_ == "ccomp":
+            for subject in _children(comp, {"nsubj", "nsubjpass"}):
+                found = _actors_at(subject, actors)
+                if found:
+                    return found
+        found = _generic_target(comp, actors)
+        if found:
+            return found
     return []
 
 
@@ -420,8 +465,29 @@ def code(doc: Doc, actors: ActorLayer, quotes: QuoteLayer, coder: Coder,
                      pattern.specificity)
             break
     _modal_demands(doc, actors, quotes, coder, emit)
+    events = _drop_subsumed(doc, events)
     events.sort(key=lambda e: e.trigger.start)
     return EventLayer(tuple(_renumber(events)))
+
+
+def _drop_subsumed(doc: Doc, events: list[Event]) -> list[Event]:
+    """Drop events whose trigger is the complement of another event's trigger."""
+    by_token: dict[int, list[Event]] = {}
+    for event in events:
+        span = doc.char_span(event.trigger.start, event.trigger.end, alignment_mode="expand")
+        if span is not None:
+            by_token.setdefault(span.root.i, []).append(event)
+    dropped: set[str] = set()
+    for i, inner in by_token.items():
+        token = doc[i]
+        outer = by_token.get(token.head.i) if token.head.i != i else None
+        if outer and token.dep_ in SUBSUMED_DEPS:
+            dropped.update(e.id for e in inner)
+    # "Iran must withdraw" said by Pompeo: his demand covers Iran's withdrawal.
+    for inner in by_token.values():
+        if any(e.rule == "modal:must" for e in inner):
+            dropped.update(e.id for e in inner if e.rule != "modal:must")
+    return [e for e in events if e.id not in dropped]
 
 
 def _modal_demands(doc: Doc, actors: ActorLayer, quotes: QuoteLayer, coder: Coder,

@@ -18,7 +18,8 @@ record at a time, never a whole batch. What a path may be, by its name
 `.warc`, `.warc.gz`    response records with HTML payloads (warcio); origin
                        `path#<WARC-Record-ID>`, url from `WARC-Target-URI`
 a directory            every file below it, depth first, in sorted order;
-                       hidden files and directories (`.name`) are skipped
+                       hidden files and directories (`.name`) are skipped;
+                       a directory without files is one `empty` reject
 `-`                    stdin: JSON Lines if the first non-blank character is
                        `{`, a feed or HTML if it is `<`, else plain text;
                        origin `<stdin>`
@@ -94,7 +95,7 @@ from urllib.parse import urlsplit, urlunsplit
 from dragoman.models import Record, Reject
 from dragoman.settings import Settings
 
-__all__ = ["MAX_DEPTH", "REASONS", "USER_AGENT", "Fetcher", "read"]
+__all__ = ["MAX_DEPTH", "REASONS", "USER_AGENT", "Fetcher", "html_depth", "read"]
 
 logger = logging.getLogger(__name__)
 
@@ -199,10 +200,10 @@ def _mostly_utf8(data: bytes) -> str | None:
 
 def _decode(data: bytes, declared: str | None = None) -> str | None:
     """Decode `data` (see the module docstring for the order), or None."""
-    for bom, encoding in _BOMS:
+    for bom, bom_encoding in _BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(encoding)
+                return data.decode(bom_encoding)
             except UnicodeDecodeError:
                 return None
     try:
@@ -219,6 +220,12 @@ def _decode(data: bytes, declared: str | None = None) -> str | None:
     text = _mostly_utf8(data)
     if text is not None:
         return text
+    guess = _guess_encoding(data)
+    return None if guess is None else data.decode(guess, "replace")
+
+
+def _guess_encoding(data: bytes) -> str | None:
+    """charset-normalizer's guess, cp1252 when it is as plausible; None when none fits."""
     import charset_normalizer  # only for the rare non-UTF-8 input
 
     matches = charset_normalizer.from_bytes(data)
@@ -229,8 +236,8 @@ def _decode(data: bytes, declared: str | None = None) -> str | None:
         # Among equally plausible single-byte guesses charset-normalizer's
         # order is arbitrary (it picks cp1250 for French); cp1252 is the likely one.
         if match.encoding == "cp1252" and match.chaos <= best.chaos:
-            return data.decode("cp1252")
-    return str(best)
+            return "cp1252"
+    return best.encoding
 
 
 def _declared_charset(head: bytes) -> str | None:
@@ -543,7 +550,12 @@ class _Reader:
                 self._fetcher = Fetcher(self.settings)
             yield from self._fetcher.fetch(path)
         elif os.path.isdir(path):
-            yield from self.directory(path)
+            found = False
+            for item in self.directory(path):
+                found = True
+                yield item
+            if not found:
+                yield Reject(path, "empty", "no files in the directory")
         elif os.path.isfile(path):
             yield from self.file(path)
         elif os.path.exists(path):
@@ -668,13 +680,11 @@ class _Reader:
                 head.decode("utf-8")
             except UnicodeDecodeError as exc:
                 if exc.start < len(head) - 3:  # not just a character cut by the sniff
-                    import charset_normalizer
-
-                    best = charset_normalizer.from_bytes(head).best()
-                    if best is None:
+                    guess = _guess_encoding(head)
+                    if guess is None:
                         yield Reject(origin, "encoding", "no plausible text encoding")
                         return
-                    encoding = best.encoding
+                    encoding = guess
         # The csv module caps fields at 128 KiB by default, process-wide; a long
         # article in one cell is legitimate up to max_bytes, so raise (never lower) it.
         if csv.field_size_limit() < self.cap:
@@ -704,9 +714,9 @@ class _Reader:
                     yield Reject(where, "oversized", f"row over max_bytes {self.cap}")
                     continue
                 yield _mapping_record(where, {k: v for k, v in row.items() if k})
-        except UnicodeDecodeError as exc:
-            yield Reject(f"{origin}:{reader.line_num + 1}", "encoding",
-                         f"not {encoding}: {exc.reason}")
+        except UnicodeDecodeError as exc:  # the rest of the file, like a gzip failure
+            yield Reject(origin, "encoding",
+                         f"not {encoding} from line {reader.line_num + 1}: {exc.reason}")
             return
         finally:
             text.detach()  # leave closing the file to its owner
@@ -782,6 +792,9 @@ class _Reader:
     def stdin(self) -> Iterator[Record | Reject]:
         """Sniff stdin: JSON Lines (`{`), feed or HTML (`<`), else plain text."""
         origin = "<stdin>"
+        if sys.stdin is None or sys.stdin.closed:
+            yield Reject(origin, "missing", "no standard input")
+            return
         stream: IO[bytes] | None = getattr(sys.stdin, "buffer", None)
         if stream is None:  # a text stream without bytes underneath (tests, notebooks)
             stream = io.BytesIO(sys.stdin.read().encode("utf-8"))

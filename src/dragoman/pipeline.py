@@ -63,7 +63,7 @@ class Resources:
 def find_actors(state: State) -> State:
     """Actors stage."""
     layer = actors_stage.find(state.doc, state.resources.knowledge, state.resources.matcher,
-                              state.article.published)
+                              state.article.published, gazetteer())
     return dataclasses.replace(state, actors=layer)
 
 

@@ -122,7 +122,7 @@ def _relays(verb: Token, actors: ActorLayer, knowledge: Knowledge) -> list[Sourc
             for obj in child.doc[child.i + 1].children:
                 if obj.dep_ == "pobj":
                     found.append(_source(obj, actors, "relay"))
-        elif child.lemma_.lower() in statement_nouns and child.dep_ == "pobj":
+        elif child.dep_ == "pobj" and _noun_text(child) in statement_nouns:
             for prep in child.children:
                 if prep.dep_ == "prep" and prep.lower_ in {"for", "in", "to", "with", "on"}:
                     for obj in prep.children:
@@ -130,6 +130,13 @@ def _relays(verb: Token, actors: ActorLayer, knowledge: Knowledge) -> list[Sourc
                         if obj.dep_ == "pobj" and mention is not None and mention.kind == "media":
                             found.append(_source(obj, actors, "relay"))
     return found
+
+
+def _noun_text(token: Token) -> str:
+    """A noun with its hyphen-joined compounds, lower-cased: "op-ed", "press conference"."""
+    left = [c for c in token.lefts if c.dep_ in {"compound", "punct"}]
+    start = min([token.idx] + [c.idx for c in left])
+    return token.doc.text[start: token.idx + len(token.text)].lower()
 
 
 def _source(token: Token, actors: ActorLayer, role: str) -> Source:
@@ -214,7 +221,11 @@ def find(doc: Doc, actors: ActorLayer, knowledge: Knowledge,
             clause = [c for c in token.children if c.dep_ == "ccomp"]
             if not clause:
                 continue
-            sub = list(clause[0].subtree)
+            sub = [t for t in clause[0].subtree]
+            while len(sub) > 1 and (sub[0].dep_ == "mark" or sub[0].is_punct):
+                sub = sub[1:]  # "that …": the content starts after the complementizer
+            while len(sub) > 1 and sub[-1].is_punct:
+                sub = sub[:-1]
             content = Span(sub[0].idx, sub[-1].idx + len(sub[-1].text))
         elif lemma == "accord" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
             continue

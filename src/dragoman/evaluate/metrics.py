@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 import statistics
+import unicodedata
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
@@ -244,13 +245,28 @@ def confusion_rows(
 # --- offsets between two versions of a text ------------------------------------
 
 
+def _visible(text: str) -> tuple[str, list[int]]:
+    """The characters of `text` that are not whitespace, control or format characters,
+    and their offsets."""
+    chars, offsets = [], []
+    for i, ch in enumerate(text):
+        if ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf"):
+            continue
+        chars.append(ch)
+        offsets.append(i)
+    return "".join(chars), offsets
+
+
 @dataclass(frozen=True, slots=True)
 class OffsetMap:
     """Maps character offsets of a changed text back to the original.
 
-    Built from the blocks the two texts share (difflib). An offset inside a
-    changed region maps to the nearest shared position before it, so a span
-    keeps its extent as well as the alignment allows.
+    Cleaning mostly touches whitespace and invisible characters (no-break
+    spaces, collapsed runs, paragraph breaks, zero-width marks), so the texts
+    are aligned on their visible characters: when those are the same sequence
+    the map is exact and linear-time. Otherwise the visible characters are
+    aligned with difflib. An offset that falls on a character with no
+    counterpart maps to just after the last shared character before it.
     """
 
     # Parallel sorted tuples: block i covers changed[changed_starts[i] : +sizes[i]]
@@ -265,13 +281,28 @@ class OffsetMap:
         """The map from offsets in `changed` to offsets in `original`."""
         if original == changed:
             return cls((), (), (), identity=True)
-        matcher = difflib.SequenceMatcher(None, original, changed, autojunk=False)
-        blocks = [b for b in matcher.get_matching_blocks() if b.size]
-        return cls(
-            tuple(b.b for b in blocks),
-            tuple(b.a for b in blocks),
-            tuple(b.size for b in blocks),
-        )
+        seen_original, at_original = _visible(original)
+        seen_changed, at_changed = _visible(changed)
+        if seen_original == seen_changed:
+            pairs: Iterable[tuple[int, int, int]] = (
+                (i, i, 1) for i in range(len(seen_original)))
+        else:
+            matcher = difflib.SequenceMatcher(None, seen_original, seen_changed, autojunk=False)
+            pairs = ((b.a, b.b, b.size) for b in matcher.get_matching_blocks() if b.size)
+        changed_starts: list[int] = []
+        original_starts: list[int] = []
+        sizes: list[int] = []
+        for a, b, size in pairs:
+            for k in range(size):
+                o, c = at_original[a + k], at_changed[b + k]
+                if sizes and original_starts[-1] + sizes[-1] == o \
+                        and changed_starts[-1] + sizes[-1] == c:
+                    sizes[-1] += 1  # extend the current run of shared characters
+                else:
+                    original_starts.append(o)
+                    changed_starts.append(c)
+                    sizes.append(1)
+        return cls(tuple(changed_starts), tuple(original_starts), tuple(sizes))
 
     def to_original(self, offset: int) -> int:
         """The offset in the original text that `offset` in the changed text stands for."""

@@ -31,20 +31,21 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from dragoman.errors import StoreError
-from dragoman.models import Extraction
+from dragoman.models import Extraction, Reject
 from dragoman.output import to_dict
 from dragoman.store import _migrations, _queries, _rows
 from dragoman.store._backends import Backend, connect
 from dragoman.store._queries import EVENT_SCHEMA, PERIODS, Where, as_date, event_where, page
 
-__all__ = ["EVENT_SCHEMA", "PERIODS", "Store"]
+__all__ = ["EVENT_SCHEMA", "PERIODS", "IngestReport", "Store"]
 
 log = logging.getLogger(__name__)
 
@@ -191,6 +192,45 @@ class Store:
                 "WHERE hash = ?", [hash, hash, hash])
         return True
 
+    def ingest(self, items: Iterable[Extraction | Reject],
+               on_reject: Callable[[Reject], None] | None = None) -> IngestReport:
+        """Store a stream of pipeline results (`api.extract_paths` / `extract_many`).
+
+        Each extraction is stored in its own transaction, so an interrupted run
+        keeps what it stored and a re-run skips it. An article already stored
+        (the same text) seen at another URL or outlet is recorded as one more
+        copy (`add_mention`); a near-duplicate adds a copy of its original.
+
+        Args:
+            items: extractions and rejects, as the pipeline yields them.
+            on_reject: called with each reject (to write the rejects file).
+
+        Returns:
+            The counts: read = stored + duplicates + rejected.
+
+        Raises:
+            StoreError: a write failed (everything before it stays stored).
+        """
+        stored = duplicates = rejected = 0
+        for item in items:
+            if isinstance(item, Reject):
+                rejected += 1
+                if on_reject is not None:
+                    on_reject(item)
+                continue
+            if self.add(item):
+                stored += 1
+            else:
+                duplicates += 1
+                article = item.article
+                if _rows.duplicate_of(item) is None and (article.url or article.outlet):
+                    self.add_mention(article.hash, article.url, article.outlet,
+                                     article.published)
+            done = stored + duplicates + rejected
+            if done % 1000 == 0:
+                log.info("%s: %d read, %d stored", self.url, done, stored)
+        return IngestReport(stored + duplicates + rejected, stored, duplicates, rejected)
+
     def _writing(self, what: str) -> _Writing:
         if self._closed:
             raise StoreError("the store is closed")
@@ -295,7 +335,8 @@ class Store:
                f"ORDER BY {_queries.EVENTS_ORDER}{paging}")
         return sql, where.params + extra
 
-    def write_events_parquet(self, path: str | Path, **filters: Any) -> int:
+    def write_events_parquet(self, path: str | Path, *, limit: int | None = None,
+                             offset: int = 0, **filters: Any) -> int:
         """Write the events matching `filters` (those of `events()`) to a Parquet file.
 
         The file has the fixed schema `EVENT_SCHEMA` (explicit column types),
@@ -314,12 +355,11 @@ class Store:
         casts = ", ".join(f"CAST({name} AS {kind}) AS {name}" for name, kind, _ in EVENT_SCHEMA)
         if isinstance(self._db, DuckDBBackend):
             where = event_where(**filters)
-            inner, params = self._events_sql(where, None, None)
+            inner, params = self._events_sql(where, limit, offset)
             self._db.copy_parquet(f"SELECT {casts} FROM ({inner}) t", params, target)
-            _, rows = self._db.rows(f"SELECT count(*) FROM {_queries.EVENTS_FROM}{where.sql()}",
-                                    where.params)
+            _, rows = self._db.rows(f"SELECT count(*) FROM ({inner}) t", params)
             return int(rows[0][0])
-        frame = _plain_lists(self.events(**filters))
+        frame = _plain_lists(self.events(**filters, limit=limit, offset=offset))
         import duckdb
 
         with duckdb.connect() as con:
@@ -528,6 +568,20 @@ class Store:
         if done != known:
             problems.append(f"schema migrations: applied {done}, expected {known}")
         return problems
+
+
+@dataclass(frozen=True, slots=True)
+class IngestReport:
+    """What `Store.ingest` did: read = stored + duplicates + rejected."""
+
+    read: int
+    stored: int
+    duplicates: int
+    rejected: int
+
+    def __str__(self) -> str:
+        return (f"read {self.read} = stored {self.stored} + duplicates {self.duplicates} "
+                f"+ rejected {self.rejected}")
 
 
 class _Writing:

@@ -9,6 +9,7 @@ query never runs inside (or sees) a half-written article.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import threading
 from collections.abc import Iterator, Sequence
@@ -56,10 +57,16 @@ class Writer:
         """Run one statement; its rows (empty when it returns none)."""
         raise NotImplementedError
 
-    def insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-        """Insert `rows` with multi-row VALUES statements (few round trips on both backends)."""
+    def insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]],
+               suffix: str = "") -> list[tuple[Any, ...]]:
+        """Insert `rows` with multi-row VALUES statements (few round trips).
+
+        `suffix` ends each statement (`ON CONFLICT … RETURNING …`); the rows it
+        returns are returned.
+        """
+        out: list[tuple[Any, ...]] = []
         if not rows:
-            return
+            return out
         width = len(columns)
         one = "(" + ", ".join("?" * width) + ")"
         # PostgreSQL allows 65,535 parameters per statement; stay well below.
@@ -68,16 +75,70 @@ class Writer:
         for begin in range(0, len(rows), chunk):
             part = rows[begin:begin + chunk]
             params = [value for row in part for value in row]
-            self.execute(head + ", ".join([one] * len(part)), params)
+            out.extend(self.execute(head + ", ".join([one] * len(part)) + suffix, params))
+        return out
 
 
 # --- DuckDB -------------------------------------------------------------------------
+
+
+def duck_literal(value: Any) -> str:
+    """`value` as a DuckDB SQL literal (the types the store writes, nothing else)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        # through a string: DuckDB parses it to the same double, NaN and inf included
+        return f"CAST('{value!r}' AS DOUBLE)"
+    if isinstance(value, str):
+        # standard SQL strings: a quote is doubled, and nothing else is special
+        return "'" + value.replace("'", "''") + "'"
+    if isinstance(value, dt.datetime):
+        return f"CAST('{value.isoformat(sep=' ')}' AS TIMESTAMP)"
+    if isinstance(value, dt.date):
+        return f"CAST('{value.isoformat()}' AS DATE)"
+    if isinstance(value, list | tuple):
+        return "CAST([" + ", ".join(duck_literal(v) for v in value) + "] AS VARCHAR[])"
+    raise TypeError(f"no DuckDB literal for {type(value).__name__}")
 
 
 class _DuckWriter(Writer):
     def execute(self, sql: str, params: Params = ()) -> list[tuple[Any, ...]]:
         cursor = self.conn.execute(sql, list(params))
         return cursor.fetchall() if cursor.description else []
+
+    def insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]],
+               suffix: str = "") -> list[tuple[Any, ...]]:
+        # Not parameters: DuckDB's Python binding prepares each parameterized
+        # statement anew and converts the values one by one, and a long VALUES
+        # list is slow to bind. A few rows go in as SQL literals; a batch goes
+        # through a DataFrame that DuckDB scans (both ~10× faster than parameters).
+        if not rows:
+            return []
+        names = ", ".join(columns)
+        if len(rows) < _STAGE_MIN:
+            values = ", ".join("(" + ", ".join(duck_literal(v) for v in row) + ")"
+                               for row in rows)
+            cursor = self.conn.execute(f"INSERT INTO {table} ({names}) VALUES {values}{suffix}")
+        else:
+            frame = pd.DataFrame({c: pd.Series([row[i] for row in rows], dtype=object)
+                                  for i, c in enumerate(columns)})
+            # Look at every row to type the object columns: a column that is
+            # NULL in the first rows would otherwise be typed NULL and fail later.
+            self.conn.execute(f"SET pandas_analyze_sample = {max(len(rows), 1000)}")
+            self.conn.register("dragoman_staging", frame)
+            try:
+                cursor = self.conn.execute(f"INSERT INTO {table} ({names}) SELECT {names} "
+                                           f"FROM dragoman_staging{suffix}")
+            finally:
+                self.conn.unregister("dragoman_staging")
+        return cursor.fetchall() if cursor.description else []
+
+
+_STAGE_MIN = 100
 
 
 class DuckDBBackend(Backend):

@@ -1,0 +1,274 @@
+"""The store commands of the `dragoman` CLI: ingest, events, quotes, actors, dyads, stats, export.
+
+Thin adapters over `dragoman.store.Store` and `dragoman.export`; `cli.py`
+registers `COMMANDS` on the main group, turns `DragomanError`s into messages and
+decides the exit codes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable
+from typing import IO, Any
+
+import click
+import pandas as pd
+
+from dragoman.settings import Settings
+
+
+def _settings() -> Settings:
+    ctx = click.get_current_context()
+    return ctx.obj["settings"] if ctx.obj else Settings.load()
+
+
+def _open(db: str | None) -> Any:
+    from dragoman.store import Store
+
+    return Store.open(db or _settings().db)
+
+
+def _db_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--db", default=None, metavar="PATH|URL",
+                        help="Database: a DuckDB file or a postgresql:// URL "
+                             "(default: the `db` setting, ./dragoman.duckdb).")(func)
+
+
+def _event_filters(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The filters of `Store.events` as options."""
+    options = [
+        click.option("--actor", help="Country code (IRN) or code prefix (IRNGOV), as source "
+                                     "or target."),
+        click.option("--source-actor", help="The same, as source only."),
+        click.option("--target-actor", help="The same, as target only."),
+        click.option("--cameo", help="CAMEO code prefix (12 matches 120, 1211…)."),
+        click.option("--root", help="Two-digit CAMEO root (12)."),
+        click.option("--plover", help="PLOVER event type (REJECT)."),
+        click.option("--quad", type=click.IntRange(1, 4), multiple=True,
+                     help="Quad class 1-4 (repeatable)."),
+        click.option("--since", metavar="YYYY-MM-DD", help="Events on or after this date."),
+        click.option("--until", metavar="YYYY-MM-DD", help="Events on or before this date."),
+        click.option("--outlet", help="The article's outlet (any case)."),
+        click.option("--via", help="An attribution link's name (part of it) or code."),
+        click.option("--text", help="Words in the trigger or sentence (case-insensitive)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _output_options(formats: tuple[str, ...]) -> Callable[[Callable[..., Any]], Any]:
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        func = click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+                            help="Write here instead of standard output (needed for "
+                                 "parquet).")(func)
+        func = click.option("--format", "fmt", type=click.Choice(formats), default=formats[0],
+                            show_default=True, help="Output format.")(func)
+        return func
+    return decorate
+
+
+def _paging(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = click.option("--offset", type=click.IntRange(0), default=0,
+                        help="Skip this many rows.")(func)
+    return click.option("--limit", type=click.IntRange(0), default=None,
+                        help="At most this many rows.")(func)
+
+
+def _filters(values: dict[str, Any]) -> dict[str, Any]:
+    """Click's option values as `Store.events` keyword arguments."""
+    out = {k: v for k, v in values.items() if v not in (None, ())}
+    if "quad" in out:
+        out["quad"] = list(out["quad"])
+    return out
+
+
+def _write(frame: pd.DataFrame, fmt: str, output: str | None,
+           table_columns: tuple[str, ...] = ()) -> None:
+    from dragoman import export
+
+    if fmt == "parquet":
+        if not output:
+            raise click.UsageError("--format parquet needs --output FILE")
+        export.write_frame_parquet(frame, output)
+        return
+    if fmt == "table" and table_columns:
+        frame = frame[[c for c in table_columns if c in frame.columns]]
+    if output:
+        with open(output, "w", encoding="utf-8", newline="") as stream:
+            export.write_frame(frame, stream, fmt)
+    else:
+        export.write_frame(frame, sys.stdout, fmt)
+
+
+def _published(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"expected YYYY-MM-DD, got {value!r}",
+                                 param_hint="--published") from exc
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True)
+@_db_option
+@click.option("--published", metavar="YYYY-MM-DD",
+              help="Publication date for inputs that carry none.")
+@click.option("--rejects", type=click.File("w", encoding="utf-8"), default=None,
+              help="Write set-aside inputs here as JSON Lines (origin, id, reason, detail).")
+def ingest(paths: tuple[str, ...], db: str | None, published: str | None,
+           rejects: IO[str] | None) -> None:
+    """Extract PATHS (files, directories, feeds, WARCs or - for stdin) into the database.
+
+    One transaction per article: an interrupted run keeps what it stored, and a
+    re-run skips it. Prints `read N = stored S + duplicates D + rejected R`.
+    """
+    from dragoman.api import extract_paths
+    from dragoman.cli import EXIT_REJECTS
+    from dragoman.models import Reject
+    from dragoman.output import dumps, reject_dict
+
+    settings = _settings()
+
+    def on_reject(reject: Reject) -> None:
+        if rejects is not None:
+            rejects.write(dumps(reject_dict(reject)) + "\n")
+
+    with _open(db) as store:
+        report = store.ingest(extract_paths(paths, _published(published), settings), on_reject)
+    click.echo(str(report), err=True)
+    if report.rejected:
+        sys.exit(EXIT_REJECTS)
+
+
+_EVENT_TABLE = ("date", "published", "source_code", "cameo", "plover", "target_code",
+                "goldstein", "trigger_text", "attribution", "article_id", "event")
+
+
+@click.command()
+@_event_filters
+@_paging
+@_output_options(("table", "csv", "jsonl", "parquet"))
+@_db_option
+def events(db: str | None, fmt: str, output: str | None, limit: int | None, offset: int,
+           **filters: Any) -> None:
+    """List stored events (filters are AND-ed; see `Store.events`)."""
+    from dragoman import export
+
+    with _open(db) as store:
+        if fmt == "parquet":
+            if not output:
+                raise click.UsageError("--format parquet needs --output FILE")
+            export.write_parquet(store, output, limit=limit, offset=offset, **_filters(filters))
+            return
+        frame = store.events(**_filters(filters), limit=limit, offset=offset)
+    _write(frame, fmt, output, _EVENT_TABLE)
+
+
+@click.command()
+@click.option("--speaker", help="In the speaker's name, or a prefix of their code.")
+@click.option("--via", help="A link of the quote's chain: part of its name, or its code.")
+@click.option("--text", help="Words in the quote (case-insensitive).")
+@click.option("--kind", type=click.Choice(["direct", "partial", "indirect"]))
+@click.option("--since", metavar="YYYY-MM-DD", help="Articles published on or after.")
+@click.option("--until", metavar="YYYY-MM-DD", help="Articles published on or before.")
+@click.option("--outlet", help="The article's outlet (any case).")
+@_paging
+@_output_options(("table", "csv", "jsonl", "parquet"))
+@_db_option
+def quotes(db: str | None, fmt: str, output: str | None, limit: int | None, offset: int,
+           **filters: Any) -> None:
+    """List stored quotes with their speakers and sources."""
+    with _open(db) as store:
+        frame = store.quotes(**_filters(filters), limit=limit, offset=offset)
+    _write(frame, fmt, output, ("published", "speaker_name", "speaker_code", "kind", "text",
+                                "via", "article_id"))
+
+
+@click.command()
+@click.option("--actor", help="Country code or code prefix.")
+@click.option("--name", help="In the actor's name (any case).")
+@click.option("--kind", help="state, person, organization, igo, armed_group, media, group.")
+@click.option("--since", metavar="YYYY-MM-DD", help="Articles published on or after.")
+@click.option("--until", metavar="YYYY-MM-DD", help="Articles published on or before.")
+@click.option("--outlet", help="The article's outlet (any case).")
+@_paging
+@_output_options(("table", "csv", "jsonl", "parquet"))
+@_db_option
+def actors(db: str | None, fmt: str, output: str | None, limit: int | None, offset: int,
+           **filters: Any) -> None:
+    """List actors over all articles, most seen first."""
+    with _open(db) as store:
+        frame = store.actors(**_filters(filters), limit=limit, offset=offset)
+    _write(frame, fmt, output)
+
+
+@click.command()
+@click.option("--period", type=click.Choice(["day", "week", "month", "year", "all"]),
+              default="week", show_default=True, help="Time bucket (all: no bucket).")
+@_event_filters
+@_output_options(("table", "csv", "jsonl", "parquet"))
+@_db_option
+def dyads(db: str | None, fmt: str, output: str | None, period: str, **filters: Any) -> None:
+    """Event counts and mean Goldstein score per source → target country and period."""
+    with _open(db) as store:
+        frame = store.dyads(None if period == "all" else period, **_filters(filters))
+    _write(frame, fmt, output)
+
+
+@click.command()
+@click.option("--check", "run_check", is_flag=True,
+              help="Also run the integrity check (fails when it finds problems).")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@_db_option
+def stats(db: str | None, run_check: bool, as_json: bool) -> None:
+    """Counts of articles, events, quotes and actors; events by root, quad class and type."""
+    import json
+
+    from dragoman.errors import StoreError
+
+    with _open(db) as store:
+        figures = store.stats()
+        problems = store.check() if run_check else None
+    if problems is not None:
+        figures["problems"] = problems
+    if as_json:
+        click.echo(json.dumps(figures, indent=2))
+    else:
+        for key, value in figures.items():
+            if isinstance(value, dict):
+                value = ", ".join(f"{k}: {v}" for k, v in value.items()) or "-"
+            elif isinstance(value, list):
+                value = "; ".join(value) or "none"
+            click.echo(f"{key + ':':<17} {value}")
+    if problems:
+        raise StoreError(f"integrity check found {len(problems)} problem(s)")
+
+
+@click.command(name="export")
+@click.option("--format", "fmt", required=True,
+              type=click.Choice(["gdelt", "phoenix", "plover", "icews", "parquet"]),
+              help="Record format (see docs/exports.md).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+              help="Write here instead of standard output (needed for parquet).")
+@_event_filters
+@_db_option
+def export_command(db: str | None, fmt: str, output: str | None, **filters: Any) -> None:
+    """Export stored events as GDELT, Phoenix, PLOVER, ICEWS or Parquet records."""
+    from dragoman import export
+
+    if fmt == "parquet" and not output:
+        raise click.UsageError("--format parquet needs --output FILE")
+    with _open(db) as store:
+        if output:
+            n = export.export(store, fmt, output, **_filters(filters))
+        else:
+            n = export.export(store, fmt, sys.stdout, **_filters(filters))
+    click.echo(f"exported {n} events ({fmt})", err=True)
+
+
+COMMANDS: tuple[click.Command, ...] = (ingest, events, quotes, actors, dyads, stats,
+                                       export_command)

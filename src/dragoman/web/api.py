@@ -1,0 +1,254 @@
+"""The JSON API under `/api`: each route is a call to `dragoman.extract` or one `Store` query.
+
+The query functions here (`events_page`, `actor_profile`, `timeline`, …) also
+feed the dashboard pages, so a page and its JSON counterpart always agree.
+Routes are plain `def`: FastAPI runs them in its thread pool, and the store
+gives each thread its own read cursor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+import pandas as pd
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
+from pydantic import Field
+
+from dragoman import __version__
+from dragoman.api import extract
+from dragoman.models import SCHEMA, Extraction
+from dragoman.output import to_dict
+from dragoman.store import Store
+from dragoman.web import views
+from dragoman.web.app import WebState, state
+from dragoman.web.schemas import (
+    ERROR_RESPONSES,
+    WRITE_RESPONSES,
+    ActorProfile,
+    ArticleIn,
+    Health,
+    Page,
+    Timeline,
+)
+
+router = APIRouter(prefix="/api", tags=["api"], responses=ERROR_RESPONSES)
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 1000
+# Filters are short codes and words: bounded, and no control characters (NUL
+# cannot even be bound as a DuckDB string).
+_WORD = r"^[^\x00-\x1f\x7f]*$"
+Word = Annotated[str | None, Query(max_length=200, pattern=_WORD)]
+Code = Annotated[str | None, Query(max_length=32, pattern=r"^[A-Za-z0-9_]*$")]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows per page.")]
+Offset = Annotated[int, Query(ge=0, le=100_000_000, description="Rows to skip.")]
+Quad = Annotated[int, Field(ge=1, le=4)]
+PeriodName = Literal["day", "week", "month", "year"]
+
+
+def event_filters(
+    actor: Annotated[Code, Query(description="Country (IRN) or code prefix (IRNGOV), "
+                                             "as source or target.")] = None,
+    source_actor: Annotated[Code, Query(description="The same, as source only.")] = None,
+    target_actor: Annotated[Code, Query(description="The same, as target only.")] = None,
+    cameo: Annotated[str | None, Query(max_length=4, pattern=r"^\d*$",
+                                       description="CAMEO code prefix (12 → 120, 1211…).")
+                     ] = None,
+    root: Annotated[str | None, Query(max_length=2, pattern=r"^\d*$",
+                                      description="Two-digit CAMEO root.")] = None,
+    plover: Annotated[Code, Query(description="PLOVER event type (REJECT).")] = None,
+    quad: Annotated[list[Quad] | None, Query(description="Quad class 1–4 (repeatable).")
+                    ] = None,
+    since: Annotated[dt.date | None, Query(description="From this date (YYYY-MM-DD).")
+                     ] = None,
+    until: Annotated[dt.date | None, Query(description="Up to this date, inclusive.")] = None,
+    outlet: Annotated[Word, Query(description="The article's outlet, any case.")] = None,
+    via: Annotated[Word, Query(description="A link of the attribution chain "
+                                           "(name or code).")] = None,
+    text: Annotated[Word, Query(description="Words in the trigger or the sentence.")] = None,
+    article: Annotated[Word, Query(description="One article's hash or id.")] = None,
+) -> dict[str, Any]:
+    """The filters of `Store.events()` from the query string (absent ones left out)."""
+    given = {"actor": actor, "source_actor": source_actor, "target_actor": target_actor,
+             "cameo": cameo, "root": root, "plover": plover, "quad": quad or None,
+             "since": since, "until": until, "outlet": outlet, "via": via, "text": text,
+             "article": article}
+    return {k: v for k, v in given.items() if v not in (None, "")}
+
+
+EventFilters = Annotated[dict[str, Any], Depends(event_filters)]
+Web = Annotated[WebState, Depends(state)]
+
+
+# --- query functions shared with the pages -------------------------------------------
+
+
+def events_page(store: Store, filters: dict[str, Any], limit: int, offset: int) -> dict[str, Any]:
+    """One page of events; one row more is read to know whether another page follows."""
+    frame = store.events(**filters, limit=limit + 1, offset=offset)
+    rows = views.records(frame.head(limit))
+    more = len(frame) > limit
+    return {"items": rows, "limit": limit, "offset": offset,
+            "next_offset": offset + limit if more else None}
+
+
+def actor_profile(store: Store, code: str, period: str) -> dict[str, Any]:
+    """An actor code's entries, and its events as source and as target per period."""
+    code = code.upper()
+
+    def series(side: str) -> list[dict[str, Any]]:
+        frame = store.dyads(period=period, **{f"{side}_actor": code})
+        if not len(frame):
+            return []
+        frame = frame.assign(weighted=frame["goldstein"] * frame["events"])
+        grouped = frame.groupby("period", as_index=False)[["events", "weighted"]].sum()
+        grouped["goldstein"] = grouped["weighted"] / grouped["events"]
+        return views.records(grouped[["period", "events", "goldstein"]])
+
+    def partners(side: str, other: str) -> list[dict[str, Any]]:
+        frame = store.dyads(period=None, **{f"{side}_actor": code})
+        return views.records(frame[[other, "events", "goldstein"]].head(20)) if len(
+            frame) else []
+
+    return {"code": code, "period": period,
+            "actors": views.records(store.actors(actor=code, limit=50)),
+            "as_source": series("source"), "as_target": series("target"),
+            "partners_as_source": partners("source", "target"),
+            "partners_as_target": partners("target", "source")}
+
+
+TIMELINE_NOTE = ("Counts events whose source and target countries are both known "
+                 "(the events the dyad table holds).")
+
+
+def timeline(store: Store, period: str, filters: dict[str, Any]) -> dict[str, Any]:
+    """Events per period and quad class."""
+    wanted = set(filters.pop("quad", None) or views.QUAD_NAMES)
+    frames = {q: store.dyads(period=period, **filters, quad=q) for q in views.QUAD_NAMES
+              if q in wanted}
+    return {"period": period, "items": views.timeline_series(frames), "note": TIMELINE_NOTE}
+
+
+def dyads_frame(store: Store, period: str, filters: dict[str, Any]) -> pd.DataFrame:
+    """`Store.dyads`, with `all` meaning no period."""
+    return store.dyads(period=None if period == "all" else period, **filters)
+
+
+def run_extract(web: WebState, body: ArticleIn) -> Extraction:
+    """Extract one article with the server's settings (one at a time)."""
+    with web.extract_lock:
+        return extract(body.record(), published=body.published, settings=web.settings)
+
+
+# --- routes --------------------------------------------------------------------------
+
+
+@router.get("/health", response_model=Health)
+def health(web: Web) -> dict[str, Any]:
+    """The server is up and the database answers."""
+    web.store.has("")
+    return {"status": "ok", "version": __version__, "schema": SCHEMA,
+            "database": web.store.dialect, "writes_need_token": bool(web.token)}
+
+
+@router.post("/articles", status_code=201, responses={
+    **WRITE_RESPONSES, 200: {"description": "Already stored: the stored extraction"},
+    201: {"description": "Stored: the extraction (output contract dragoman/1)"}})
+def post_article(body: ArticleIn, request: Request, response: Response,
+                 web: Web) -> dict[str, Any]:
+    """Extract one article and store it; returns the extraction (output contract).
+
+    201 when the article is new, 200 when the same clean text was already stored
+    (then nothing changes). `Location` points at the stored article.
+    """
+    web.require_token(request)
+    extraction = run_extract(web, body)
+    new = web.store.add(extraction)
+    response.status_code = 201 if new else 200
+    response.headers["location"] = f"/api/articles/{extraction.article.hash}"
+    return to_dict(extraction)
+
+
+@router.post("/extract", responses=WRITE_RESPONSES)
+def post_extract(body: ArticleIn, request: Request, web: Web) -> dict[str, Any]:
+    """Extract one article without storing it; returns the extraction (output contract)."""
+    web.require_token(request)
+    return to_dict(run_extract(web, body))
+
+
+@router.get("/articles/{article_id}", responses={404: ERROR_RESPONSES[400] | {
+    "description": "No such article"}})
+def get_article(article_id: Annotated[str, Path(max_length=200, pattern=_WORD)],
+                web: Web) -> dict[str, Any]:
+    """One stored article (by hash or by its own id) as the output contract."""
+    found = web.store.article(article_id)
+    if found is None:
+        raise HTTPException(404, f"no article {article_id!r}")
+    return found
+
+
+@router.get("/events", response_model=Page)
+def get_events(filters: EventFilters, web: Web, limit: Limit = DEFAULT_LIMIT,
+               offset: Offset = 0) -> dict[str, Any]:
+    """Events (the columns of `Store.events()`), filtered, in date order, paged."""
+    return events_page(web.store, filters, limit, offset)
+
+
+@router.get("/quotes", response_model=Page)
+def get_quotes(web: Web, speaker: Word = None, via: Word = None, text: Word = None,
+               kind: Literal["direct", "partial", "indirect"] | None = None,
+               since: dt.date | None = None, until: dt.date | None = None,
+               outlet: Word = None, article: Word = None, limit: Limit = DEFAULT_LIMIT,
+               offset: Offset = 0) -> dict[str, Any]:
+    """Quotes with their speakers and attribution chains, paged."""
+    frame = web.store.quotes(speaker=speaker, via=via, text=text, kind=kind, since=since,
+                             until=until, outlet=outlet, article=article, limit=limit + 1,
+                             offset=offset)
+    return {"items": views.records(frame.head(limit)), "limit": limit, "offset": offset,
+            "next_offset": offset + limit if len(frame) > limit else None}
+
+
+@router.get("/actors", response_model=Page)
+def get_actors(web: Web, actor: Code = None, name: Word = None,
+               kind: Annotated[str | None, Query(max_length=32, pattern=r"^[a-z_]*$")] = None,
+               since: dt.date | None = None, until: dt.date | None = None,
+               outlet: Word = None, limit: Limit = DEFAULT_LIMIT,
+               offset: Offset = 0) -> dict[str, Any]:
+    """Actors over all articles, most seen first, paged."""
+    frame = web.store.actors(actor=actor, name=name, kind=kind, since=since, until=until,
+                             outlet=outlet, limit=limit + 1, offset=offset)
+    return {"items": views.records(frame.head(limit)), "limit": limit, "offset": offset,
+            "next_offset": offset + limit if len(frame) > limit else None}
+
+
+@router.get("/actors/{code}", response_model=ActorProfile)
+def get_actor(code: Annotated[str, Path(max_length=32, pattern=r"^[A-Za-z0-9_]+$")],
+              web: Web, period: PeriodName = "month") -> dict[str, Any]:
+    """One actor code (IRN, IRNGOV): its entries, and its events as source and target over
+    time (events with both countries known), with its main partners."""
+    return actor_profile(web.store, code, period)
+
+
+@router.get("/dyads")
+def get_dyads(filters: EventFilters, web: Web,
+              period: Literal["day", "week", "month", "year", "all"] = "week"
+              ) -> dict[str, Any]:
+    """Event counts and mean Goldstein per source → target country pair (and period;
+    `all` for all time). The network view draws `period=all`."""
+    frame = dyads_frame(web.store, period, filters)
+    return {"period": period, "items": views.records(frame)}
+
+
+@router.get("/timeline", response_model=Timeline)
+def get_timeline(filters: EventFilters, web: Web, period: PeriodName = "day"
+                 ) -> dict[str, Any]:
+    """Events per period by quad class (the timeline view)."""
+    return timeline(web.store, period, filters)
+
+
+@router.get("/stats")
+def get_stats(web: Web) -> dict[str, Any]:
+    """Counts of articles, events, quotes and actors, by root, quad class and PLOVER type."""
+    return web.store.stats()
+

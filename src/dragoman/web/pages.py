@@ -1,0 +1,276 @@
+"""The dashboard: server-rendered pages over the same query functions as the JSON API.
+
+Each page links its JSON counterpart (`api_url`). Templates are autoescaped and
+receive plain data (strings, numbers, `views.Segment`s): none of them marks
+anything safe.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import logging
+from typing import Annotated, Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+import pandas as pd
+from fastapi import APIRouter, HTTPException, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from dragoman.errors import RejectedInput
+from dragoman.web import views
+from dragoman.web.api import (
+    EventFilters,
+    Offset,
+    PeriodName,
+    Web,
+    actor_profile,
+    dyads_frame,
+    events_page,
+    run_extract,
+    timeline,
+)
+from dragoman.web.app import WebState, state, templates
+from dragoman.web.schemas import ArticleIn
+
+log = logging.getLogger(__name__)
+
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+
+PAGE_LIMIT = 50
+ARTICLE_ID = Annotated[str, Path(max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")]
+ACTOR_CODE = Annotated[str, Path(max_length=32, pattern=r"^[A-Za-z0-9_]+$")]
+# Characters that make a spreadsheet read a CSV cell as a formula (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORM_FIELDS = ("article", "format", "url", "title", "outlet", "published", "token")
+
+
+def render(request: Request, name: str, status_code: int = 200, **context: Any) -> Response:
+    """A template with the context every page has (`nav`, `api_url`, `token_required`)."""
+    base = {"nav": "", "api_url": None, "token_required": bool(state(request).token)}
+    return templates().TemplateResponse(request, name, {**base, **context},
+                                        status_code=status_code)
+
+
+@functools.lru_cache(maxsize=1)
+def cameo_names() -> dict[str, str]:
+    """CAMEO code → name from the codebook, for events without a PLOVER type."""
+    try:
+        from dragoman import knowledge
+
+        return {code: row.name for code, row in knowledge.load().codes.items()}
+    except Exception:  # the names are a nicety; the page works with codes alone
+        log.warning("cannot load the CAMEO codebook; showing codes only", exc_info=True)
+        return {}
+
+
+def safe_url(url: Any) -> str | None:
+    """`url` when it is an http(s) link (never `javascript:` and friends), else None."""
+    if not isinstance(url, str):
+        return None
+    return url if urlsplit(url.strip()).scheme.lower() in ("http", "https") else None
+
+
+def _query(request: Request, **changes: Any) -> str:
+    """The request's query string with some parameters replaced (None drops one)."""
+    pairs = [(k, v) for k, v in request.query_params.multi_items() if k not in changes]
+    pairs += [(k, str(v)) for k, v in changes.items() if v is not None]
+    return urlencode(pairs)
+
+
+# --- paste an article ------------------------------------------------------------------
+
+
+@router.get("/")
+def index(request: Request, web: Web) -> Response:
+    """The paste form, and what the database holds."""
+    return render(request, "index.html", nav="home", api_url="/api/stats",
+                  stats=web.store.stats(), form={}, problem=None)
+
+
+def _check_origin(request: Request) -> None:
+    """Refuse form posts from other sites (a cross-site POST carries a foreign Origin)."""
+    if request.headers.get("sec-fetch-site", "") == "cross-site":
+        raise HTTPException(403, "cross-site form posts are refused")
+    origin = request.headers.get("origin")
+    if origin is not None and urlsplit(origin).netloc != request.headers.get("host"):
+        raise HTTPException(403, "cross-site form posts are refused")
+
+
+async def _form(request: Request) -> dict[str, str]:
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind != "application/x-www-form-urlencoded":
+        raise HTTPException(415, "send the form as application/x-www-form-urlencoded")
+    raw = await request.body()
+    try:
+        pairs = parse_qsl(raw.decode("utf-8"), keep_blank_values=True, errors="strict",
+                          max_num_fields=len(_FORM_FIELDS) * 2)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise HTTPException(400, f"malformed form body: {exc.__class__.__name__}") from exc
+    return {k: v for k, v in pairs if k in _FORM_FIELDS}
+
+
+def _article_in(form: dict[str, str]) -> ArticleIn:
+    body = form.get("article", "")
+    data: dict[str, Any] = {"html" if form.get("format") == "html" else "text": body}
+    for name in ("url", "title", "outlet", "published"):
+        value = form.get(name, "").strip()
+        if value:
+            data[name] = value
+    return ArticleIn.model_validate(data)
+
+
+def _extract_and_store(web: WebState, article: ArticleIn) -> str:
+    extraction = run_extract(web, article)
+    web.store.add(extraction)
+    return extraction.article.hash
+
+
+@router.post("/")
+async def paste(request: Request) -> Response:
+    """Extract and store a pasted article, then show it (303 to `/articles/{hash}`)."""
+    web = state(request)
+    _check_origin(request)
+    form = await _form(request)
+    web.require_token(request, form.get("token"))
+    shown = {k: v for k, v in form.items() if k != "token"}
+    try:
+        article = _article_in(form)
+        key = await run_in_threadpool(_extract_and_store, web, article)
+    except ValidationError as exc:
+        problem = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'form'}: {e['msg']}"
+                            for e in exc.errors())
+        return render(request, "index.html", status_code=422, nav="home",
+                      api_url="/api/stats", stats=web.store.stats(), form=shown,
+                      problem=problem)
+    except RejectedInput as exc:
+        reason = exc.reject.reason + (f" ({exc.reject.detail})" if exc.reject.detail else "")
+        return render(request, "index.html", status_code=422, nav="home",
+                      api_url="/api/stats", stats=web.store.stats(), form=shown,
+                      problem=f"The article was set aside: {reason}")
+    return RedirectResponse(f"/articles/{key}", status_code=303)
+
+
+# --- one article -----------------------------------------------------------------------
+
+
+@router.get("/articles/{article_id}")
+def article_page(request: Request, article_id: ARTICLE_ID, web: Web) -> Response:
+    """The clean text with actors, triggers and quotes highlighted, and every event in words."""
+    found = web.store.article(article_id)
+    if found is None:
+        raise HTTPException(404, f"no article {article_id!r}")
+    names = cameo_names()
+    quotes = []
+    for quote in found["quotes"]:
+        speaker = (quote.get("speaker") or {}).get("name")
+        via = views.chain_words(quote.get("via") or (), skip=speaker)
+        quotes.append({**quote, "via_words": via})
+    return render(request, "article.html", nav="events",
+                  api_url=f"/api/articles/{found['hash']}", article=found,
+                  link=safe_url(found.get("url")), segments=views.highlight(found),
+                  events=views.article_events(found, names), quotes=quotes,
+                  published=views.long_date(found.get("published")))
+
+
+# --- events ----------------------------------------------------------------------------
+
+
+def _event_rows(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    names = cameo_names()
+    return [{**row, "words": views.row_words(row, names), "chain": views.row_chain(row),
+             "quad_name": views.QUAD_NAMES.get(row.get("quad_class") or 0, "")}
+            for row in items]
+
+
+@router.get("/events")
+def events(request: Request, filters: EventFilters, web: Web,
+           limit: Annotated[int, Query(ge=1, le=1000)] = PAGE_LIMIT,
+           offset: Offset = 0) -> Response:
+    """The filterable events table, with its CSV and JSON links."""
+    page = events_page(web.store, filters, limit, offset)
+    query = request.url.query
+    return render(
+        request, "events.html", nav="events",
+        api_url="/api/events" + (f"?{query}" if query else ""),
+        csv_url="/events.csv" + (f"?{_query(request, limit=None, offset=None)}"
+                                 if _query(request, limit=None, offset=None) else ""),
+        rows=_event_rows(page["items"]), page=page, q=request.query_params,
+        quads=request.query_params.getlist("quad"), quad_names=views.QUAD_NAMES,
+        prev_url=(f"/events?{_query(request, offset=max(0, offset - limit))}"
+                  if offset else None),
+        next_url=(f"/events?{_query(request, offset=page['next_offset'])}"
+                  if page["next_offset"] is not None else None))
+
+
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        value = ";".join("" if v is None else str(v) for v in value)
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+@router.get("/events.csv", response_class=Response)
+def events_csv(filters: EventFilters, web: Web,
+               limit: Annotated[int | None, Query(ge=1, le=10_000_000)] = None,
+               offset: Offset = 0) -> Response:
+    """The filtered events as CSV (all of them unless `limit`): the columns of the API.
+
+    List columns are joined with `;`; text cells that a spreadsheet would run as a
+    formula (starting with = + - @) get a leading apostrophe.
+    """
+    frame = web.store.events(**filters, limit=limit, offset=offset)
+    rows = views.records(frame)
+    out = io.StringIO()
+    clean = pd.DataFrame([{k: _csv_cell(v) for k, v in row.items()} for row in rows],
+                         columns=list(frame.columns))
+    clean.to_csv(out, index=False)
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"content-disposition": 'attachment; filename="events.csv"'})
+
+
+# --- actors, network, timeline ---------------------------------------------------------
+
+
+@router.get("/actors/{code}")
+def actor_page(request: Request, code: ACTOR_CODE, web: Web,
+               period: PeriodName = "month") -> Response:
+    """One actor code's events as source and as target over time."""
+    profile = actor_profile(web.store, code, period)
+    code = profile["code"]
+    as_source = events_page(web.store, {"source_actor": code}, 25, 0)
+    as_target = events_page(web.store, {"target_actor": code}, 25, 0)
+    return render(
+        request, "actor.html", nav="events",
+        api_url=f"/api/actors/{code}?period={period}", code=code, profile=profile,
+        chart=views.actor_chart(profile["as_source"], profile["as_target"]),
+        as_source=_event_rows(as_source["items"]), as_target=_event_rows(as_target["items"]),
+        more_source=as_source["next_offset"] is not None,
+        more_target=as_target["next_offset"] is not None, period=period)
+
+
+@router.get("/network")
+def network_page(request: Request, filters: EventFilters, web: Web,
+                 edges: Annotated[int, Query(ge=1, le=500)] = 80) -> Response:
+    """Who acts on whom: country → country, coloured by mean Goldstein score."""
+    frame = dyads_frame(web.store, "all", filters)
+    query = _query(request, edges=None, period="all")
+    return render(request, "network.html", nav="network", api_url=f"/api/dyads?{query}",
+                  net=views.network(frame, max_edges=edges), q=request.query_params,
+                  edges=edges)
+
+
+@router.get("/timeline")
+def timeline_page(request: Request, filters: EventFilters, web: Web,
+                  period: PeriodName = "day") -> Response:
+    """Events per period by quad class, as stacked bars."""
+    data = timeline(web.store, period, dict(filters))
+    query = request.url.query
+    return render(request, "timeline.html", nav="timeline",
+                  api_url="/api/timeline" + (f"?{query}" if query else ""), data=data,
+                  chart=views.timeline_chart(data["items"]), period=period,
+                  q=request.query_params, quad_names=views.QUAD_NAMES)
+

@@ -1,0 +1,122 @@
+"""The dashboard in a real browser: paste the seed article, read it, filter, look around."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+SEED = Path(__file__).resolve().parents[3] / "shared/samples/seed-article.txt"
+
+MALICIOUS = (
+    "Ruritania Accuses Freedonia\n\n"
+    "Ruritania on Monday accused Freedonia of shelling its border towns, the Example Wire "
+    "reported. <script>window.__xss = 1; alert(1)</script> "
+    '<img src=x onerror="window.__xss = 2; alert(2)"> '
+    "\"We will respond,\" the Ruritanian defence minister said. "
+    "<svg onload=\"window.__xss = 3\"></svg> Freedonia denied the claims on Tuesday."
+)
+
+
+@pytest.fixture(scope="module")
+def seed_text() -> str:
+    if not SEED.exists():
+        pytest.skip(f"needs the seed article at {SEED} (the ../shared folder); not present")
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def seed_url(browser, server: str, seed_text: str, shoot) -> str:
+    """Paste the seed article through the form; the URL of the article page it leads to."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(server + "/")
+    page.fill("#article", seed_text)
+    page.fill("input[name=published]", "2018-05-22")
+    page.fill("input[name=outlet]", "The Times of Israel")
+    page.fill("input[name=title]", "Iran Rejects Russia’s Call to Remove All Foreign Troops")
+    shoot(page, "paste")
+    with page.expect_navigation(timeout=120_000):
+        page.click("#extract-button")
+    url = page.url
+    context.close()
+    assert re.search(r"/articles/[0-9a-f]{16}$", url), url
+    return url
+
+
+def test_web_e2e_seed_article_highlights_iran_rejection(page, seed_url: str, shoot) -> None:
+    page.goto(seed_url)
+    trigger = page.locator("mark.hl-event", has_text="rejected").first
+    assert trigger.is_visible()
+    assert "quad-3" in (trigger.get_attribute("class") or "")  # verbal conflict
+    sentence = page.locator(".event-item .words", has_text="rejects → Russia").first
+    text = sentence.inner_text()
+    assert text.startswith("Iran — rejects → Russia, Monday 21 May 2018"), text
+    assert "The Times of Israel" in text
+    assert page.locator("mark.hl-actor", has_text="Bahram Qasemi").count() >= 1
+    assert page.locator("mark.hl-quote").count() >= 1
+    # Pointing at the event in the list outlines its trigger in the text.
+    page.locator(".event-item", has_text="rejects → Russia").first.hover()
+    assert page.locator("mark.hl-event.focus", has_text="rejected").count() == 1
+    shoot(page, "article")
+    assert page.errors == []
+
+
+def test_web_e2e_filter_events_by_actor(page, server: str, seed_url: str, shoot) -> None:
+    page.goto(server + "/events")
+    total = page.locator("table.events tbody tr").count()
+    page.fill("#event-filters input[name=actor]", "RUS")
+    with page.expect_navigation():
+        page.click("#event-filters button[type=submit]")
+    assert "actor=RUS" in page.url and "since=" not in page.url  # empty fields dropped
+    rows = page.locator("table.events tbody tr")
+    assert 0 < rows.count() < total
+    for i in range(rows.count()):
+        assert "RUS" in rows.nth(i).inner_text()
+    assert "actor=RUS" in (page.locator("#csv-link").get_attribute("href") or "")
+    shoot(page, "events")
+    page.goto(server + "/actors/IRN")
+    assert page.locator("#actor-chart rect.bar").count() >= 1
+    shoot(page, "actor")
+    assert page.errors == []
+
+
+def test_web_e2e_network_and_timeline(page, server: str, seed_url: str, shoot) -> None:
+    page.goto(server + "/network")
+    edges = page.locator("#network path.edge")
+    assert edges.count() >= 3
+    assert page.locator("#network .node text", has_text="IRN").count() == 1
+    titles = page.locator("#network path.edge title").all_inner_texts()
+    assert any(t.startswith("IRN → RUS") for t in titles), titles
+    page.locator("#network .node[data-code=IRN] circle").hover()
+    assert page.locator("#network path.edge.dim").count() >= 1
+    shoot(page, "network")
+    page.goto(server + "/timeline")
+    assert page.locator("#timeline rect.bar").count() >= 1
+    shoot(page, "timeline")
+    assert page.errors == []
+
+
+def test_web_e2e_api_docs_render(page, server: str, shoot) -> None:
+    page.goto(server + "/docs")
+    page.wait_for_selector(".opblock", timeout=20_000)
+    assert page.locator(".opblock-summary-path", has_text="/api/events").count() >= 1
+    shoot(page, "docs", publish=False)
+    assert page.errors == []
+
+
+def test_web_e2e_malicious_article_script_does_not_run(page, server: str, shoot) -> None:
+    page.goto(server + "/")
+    page.fill("#article", MALICIOUS)
+    page.fill("input[name=title]", "<script>window.__xss = 4</script>")
+    page.fill("input[name=outlet]", "<img src=x onerror=\"window.__xss = 5\">")
+    with page.expect_navigation(timeout=120_000):
+        page.click("#extract-button")
+    assert "/articles/" in page.url
+    page.wait_for_load_state("load")
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    assert page.locator("#article-text script, #article-text img, #article-text svg").count() == 0
+    assert "<script>window.__xss = 1" in page.locator("#article-text").inner_text()
+    shoot(page, "malicious", publish=False)
+    assert page.errors == []

@@ -1,0 +1,289 @@
+"""The HTTP API and dashboard (`dragoman.web`) through FastAPI's TestClient, on a tmp DuckDB
+holding the seed article and a hand-written one."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import warnings
+from collections.abc import Iterator
+from importlib import resources
+from typing import Any
+
+import pytest
+
+pytest.importorskip("fastapi", reason="the web tests need the `web` extra")
+with warnings.catch_warnings():
+    # Starlette asks for `httpx2`; the pinned `httpx` works and is what FastAPI documents.
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+    from fastapi.testclient import TestClient
+
+from dragoman.settings import Settings  # noqa: E402
+from dragoman.web import create_app  # noqa: E402
+
+HAND_WRITTEN = """Turkey Accuses Greece Over Aegean Flights
+
+ANKARA — Turkey on Tuesday accused Greece of violating its airspace over the Aegean Sea, \
+the Anadolu news agency reported.
+
+"Greece must stop these provocations," Turkish Foreign Minister Mevlut Cavusoglu said, \
+according to Anadolu.
+
+Greece rejected the accusation on Wednesday. The European Union called on both countries \
+to resolve the dispute through talks, and Germany offered to mediate.
+"""
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory, pipeline: Any) -> Iterator[Any]:
+    application = create_app(Settings(), str(tmp_path_factory.mktemp("web") / "web.duckdb"))
+    yield application
+    application.state.web.store.close()
+
+
+@pytest.fixture(scope="module")
+def client(app: Any) -> TestClient:
+    return TestClient(app, raise_server_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def seed(client: TestClient, seed_text: str) -> dict[str, Any]:
+    """The seed article, posted through the API; the response body."""
+    response = client.post("/api/articles", json={
+        "text": seed_text, "published": "2018-05-22", "outlet": "The Times of Israel",
+        "title": "Iran Rejects Russia’s Call", "url": "https://example.org/iran"})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+@pytest.fixture(scope="module")
+def hand(client: TestClient) -> dict[str, Any]:
+    """The hand-written article, posted through the API."""
+    response = client.post("/api/articles", json={
+        "text": HAND_WRITTEN, "published": "2019-03-14", "outlet": "Example Wire",
+        "id": "hand-1"})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def _event(body: dict[str, Any], source: str, plover: str, target: str) -> dict[str, Any]:
+    for event in body["events"]:
+        if ((event["source"] or {}).get("country") == source and event["plover"] == plover
+                and (event["target"] or {}).get("country") == target):
+            return event
+    raise AssertionError(f"no {source} {plover} {target} event in {body['events']}")
+
+
+# --- the JSON API ---------------------------------------------------------------------
+
+
+def test_web_health(client: TestClient) -> None:
+    response = client.get("/api/health")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "version": response.json()["version"],
+                               "schema": "dragoman/1", "database": "duckdb",
+                               "writes_need_token": False}
+
+
+def test_web_post_article_returns_the_output_contract(seed: dict[str, Any]) -> None:
+    import jsonschema
+
+    schema = json.loads(resources.files("dragoman").joinpath("data/schema.json").read_text())
+    jsonschema.validate(seed, schema)
+    event = _event(seed, "IRN", "REJECT", "RUS")
+    assert (event["cameo"], event["root"], event["date"]) == ("120", "12", "2018-05-21")
+    assert event["trigger"]["text"] == "rejected"
+    assert seed["outlet"] == "The Times of Israel"
+
+
+def test_web_post_article_twice_is_200_and_changes_nothing(client: TestClient, seed: dict,
+                                                           seed_text: str) -> None:
+    before = client.get("/api/stats").json()
+    response = client.post("/api/articles", json={"text": seed_text, "published": "2018-05-22"})
+    assert response.status_code == 200
+    assert response.headers["location"] == f"/api/articles/{seed['hash']}"
+    assert client.get("/api/stats").json() == before
+
+
+def test_web_extract_does_not_store(client: TestClient, seed: dict, hand: dict) -> None:
+    before = client.get("/api/stats").json()
+    response = client.post("/api/extract", json={
+        "text": HAND_WRITTEN.replace("Turkey", "Bulgaria"), "published": "2019-03-14"})
+    assert response.status_code == 200, response.text
+    assert response.json()["schema"] == "dragoman/1"
+    assert any(e["plover"] == "ACCUSE" for e in response.json()["events"])
+    assert client.get("/api/stats").json() == before
+
+
+def test_web_get_article_by_hash_and_by_id(client: TestClient, seed: dict, hand: dict) -> None:
+    assert client.get(f"/api/articles/{seed['hash']}").json() == seed
+    by_id = client.get("/api/articles/hand-1")
+    assert by_id.status_code == 200
+    assert by_id.json()["hash"] == hand["hash"]
+    missing = client.get("/api/articles/nope")
+    assert missing.status_code == 404
+    assert missing.json() == {"error": {"status": 404, "type": "not_found",
+                                        "message": "no article 'nope'"}}
+
+
+def test_web_events_filters(client: TestClient, seed: dict, hand: dict) -> None:
+    everything = client.get("/api/events").json()
+    assert everything["offset"] == 0 and everything["limit"] == 100
+    assert len(everything["items"]) == len(seed["events"]) + len(hand["events"])
+    rejects = client.get("/api/events", params={"actor": "IRN", "root": "12"}).json()["items"]
+    assert [(r["source_country"], r["cameo"], r["target_country"]) for r in rejects] == [
+        ("IRN", "120", "RUS")]
+    assert rejects[0]["date"] == "2018-05-21" and rejects[0]["published"] == "2018-05-22"
+    turkey = client.get("/api/events", params={"source_actor": "TUR"}).json()["items"]
+    assert turkey and all(r["source_country"] == "TUR" for r in turkey)
+    assert all(r["article_id"] == "hand-1" for r in turkey)
+    dated = client.get("/api/events", params={"since": "2019-01-01"}).json()["items"]
+    assert dated and {r["article"] for r in dated} == {hand["hash"]}
+    conflict = client.get("/api/events", params=[("quad", 3), ("quad", 4)]).json()["items"]
+    assert conflict and {r["quad_class"] for r in conflict} <= {3, 4}
+    via = client.get("/api/events", params={"via": "anadolu"}).json()["items"]
+    assert via and all("Anadolu" in " ".join(r["attribution"]) for r in via)
+
+
+def test_web_events_paging(client: TestClient, seed: dict, hand: dict) -> None:
+    total = len(client.get("/api/events").json()["items"])
+    seen, offset, pages = [], 0, 0
+    while offset is not None:
+        page = client.get("/api/events", params={"limit": 3, "offset": offset}).json()
+        assert page["limit"] == 3 and page["offset"] == offset and len(page["items"]) <= 3
+        seen += [r["event_id"] for r in page["items"]]
+        offset, pages = page["next_offset"], pages + 1
+    assert len(seen) == len(set(seen)) == total
+    assert pages == -(-total // 3)
+
+
+def test_web_quotes_actors_dyads_stats_timeline(client: TestClient, seed: dict,
+                                                hand: dict) -> None:
+    quotes = client.get("/api/quotes", params={"speaker": "Qasemi"}).json()["items"]
+    assert any(q["text"].startswith("No one can force Iran") for q in quotes)
+    assert any("Tasnim" in " ".join(q["via"]) for q in quotes)
+    actors = client.get("/api/actors", params={"actor": "IRN"}).json()["items"]
+    assert actors[0]["code"] == "IRN" and actors[0]["articles"] == 1
+    dyads = client.get("/api/dyads", params={"period": "all"}).json()
+    pairs = {(d["source"], d["target"]): d for d in dyads["items"]}
+    assert pairs[("IRN", "RUS")]["events"] == 1 and pairs[("IRN", "RUS")]["goldstein"] == -4.0
+    weekly = client.get("/api/dyads").json()
+    assert weekly["period"] == "week" and all("period" in d for d in weekly["items"])
+    stats = client.get("/api/stats").json()
+    assert stats["articles"] == 2
+    assert stats["events"] == len(seed["events"]) + len(hand["events"])
+    timeline = client.get("/api/timeline").json()
+    day = {p["period"]: p for p in timeline["items"]}["2018-05-21"]
+    assert day["quad_3"] >= 1 and day["total"] == sum(day[f"quad_{q}"] for q in range(1, 5))
+    profile = client.get("/api/actors/irn", params={"period": "day"}).json()
+    assert profile["code"] == "IRN"
+    assert {"target": "RUS", "events": 1, "goldstein": -4.0} in profile["partners_as_source"]
+    assert any(p["period"] == "2018-05-21" for p in profile["as_source"])
+
+
+def test_web_openapi_lists_every_route(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    assert set(spec["paths"]) == {
+        "/api/health", "/api/articles", "/api/extract", "/api/articles/{article_id}",
+        "/api/events", "/api/quotes", "/api/actors", "/api/actors/{code}", "/api/dyads",
+        "/api/timeline", "/api/stats"}
+    docs = client.get("/docs")
+    assert docs.status_code == 200
+    assert "/static/vendor/swagger-ui-dist-5.35.0/swagger-ui-bundle.js" in docs.text
+
+
+# --- the dashboard --------------------------------------------------------------------
+
+
+def test_web_index_shows_form_and_counts(client: TestClient, seed: dict) -> None:
+    page = client.get("/")
+    assert page.status_code == 200
+    assert '<form method="post" action="/" id="paste-form">' in page.text
+    assert 'href="/api/stats"' in page.text
+
+
+def test_web_paste_form_stores_and_redirects(client: TestClient, seed: dict) -> None:
+    text = HAND_WRITTEN.replace("Turkey", "Ruritania").replace("Greece", "Freedonia")
+    response = client.post("/", data={"article": text, "format": "text",
+                                      "published": "2020-01-07", "outlet": ""},
+                           follow_redirects=False)
+    assert response.status_code == 303
+    location = response.headers["location"]
+    assert re.fullmatch(r"/articles/[0-9a-f]{16}", location)
+    assert client.get(location).status_code == 200
+    rejected = client.post("/", data={"article": "   ", "format": "text"})
+    assert rejected.status_code == 422
+    assert "set aside" in rejected.text and "empty" in rejected.text
+
+
+def test_web_article_page_highlights_and_reads_events(client: TestClient, seed: dict) -> None:
+    page = client.get(f"/articles/{seed['hash']}")
+    assert page.status_code == 200
+    html = page.text
+    assert re.search(r'<mark class="[^"]*hl-event quad-3"[^>]*data-events="E\d+"[^>]*>'
+                     r"rejected</mark>", html)
+    assert re.search(r'<mark class="hl-quote[^"]*"[^>]*>“No one can force ', html)
+    assert re.search(r'<mark class="hl-quote quote-direct hl-actor kind-person"[^>]*>'
+                     r"Bahram Qasemi</mark>", html) or "Bahram Qasemi</mark>" in html
+    assert ("Iran — rejects → Russia, Monday 21 May 2018, reported by The Times of Israel"
+            in html)
+    assert "CAMEO <b class=\"code\">120</b>" in html
+    assert f'href="/api/articles/{seed["hash"]}"' in html
+    assert 'href="https://example.org/iran"' in html
+
+
+def test_web_events_page_filters_and_links(client: TestClient, seed: dict, hand: dict) -> None:
+    page = client.get("/events", params={"actor": "IRN", "root": "", "since": ""})
+    assert page.status_code == 200  # empty form fields mean "no filter"
+    assert 'href="/api/events?actor=IRN"' in page.text
+    assert 'href="/events.csv?actor=IRN"' in page.text
+    assert "Iran" in page.text and "Anadolu" not in page.text
+    first = client.get("/events", params={"limit": 2})
+    assert 'href="/events?limit=2&amp;offset=2"' in first.text
+
+
+def test_web_events_csv(client: TestClient, seed: dict, hand: dict) -> None:
+    response = client.get("/events.csv", params={"actor": "IRN"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    assert "attachment" in response.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    api = client.get("/api/events", params={"actor": "IRN"}).json()["items"]
+    assert [r["event_id"] for r in rows] == [r["event_id"] for r in api]
+    assert rows[0]["attribution"] == ";".join(api[0]["attribution"])
+
+
+def test_web_actor_network_timeline_pages(client: TestClient, seed: dict, hand: dict) -> None:
+    actor = client.get("/actors/IRN")
+    assert actor.status_code == 200
+    assert 'href="/api/actors/IRN?period=month"' in actor.text
+    assert 'class="bar side-source"' in actor.text and 'class="bar side-target"' in actor.text
+    network = client.get("/network")
+    assert network.status_code == 200
+    assert 'href="/api/dyads?period=all"' in network.text
+    assert re.search(r'<path class="edge" d="M[^"]+" stroke="#[0-9a-f]{6}"[^>]*'
+                     r'data-source="IRN" data-target="RUS"', network.text)
+    timeline = client.get("/timeline", params={"period": "week"})
+    assert timeline.status_code == 200
+    assert 'href="/api/timeline?period=week"' in timeline.text
+    assert 'class="bar quad-3"' in timeline.text
+
+
+def test_web_every_page_links_a_json_counterpart(client: TestClient, seed: dict) -> None:
+    for path in ("/", f"/articles/{seed['hash']}", "/events", "/actors/IRN", "/network",
+                 "/timeline"):
+        html = client.get(path).text
+        found = re.search(r'JSON: <a class="json-link" href="([^"]+)"', html)
+        assert found, path
+        api = client.get(found.group(1).replace("&amp;", "&"))
+        assert api.status_code == 200 and api.headers["content-type"] == "application/json"
+
+
+def test_web_error_pages_are_html_for_browsers(client: TestClient) -> None:
+    page = client.get("/articles/nope", headers={"accept": "text/html"})
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "no article &#39;nope&#39;" in page.text
+    api = client.get("/api/articles/nope", headers={"accept": "text/html"})
+    assert api.headers["content-type"] == "application/json"
