@@ -283,7 +283,8 @@ def test_store_events_have_the_parquet_columns_and_values(store: Store) -> None:
     store.add(seed_extraction())
     frame = store.events(article="seed")
     assert list(frame.columns) == [name for name, _, _ in EVENT_SCHEMA]
-    first = frame.iloc[0]
+    assert list(frame["event"]) == ["E3", "E1", "E2", "E6", "E4", "E5"]  # by date, then position
+    first = frame[frame["event"] == "E1"].iloc[0]
     assert first["event_id"] == f"{seed_extraction().article.hash}:E1"
     assert (first["source_code"], first["target_code"], first["cameo"]) == ("IRN", "RUS", "120")
     assert first["source_name"] == "Iran" and first["source_kind"] == "state"

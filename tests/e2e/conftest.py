@@ -41,7 +41,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from dragoman.settings import Settings
     from dragoman.web import create_app
 
-    app = create_app(Settings(), str(tmp_path_factory.mktemp("e2e") / "e2e.duckdb"))
+    from dragoman.api import pipeline
+
+    settings = Settings()
+    pipeline(settings)  # load the language model now, not inside the first page's click
+    app = create_app(settings, str(tmp_path_factory.mktemp("e2e") / "e2e.duckdb"))
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))  # the kernel picks a free port; no race with others

@@ -31,6 +31,7 @@ def seed_url(browser, server: str, seed_text: str, shoot) -> str:
     """Paste the seed article through the form; the URL of the article page it leads to."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    page.set_default_timeout(120_000)  # extraction is CPU-bound; CI machines are small
     page.goto(server + "/")
     page.fill("#article", seed_text)
     page.fill("input[name=published]", "2018-05-22")
@@ -107,6 +108,7 @@ def test_web_e2e_api_docs_render(page, server: str, shoot) -> None:
 
 
 def test_web_e2e_malicious_article_script_does_not_run(page, server: str, shoot) -> None:
+    page.set_default_timeout(120_000)
     page.goto(server + "/")
     page.fill("#article", MALICIOUS)
     page.fill("input[name=title]", "<script>window.__xss = 4</script>")

@@ -30,8 +30,10 @@ Matching rules:
   speaker span overlaps the gold Source, or the predicted speaker's actor has
   a mention that does. A quote without a speaker is wrong.
 
-When the pipeline's clean text differs from the file, predicted spans are
-moved back onto the file text through a difflib alignment (`OffsetMap`).
+When the pipeline's clean text differs from the file (cleaning turns no-break
+spaces into spaces, collapses runs, splits paragraphs, drops furniture lines),
+predicted spans are moved back onto the file text by `OffsetMap`, which
+aligns the two texts on their visible characters.
 """
 
 from __future__ import annotations
@@ -416,7 +418,7 @@ def score(
     notes = list(gold_set.notes)
     if realigned:
         notes.append(f"{realigned} texts came back from the pipeline changed; predicted "
-                     "spans were aligned back onto the gold text (difflib)")
+                     "spans were aligned back onto the gold text")
     misses.sort(key=lambda m: (m[0], m[1]["doc"], m[1].get("gold", "")))
     gold_counts = Counter(a.kind for d in gold_set.documents for a in d.attributions)
     return Report(

@@ -94,11 +94,16 @@ def _place_row(place: Place | None) -> list[Any]:
             place.feature, place.span.start, place.span.end]
 
 
+def _span_cells(span: Span | None, text: str) -> tuple[int | None, int | None, str | None]:
+    # `is None`, never truthiness: an empty Span has len() 0 and is falsy.
+    if span is None:
+        return None, None, None
+    return span.start, span.end, span.text(text)
+
+
 def _source_rows(key: str, kind: str, owner: str, sources: Iterable[Source],
                  text: str) -> list[Row]:
-    return [(key, kind, owner, i, s.role, s.name, s.code, s.actor,
-             s.span.start if s.span else None, s.span.end if s.span else None,
-             s.span.text(text) if s.span else None)
+    return [(key, kind, owner, i, s.role, s.name, s.code, s.actor, *_span_cells(s.span, text))
             for i, s in enumerate(sources)]
 
 
@@ -131,14 +136,14 @@ def to_rows(extraction: Extraction, added_at: dt.datetime) -> tuple[Row, dict[st
         rows["attributions"].extend(_source_rows(key, "event", e.id, e.attribution, text))
     for i, q in enumerate(extraction.quotes):
         sp = q.speaker
-        rows["quotes"].append((
-            key, q.id, i, q.kind, q.span.text(text), q.span.start, q.span.end,
-            q.cue.start if q.cue else None, q.cue.end if q.cue else None,
-            q.cue.text(text) if q.cue else None,
-            sp.name if sp else None, sp.actor if sp else None, sp.code if sp else None,
-            sp.span.text(text) if sp else None, sp.span.start if sp else None,
-            sp.span.end if sp else None,
-        ))
+        cue_start, cue_end, cue_text = _span_cells(q.cue, text)
+        if sp is None:
+            speaker: tuple[Any, ...] = (None,) * 6
+        else:
+            speaker = (sp.name, sp.actor, sp.code, sp.span.text(text), sp.span.start,
+                       sp.span.end)
+        rows["quotes"].append((key, q.id, i, q.kind, q.span.text(text), q.span.start,
+                               q.span.end, cue_start, cue_end, cue_text, *speaker))
         rows["attributions"].extend(_source_rows(key, "quote", q.id, q.via, text))
     return head, rows
 

@@ -1,0 +1,146 @@
+"""Extraction on several cores of one machine: one pipeline per worker process.
+
+`extract_parallel` cuts the stream of records into chunks of `batch_size`
+records, sends them to a pool of worker processes with `Pool.imap` (results
+come back in input order), and yields what the workers return. Each worker
+builds its `Pipeline` once, in the pool initializer (`api.pipeline`, cached per
+process), so the spaCy model and the knowledge files load once per worker.
+
+Memory stays bounded whatever the corpus size: `Pool.imap` on its own reads
+its whole input into the task queue, so a semaphore lets at most `2 × workers`
+chunks be read ahead of the consumer. Worker processes are started with the
+`forkserver` method (`spawn` where it is missing): never `fork`, which copies
+the parent's threads and locks.
+
+Results are exactly those of `Pipeline.extract_many` in one process: the
+stages are deterministic and each article is analysed on its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import multiprocessing
+import os
+import threading
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
+
+from dragoman.errors import SettingsError
+from dragoman.models import Extraction, Record, Reject
+from dragoman.settings import Settings
+
+__all__ = ["extract_parallel", "resolve_workers"]
+
+log = logging.getLogger(__name__)
+
+Item = Record | Reject
+Result = Extraction | Reject
+T = TypeVar("T")
+
+# Chunks read ahead of the consumer, per worker: one being worked on, one queued.
+_AHEAD_PER_WORKER = 2
+# Modules the forkserver imports once, so that each worker forks with them loaded.
+_PRELOAD = ["dragoman.pipeline"]
+
+
+def resolve_workers(workers: int) -> int:
+    """The number of worker processes for a `workers` setting (0 means one per core).
+
+    Raises:
+        SettingsError: `workers` is negative.
+    """
+    if workers < 0:
+        raise SettingsError(f"workers must be 0 (one per core) or more, got {workers}")
+    if workers == 0:
+        return os.cpu_count() or 1
+    return workers
+
+
+def extract_parallel(records: Iterable[Item], settings: Settings | None = None,
+                     published: dt.date | None = None,
+                     workers: int | None = None) -> Iterator[Result]:
+    """Extract a stream of records on several processes; results in input order.
+
+    Args:
+        records: records and rejects, as `ingest.read` yields them (rejects pass through).
+        settings: settings for every worker's pipeline (defaults when None).
+        published: publication date for records that carry none.
+        workers: worker processes; 0 means one per core, 1 means no pool (the
+            plain `Pipeline.extract_many` in this process); None means `settings.workers`.
+
+    Yields:
+        One `Extraction` or `Reject` per input item, in input order.
+
+    Raises:
+        SettingsError: `workers` is negative.
+    """
+    settings = settings or Settings()
+    count = resolve_workers(settings.workers if workers is None else workers)
+    if count == 1:
+        from dragoman.api import pipeline
+
+        yield from pipeline(settings).extract_many(records, published)
+        return
+    context = _context()
+    ahead = threading.BoundedSemaphore(_AHEAD_PER_WORKER * count)
+    stop = threading.Event()
+    tasks = ((chunk, settings, published) for chunk in
+             _throttled(_chunks(records, max(1, settings.batch_size)), ahead, stop))
+    log.info("extracting on %d worker processes", count)
+    with context.Pool(count, initializer=_start_worker, initargs=(settings,)) as pool:
+        try:
+            # One task per chunk: a chunk is already one `nlp.pipe` batch.
+            for results in pool.imap(_work, tasks, chunksize=1):
+                ahead.release()
+                yield from results
+        finally:
+            stop.set()  # lets the pool's feeder thread leave `_throttled` when stopped early
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """A forkserver context with the pipeline modules preloaded (spawn where absent)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(_PRELOAD)  # only used when the server first starts
+    return context
+
+
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of `size` items (the last one shorter)."""
+    chunk: list[T] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _throttled(chunks: Iterator[list[T]], ahead: threading.BoundedSemaphore,
+               stop: threading.Event) -> Iterator[list[T]]:
+    """`chunks`, each one only once the consumer has made room for it."""
+    for chunk in chunks:
+        while not ahead.acquire(timeout=0.1):
+            if stop.is_set():
+                return
+        if stop.is_set():
+            return
+        yield chunk
+
+
+def _start_worker(settings: Settings) -> None:
+    """Pool initializer: build this process's pipeline (model and knowledge) once."""
+    from dragoman.api import pipeline
+
+    pipeline(settings)
+
+
+def _work(task: tuple[list[Item], Settings, dt.date | None]) -> list[Result]:
+    """One chunk through this worker's pipeline (the one the initializer built)."""
+    from dragoman.api import pipeline
+
+    chunk, settings, published = task
+    return list(pipeline(settings).extract_many(chunk, published))
