@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import os
 import pwd
@@ -229,6 +230,28 @@ def synthetic(i: int, events: int = 5, seed: int = 0) -> Extraction:
                       title=f"Synthetic report {i}", published=published, origin=f"synthetic:{i}")
     return Extraction(article=article, sentences=tuple(sentences), actors=tuple(actors),
                       events=tuple(evs))
+
+
+@functools.lru_cache(maxsize=1)
+def _seed_from_pipeline() -> Extraction | str:
+    try:
+        from dragoman import extract
+
+        return extract(SEED_PATH.read_text(encoding="utf-8"), published="2018-05-22")
+    except Exception as exc:  # the pipeline is built in parallel; see pipeline_or_skip
+        return repr(exc)
+
+
+def pipeline_or_skip() -> Extraction:
+    """The seed article as `dragoman.extract` codes it, or a skip while the pipeline cannot run.
+
+    Any exception skips (with its repr as the reason): the pipeline is still being
+    built. Narrow this to ModelError once it is stable.
+    """
+    result = _seed_from_pipeline()
+    if isinstance(result, str):
+        pytest.skip(f"the pipeline cannot code the seed article yet: {result}")
+    return result
 
 
 # --- PostgreSQL -----------------------------------------------------------------------

@@ -119,12 +119,17 @@ def _published(value: str | None) -> dt.date | None:
               help="Publication date for inputs that carry none.")
 @click.option("--rejects", type=click.File("w", encoding="utf-8"), default=None,
               help="Write set-aside inputs here as JSON Lines (origin, id, reason, detail).")
+@click.option("--batch", type=click.IntRange(1), default=1, show_default=True,
+              help="Articles per transaction. 1 keeps every finished article if the run "
+                   "is interrupted; more is much faster on DuckDB (a re-run redoes the "
+                   "last batch).")
 def ingest(paths: tuple[str, ...], db: str | None, published: str | None,
-           rejects: IO[str] | None) -> None:
+           rejects: IO[str] | None, batch: int) -> None:
     """Extract PATHS (files, directories, feeds, WARCs or - for stdin) into the database.
 
-    One transaction per article: an interrupted run keeps what it stored, and a
-    re-run skips it. Prints `read N = stored S + duplicates D + rejected R`.
+    One transaction per article (or per --batch): an interrupted run keeps what
+    it stored, and a re-run skips it. Prints `read N = stored S + duplicates D +
+    rejected R`.
     """
     from dragoman.api import extract_paths
     from dragoman.cli import EXIT_REJECTS
@@ -138,7 +143,8 @@ def ingest(paths: tuple[str, ...], db: str | None, published: str | None,
             rejects.write(dumps(reject_dict(reject)) + "\n")
 
     with _open(db) as store:
-        report = store.ingest(extract_paths(paths, _published(published), settings), on_reject)
+        report = store.ingest(extract_paths(paths, _published(published), settings), on_reject,
+                              batch=batch)
     click.echo(str(report), err=True)
     if report.rejected:
         sys.exit(EXIT_REJECTS)

@@ -45,6 +45,8 @@ NOMINAL_ACTOR_PREPS = {"from", "by", "of"}
 # Default target prepositions of nominal triggers when the pattern gives none.
 NOMINAL_TARGET_PREPS = {"on", "against", "with", "to", "at", "toward", "towards", "into"}
 DEMAND_CODE = "100"
+# Subject pronouns of a reported clause that stand for the reporter ("Hungary said it …").
+REPORTER_PRONOUNS = {"it", "they", "we", "he", "she", "i"}
 # Prepositions on a verb whose object is the event's target ("cut aid to Egypt").
 VERB_TARGET_PREPS = {"with", "to", "against", "on", "over", "from", "at", "into", "toward",
                      "towards", "upon"}
@@ -78,6 +80,9 @@ class Coder:
         self.modal_must = {w.lower() for w in grammar["modal_obligation"]}
         self.hypo_governors = set(grammar["hypothetical_governors"])
         self.negators = {w.lower() for w in grammar["negators"]}
+        self.intent_modals = {w.lower() for w in grammar["intent_modals"]}
+        self.intent_adjectives = {w.lower() for w in grammar["intent_adjectives"]}
+        self.intent_codes = {str(k): str(v) for k, v in grammar["intent_codes"].items()}
 
     def patterns_for(self, token: Token) -> list[VerbPattern]:
         pos = "VERB" if token.pos_ in {"VERB", "AUX"} else "NOUN" if token.pos_ in {
@@ -175,7 +180,10 @@ def _subject(token: Token, actors: ActorLayer, depth: int = 0) -> list[Mention]:
         return []
     subjects = _children(token, SUBJECT_DEPS)
     if subjects:
-        return _actors_at(subjects[0], actors)
+        found = _actors_at(subjects[0], actors)
+        if not found and subjects[0].lower_ in REPORTER_PRONOUNS:
+            return _reporter(token, actors, depth)
+        return found
     for agent in _children(token, {"agent"}):
         for obj in _children(agent, {"pobj"}):
             return _actors_at(obj, actors)
@@ -193,6 +201,20 @@ def _subject(token: Token, actors: ActorLayer, depth: int = 0) -> list[Mention]:
         return _subject(head, actors, depth + 1)
     if token.dep_ == "relcl" and token.head.i != token.i:
         return _actors_at(token.head, actors)
+    return []
+
+
+def _reporter(token: Token, actors: ActorLayer, depth: int) -> list[Mention]:
+    """The subject of the reporting verb whose complement holds `token`: "Hungary said it
+    will support …" → Hungary."""
+    node = token
+    for _ in range(4):
+        if node.dep_ != "ccomp" or node.head.i == node.i:
+            return []
+        node = node.head
+        subject = _children(node, SUBJECT_DEPS)
+        if subject:
+            return _actors_at(subject[0], actors)
     return []
 
 
@@ -330,6 +352,21 @@ class _Context:
             node = node.head
         return False
 
+    def intended(self, token: Token) -> bool:
+        """ "will support", "is ready to send", "would allow": a promise, not a deed."""
+        node = token
+        for _ in range(3):
+            for child in node.children:
+                if child.dep_ == "aux" and child.lower_ in self.coder.intent_modals:
+                    return True
+            head = node.head
+            if node.dep_ == "xcomp" and head.lemma_.lower() in self.coder.intent_adjectives:
+                return True
+            if node.dep_ not in {"xcomp", "conj"} or head.i == node.i:
+                break
+            node = head
+        return False
+
     def hypothetical(self, token: Token) -> bool:
         """A modal on the clause, or a complement of "threaten", "plan", "demand"…"""
         node = token
@@ -427,6 +464,10 @@ def code(doc: Doc, actors: ActorLayer, quotes: QuoteLayer, coder: Coder,
         if key in seen:
             return
         seen.add(key)
+        if src is None:
+            return  # an event needs a doer; "was attacked" with no "by" names none
+        if cameo[:2] in coder.intent_codes and ctx.intended(token) and not ctx.negated(token):
+            cameo, rule = coder.intent_codes[cameo[:2]], rule + "+intent"
         row = knowledge.code(cameo)
         span = trigger or Span(token.idx, token.idx + len(token.text))
         quote = quotes.containing(span)

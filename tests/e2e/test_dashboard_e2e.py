@@ -88,7 +88,7 @@ def test_web_e2e_network_and_timeline(page, server: str, seed_url: str, shoot) -
     edges = page.locator("#network path.edge")
     assert edges.count() >= 3
     assert page.locator("#network .node text", has_text="IRN").count() == 1
-    titles = page.locator("#network path.edge title").all_inner_texts()
+    titles = page.locator("#network path.edge title").all_text_contents()
     assert any(t.startswith("IRN → RUS") for t in titles), titles
     page.locator("#network .node[data-code=IRN] circle").hover()
     assert page.locator("#network path.edge.dim").count() >= 1

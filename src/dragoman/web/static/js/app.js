@@ -57,6 +57,21 @@
     });
   }
 
+  // Filter forms: leave empty fields out of the URL (the server ignores them anyway),
+  // so that links to a filtered view stay short and readable.
+  document.querySelectorAll("form.filters").forEach(function (f) {
+    f.addEventListener("submit", function () {
+      f.querySelectorAll("input, select").forEach(function (el) {
+        if (el.type !== "checkbox" && el.value.trim() === "") { el.disabled = true; }
+      });
+    });
+  });
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form.filters [disabled]").forEach(function (el) {
+      el.disabled = false;
+    });
+  });
+
   // Paste form: show that extraction is running (the first one loads the language model).
   var form = document.getElementById("paste-form");
   if (form) {
