@@ -75,11 +75,16 @@ def test_golden_seed_actor_codes(seed: Extraction) -> None:
     assert codes["Bashar al-Assad"] == "SYRGOV"
     assert codes["Alexander Lavrentiev"] == "RUSGOV"
     assert codes["Mike Pompeo"] == "USAGOV"
+    assert codes["Joshua S. Block"] == "USANGO"  # TIP (The Israel Project) is an NGO
     by_name = {a.name: a for a in seed.actors}
     for outlet, country in (("Tasnim", "IRN"), ("CNN", "USA"), ("The Times of Israel", "ISR"),
                             ("The Hill", "USA")):
         actor = next(a for n, a in by_name.items() if outlet.lower() in n.lower())
         assert actor.country == country and "MED" in actor.sectors, actor
+    text = seed.article.text
+    mentioned = {text[m.start:m.end]: a.code for a in seed.actors for m in a.mentions}
+    assert any(k.endswith("regime in Tehran") and v == "IRNGOV" for k, v in mentioned.items())
+    assert any(k.endswith("Jewish State") and v == "ISR" for k, v in mentioned.items())
     hezbollah = next(a for n, a in by_name.items() if "Hezbollah" in n)
     assert hezbollah.country == "LBN" and hezbollah.kind == "armed_group"
 

@@ -75,6 +75,7 @@ class _Draft:
     role_words: set[str] = field(default_factory=set)
     why: list[str] = field(default_factory=list)
     country_rank: int = 9  # lower is stronger evidence
+    member_of: bool = False  # the phrase names a known organisation the actor belongs to
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +261,11 @@ def _phrase_parent(token: Token, drafts: dict[int, _Draft]) -> Token | None:
     """The head this token's phrase attaches to, when that head is also an actor phrase."""
     if token.dep_ in PHRASE_DEPS and token.head.i != token.i:
         return token.head
+    # "TIP CEO and President Joshua S. Block": conjoined titles all belong to the person.
+    if token.dep_ == "conj" and token.i in drafts and drafts[token.i].person \
+            and token.head.i in drafts and not drafts[token.head.i].person \
+            and drafts[token.head.i].role_words:
+        return token.head
     # "the regime in Tehran", "the government of Iran": pobj → prep → role noun.
     if (token.dep_ == "pobj" and token.head.dep_ == "prep"
             and token.head.lower_ in COUNTRY_PREPS | {"for", "to"}
@@ -337,6 +343,7 @@ def _absorb(host: _Draft, inner: _Draft, topic_only: bool, via_prep: bool) -> No
     if inner.entry and inner.entry.kind not in {"state", "person"}:
         # Membership of a known organisation outranks generic role words (CEO of an NGO).
         host.sectors = list(inner.entry.sectors) + host.sectors
+        host.member_of = True
     else:
         host.sectors.extend(s for s in inner.sectors if s not in host.sectors)
 
@@ -344,14 +351,15 @@ def _absorb(host: _Draft, inner: _Draft, topic_only: bool, via_prep: bool) -> No
 def _finish(doc: Doc, draft: _Draft, knowledge: Knowledge) -> None:
     """Settle kind, sectors and name of a merged phrase."""
     for role in sorted(draft.role_words):
-        for sector in knowledge.roles[role].sectors:
-            if sector not in draft.sectors:
-                draft.sectors.append(sector)
+        if not draft.member_of:
+            for sector in knowledge.roles[role].sectors:
+                if sector not in draft.sectors:
+                    draft.sectors.append(sector)
         draft.why.append(f"role:{role}")
     if draft.person:
         draft.kind = "person"
         # A role in the text outranks the dictionary: its sectors go first.
-        if draft.role_words and draft.entry is not None:
+        if draft.role_words and draft.entry is not None and not draft.member_of:
             text_sectors = [s for r in sorted(draft.role_words) for s in knowledge.roles[r].sectors]
             draft.sectors = list(dict.fromkeys(text_sectors + draft.sectors))
     elif draft.entry is not None and draft.entry.kind == "state" and draft.sectors:
@@ -398,10 +406,13 @@ def _link(doc: Doc, drafts: list[_Draft], knowledge: Knowledge,
         elif not draft.country and not draft.entry and draft.role_words:
             key = _resolve_role(doc[draft.head], draft, persons, person_roles, knowledge)
             if key is None:
-                continue
-            known = actors[key]
-            draft.country, draft.sectors = known["country"], list(known["sectors"])
-            draft.why.append(f"link:{known['name']}")
+                # "Protesters", "the opposition", "farmers": an actor known only by its
+                # sector (CAMEO's "---CVL"); the country may come from elsewhere in the text.
+                key = "code:" + _code(None, draft.sectors) + ":" + draft.name.lower()
+            else:
+                known = actors[key]
+                draft.country, draft.sectors = known["country"], list(known["sectors"])
+                draft.why.append(f"link:{known['name']}")
         elif _is_actor(draft):
             if draft.entry is not None and draft.entry.kind != "state" and not draft.role_words:
                 key = draft.entry.key

@@ -98,12 +98,12 @@ def _speaker_of(verb: Token, actors: ActorLayer) -> Speaker | None:
 
 def _speaker_from(token: Token, actors: ActorLayer) -> Speaker:
     mention = actors.at(token)
-    if mention is None:
+    if mention is None or mention.kind != "person":
         # "TIP CEO and President Joshua S. Block": the person named in the subject phrase.
         found = [actors.at(t) for t in token.subtree
                  if t.dep_ not in {"relcl", "acl", "ccomp"} and actors.at(t) is not None]
         people = [m for m in found if m is not None and m.kind == "person"]
-        mention = people[0] if people else (found[0] if found else None)
+        mention = people[0] if people else (mention or (found[0] if found else None))
     if mention is not None:
         return Speaker(name=mention.name, span=mention.span, actor=mention.actor,
                        code=mention.code)

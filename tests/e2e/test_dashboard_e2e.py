@@ -90,9 +90,9 @@ def test_web_e2e_network_and_timeline(page, server: str, seed_url: str, shoot) -
     assert page.locator("#network .node text", has_text="IRN").count() == 1
     titles = page.locator("#network path.edge title").all_text_contents()
     assert any(t.startswith("IRN → RUS") for t in titles), titles
+    shoot(page, "network")
     page.locator("#network .node[data-code=IRN] circle").hover()
     assert page.locator("#network path.edge.dim").count() >= 1
-    shoot(page, "network")
     page.goto(server + "/timeline")
     assert page.locator("#timeline rect.bar").count() >= 1
     shoot(page, "timeline")

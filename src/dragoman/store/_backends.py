@@ -239,6 +239,17 @@ class _PgWriter(Writer):
         cursor = self.conn.execute(_pg_sql(sql), list(params))
         return cursor.fetchall() if cursor.description else []
 
+    def insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]],
+               suffix: str = "") -> list[tuple[Any, ...]]:
+        # A batch goes through COPY, PostgreSQL's bulk path (no ON CONFLICT there).
+        if suffix or len(rows) < _STAGE_MIN:
+            return super().insert(table, columns, rows, suffix)
+        with self.conn.cursor() as cursor, cursor.copy(
+                f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return []
+
 
 # PostgreSQL type oids → the pandas dtypes DuckDB's `.df()` gives for the same columns
 # (NumPy dtypes, or pandas' nullable ones when the column holds a NULL), so that

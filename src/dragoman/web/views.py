@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import math
 import re
 from collections import defaultdict
@@ -30,6 +31,11 @@ _CLASS_SAFE = re.compile(r"[^a-z0-9_-]+")
 
 def jsonable(value: Any) -> Any:
     """A value of a query frame as plain JSON (dates as ISO strings, NA as None)."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool:  # the common case first: it is hot
+        return value
+    if kind is float:
+        return value if math.isfinite(value) else None
     if value is None or value is pd.NaT:
         return None
     if isinstance(value, pd.Timestamp):
@@ -49,11 +55,46 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """The rows of a query frame as JSON-safe dicts."""
-    columns = list(frame.columns)
+def records_slow(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """`records`, value by value (the reference the fast path is tested against)."""
+    columns = [str(c) for c in frame.columns]
     return [{c: jsonable(v) for c, v in zip(columns, row, strict=True)}
             for row in frame.itertuples(index=False, name=None)]
+
+
+def _iso_times(series: pd.Series) -> np.ndarray:
+    """A datetime column as ISO strings (`YYYY-MM-DD` when every value is a midnight)."""
+    values = series.to_numpy(dtype="datetime64[us]")
+    missing = np.isnat(values)
+    days = values.astype("datetime64[D]")
+    unit = "D" if bool((days == values)[~missing].all()) else "us"
+    text = np.datetime_as_string(values, unit=unit).astype(object)
+    text[missing] = None
+    return text
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of a query frame as JSON-safe dicts: dates of DATE columns as `YYYY-MM-DD`,
+    timestamps as ISO strings, missing values as None, list columns as lists.
+
+    Goes through pandas' C JSON writer (value-by-value conversion costs as much as
+    the query on a page of 100 events); float columns are copied exactly afterwards,
+    since that writer rounds to 15 digits.
+    """
+    out = frame.copy(deep=False)
+    floats = []
+    for name in out.columns:
+        series = out[name]
+        if pd.api.types.is_datetime64_any_dtype(series):
+            out[name] = _iso_times(series)
+        elif pd.api.types.is_float_dtype(series):
+            floats.append(name)
+    rows: list[dict[str, Any]] = json.loads(
+        out.to_json(orient="records", force_ascii=False, double_precision=15))
+    for name in floats:
+        for row, value in zip(rows, out[name].tolist(), strict=True):
+            row[str(name)] = value if isinstance(value, float) and math.isfinite(value) else None
+    return rows
 
 
 # --- the highlighted article ----------------------------------------------------------
