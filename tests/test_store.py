@@ -553,3 +553,19 @@ def test_store_seed_iran_events_and_israel_dyad(store: Store,
 
 def test_store_seed_text_hash_is_the_article_key(seed_from_pipeline: Extraction) -> None:
     assert seed_from_pipeline.article.hash == text_hash(seed_from_pipeline.article.text)
+
+
+def test_store_add_many_stores_a_batch_like_add(store: Store) -> None:
+    seed = seed_extraction()
+    store.add(synthetic(0))
+    near = dataclasses.replace(seed_extraction(hash="2" * 16, id="near", url="https://x.org/n"),
+                               warnings=(f"duplicate_of:{seed.article.hash}",))
+    # enough rows to take the bulk paths (DuckDB DataFrame scan, PostgreSQL COPY)
+    batch = [seed, *(synthetic(i) for i in range(120)), seed, near]
+    result = store.add_many(batch)
+    assert result == [True, False, *[True] * 119, False, False]
+    assert store.article(seed.article.hash) == to_dict(seed)
+    assert store.article("syn-77") == to_dict(synthetic(77))
+    assert counts(store)["article_mentions"] == 1 and not store.has("2" * 16)
+    assert store.check() == []
+    assert store.add_many([]) == []

@@ -20,8 +20,8 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     from fastapi.testclient import TestClient
 
-from dragoman.settings import Settings  # noqa: E402
-from dragoman.web import create_app  # noqa: E402
+from dragoman.settings import Settings
+from dragoman.web import create_app
 
 HAND_WRITTEN = """Turkey Accuses Greece Over Aegean Flights
 

@@ -18,12 +18,12 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     from fastapi.testclient import TestClient
 
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from dragoman.settings import Settings  # noqa: E402
-from dragoman.web import app as web_app  # noqa: E402
-from dragoman.web import create_app  # noqa: E402
+from dragoman.settings import Settings
+from dragoman.web import app as web_app
+from dragoman.web import create_app
 
 WEB = Path(web_app.__file__).resolve().parent
 TOKEN = "s3cret-token"

@@ -39,7 +39,9 @@ log = logging.getLogger(__name__)
 SUBJECT_DEPS = {"nsubj", "csubj"}
 OBJECT_DEPS = {"dobj", "dative", "iobj", "attr", "oprd"}
 # Clauses that take the subject of the clause they hang on.
-INHERIT_DEPS = {"xcomp", "advcl", "conj", "pcomp", "acl"}
+INHERIT_DEPS = {"xcomp", "advcl", "conj", "pcomp", "acl", "acomp"}
+# Prepositions that put an event somewhere.
+PLACE_PREPS = {"in", "at", "near", "outside", "throughout", "across", "inside", "into"}
 # Prepositions through which a nominal object names its actor.
 NOMINAL_ACTOR_PREPS = {"from", "by", "of"}
 # Default target prepositions of nominal triggers when the pattern gives none.
@@ -180,7 +182,7 @@ def _subject(token: Token, actors: ActorLayer, depth: int = 0) -> list[Mention]:
         return []
     subjects = _children(token, SUBJECT_DEPS)
     if subjects:
-        found = _actors_at(subjects[0], actors)
+        found = _actor_inside(subjects[0], actors)
         if not found and subjects[0].lower_ in REPORTER_PRONOUNS:
             return _reporter(token, actors, depth)
         return found
@@ -334,9 +336,10 @@ class _Context:
     """Per-article helpers for flags, dates and places."""
 
     def __init__(self, coder: Coder, doc: Doc, published: dt.date | None,
-                 gazetteer: Gazetteer, countries: set[str]) -> None:
+                 gazetteer: Gazetteer, actors: ActorLayer) -> None:
         self.coder, self.doc, self.published = coder, doc, published
-        self.gazetteer, self.countries = gazetteer, countries
+        self.gazetteer, self.actors = gazetteer, actors
+        self.countries = {m.country for m in actors.by_token.values() if m.country}
 
     def negated(self, token: Token) -> bool:
         node = token
@@ -398,20 +401,27 @@ class _Context:
             node = node.head
         return self.published, None
 
-    def place(self, token: Token) -> Place | None:
-        places = [e for e in token.sent.ents if e.label_ in {"GPE", "LOC", "FAC"}]
-        node = token
-        for _ in range(3):
-            for ent in places:
-                head = ent.root.head
-                if head.dep_ == "prep" and head.lower_ in {"in", "at", "near"} \
-                        and head.head.i == node.i:
-                    span = Span(ent.start_char, ent.end_char)
-                    return self.gazetteer.resolve(ent.text, span, self.countries)
-            if node.head.i == node.i or node.pos_ in {"VERB", "AUX"}:
-                break
-            node = node.head
-        return None
+    def place(self, token: Token) -> tuple[Place | None, Mention | None]:
+        """Where the clause of `token` happened ("in Kirkuk", "at the border in Syria"),
+        as a gazetteer entry, and the actor mention naming it, if any."""
+        for ent in token.sent.ents:
+            if ent.label_ not in {"GPE", "LOC", "FAC"}:
+                continue
+            path = _local_path(ent.root)
+            if token.i not in path:
+                continue
+            preps = [t for t in (ent.doc[i] for i in path) if t.dep_ == "prep"]
+            if not any(p.lower_ in PLACE_PREPS for p in preps):
+                continue
+            span = Span(ent.start_char, ent.end_char)
+            mention = self.actors.at(ent.root)
+            place = self.gazetteer.resolve(ent.text, span, self.countries)
+            if place is None and mention is not None and mention.country:
+                place = Place(name=ent.text, geonameid=None, country=mention.country,
+                              latitude=None, longitude=None, feature="country", span=span)
+            if place is not None:
+                return place, mention
+        return None, None
 
 
 # Links through which a governing "plan", "threaten", "demand" makes an event unreal.
@@ -433,6 +443,22 @@ def _local_path(token: Token) -> set[int]:
     return path
 
 
+SUBORDINATE_DEPS = {"advcl", "relcl", "acl", "pcomp", "pobj", "prep", "npadvmod", "amod",
+                    "xcomp", "csubj", "nsubj", "dobj"}
+
+
+def _main_clause(token: Token) -> bool:
+    """True when the trigger heads its sentence or a clause reported by the main verb."""
+    node = token
+    for _ in range(8):
+        if node.dep_ == "ROOT" or node.head.i == node.i:
+            return True
+        if node.dep_ in SUBORDINATE_DEPS:
+            return False
+        node = node.head
+    return False
+
+
 def _ref(mention: Mention | None) -> ActorRef | None:
     return mention.ref() if mention is not None else None
 
@@ -450,8 +476,7 @@ def code(doc: Doc, actors: ActorLayer, quotes: QuoteLayer, coder: Coder,
          published: dt.date | None, outlet: Source | None, gazetteer: Gazetteer) -> EventLayer:
     """Code the events of a parsed article."""
     knowledge = coder.knowledge
-    countries = {m.country for m in actors.by_token.values() if m.country}
-    ctx = _Context(coder, doc, published, gazetteer, countries)
+    ctx = _Context(coder, doc, published, gazetteer, actors)
     sent_index = {sent.start: i for i, sent in enumerate(doc.sents)}
     events: list[Event] = []
     seen: set[tuple] = set()
@@ -470,6 +495,18 @@ def code(doc: Doc, actors: ActorLayer, quotes: QuoteLayer, coder: Coder,
             cameo, rule = coder.intent_codes[cameo[:2]], rule + "+intent"
         row = knowledge.code(cameo)
         span = trigger or Span(token.idx, token.idx + len(token.text))
+        place, place_mention = ctx.place(token)
+        source, target = _ref(src), _ref(tgt)
+        if place is not None and place.country:
+            if target is None and place.country:
+                # No one acted upon: the event happened to the place (CAMEO/PLOVER practice:
+                # "students demonstrated in Jakarta" is IDN→IDN).
+                target = ActorRef(place_mention.actor if place_mention else None, place.country,
+                                  place.country, (), place.span)
+                rule += "+place-target"
+            if source.country is None:
+                source = ActorRef(source.actor, place.country + "".join(source.sectors),
+                                  place.country, source.sectors, source.span)
         quote = quotes.containing(span)
         attribution: tuple[Source, ...] = ()
         if quote is not None:
@@ -480,13 +517,15 @@ def code(doc: Doc, actors: ActorLayer, quotes: QuoteLayer, coder: Coder,
         elif outlet is not None:
             attribution = (outlet,)
         day, day_text = ctx.date(token)
-        confidence = 0.4 + 0.2 * (src is not None) + 0.2 * (tgt is not None) \
-            + 0.1 * min(specificity, 1)
+        # Evidence for the coding: both actors found in the parse, a specific frame, the
+        # main clause (not a subordinate or nominal mention), a verb rather than a noun.
+        confidence = 0.35 + 0.2 * (tgt is not None) + 0.1 * min(specificity, 1) \
+            + 0.15 * _main_clause(token) + 0.1 * (token.pos_ in {"VERB", "AUX"})
         events.append(Event(
             id=f"E{len(events) + 1}", sentence=sent_index.get(token.sent.start, 0),
-            trigger=span, source=_ref(src), target=_ref(tgt), cameo=cameo, root=cameo[:2],
+            trigger=span, source=source, target=target, cameo=cameo, root=cameo[:2],
             plover=row.plover, quad_class=row.quad_class, goldstein=row.goldstein,
-            date=day, date_text=day_text, place=ctx.place(token),
+            date=day, date_text=day_text, place=place,
             negated=ctx.negated(token), hypothetical=ctx.hypothetical(token),
             attribution=attribution, quote=quote.id if quote else None,
             confidence=round(min(confidence, 0.95), 2), rule=rule,

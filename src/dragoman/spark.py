@@ -41,6 +41,7 @@ import os
 import shutil
 import sys
 import tempfile
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -189,7 +190,18 @@ def session(master: str | None = None, workers: int = 0) -> SparkSession:
     builder = SparkSession.builder.appName("dragoman")
     if master is not None:
         builder = builder.master(master)
-    return builder.getOrCreate()
+    with _quiet_pandas_check():
+        return builder.getOrCreate()
+
+
+@contextlib.contextmanager
+def _quiet_pandas_check() -> Iterator[None]:
+    """Silence PySpark 4.3's warning about pandas 3: the job exchanges Arrow batches
+    with Spark (`mapInArrow`), never pandas frames, so it does not apply."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas",
+                                category=FutureWarning)
+        yield
 
 
 def _run(spark: SparkSession, paths: list[str], output: str, settings: Settings,
@@ -210,9 +222,10 @@ def _run(spark: SparkSession, paths: list[str], output: str, settings: Settings,
                 yield from file_batches(index, paths[index], settings, published)
 
     log.info("extracting %d input files on Spark", len(paths))
-    rows = (spark.range(0, len(paths), 1, numPartitions=len(paths))
-            .mapInArrow(task, _spark_ddl(_union_schema()))
-            .persist(StorageLevel.MEMORY_AND_DISK))
+    with _quiet_pandas_check():
+        rows = (spark.range(0, len(paths), 1, numPartitions=len(paths))
+                .mapInArrow(task, _spark_ddl(_union_schema()))
+                .persist(StorageLevel.MEMORY_AND_DISK))
     try:
         # An article met in several files is kept from the first one (as the store does).
         first = F.min("input").over(Window.partitionBy("article"))

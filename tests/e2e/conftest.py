@@ -38,10 +38,9 @@ def chromium_path() -> Path:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`dragoman serve` in a thread on a free loopback port; yields its base URL."""
     uvicorn = pytest.importorskip("uvicorn")
+    from dragoman.api import pipeline
     from dragoman.settings import Settings
     from dragoman.web import create_app
-
-    from dragoman.api import pipeline
 
     settings = Settings()
     pipeline(settings)  # load the language model now, not inside the first page's click
