@@ -219,14 +219,13 @@ def eval_command(format_name: str, gold: str, limit: int | None, as_json: bool,
             sys.exit(EXIT_GATE)
 
 
-def _register_optional() -> None:
-    """Commands of modules that may be absent from a partial install."""
-    try:
-        from dragoman import cli_store
-    except ImportError:  # pragma: no cover - the store commands ship with the package
-        return
-    for command in cli_store.COMMANDS:
+def _register() -> None:
+    """Commands defined beside their subsystems: store, Spark, web."""
+    from dragoman import cli_spark, cli_store
+    from dragoman.web.cli import serve
+
+    for command in (*cli_store.COMMANDS, *cli_spark.COMMANDS, serve):
         main.add_command(command)
 
 
-_register_optional()
+_register()
