@@ -12,6 +12,7 @@ inherits the speaker of the quote just before it ("floating" quotes).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -25,6 +26,12 @@ OPEN_CLOSE = {"“": "”", '"': '"', "‘": "’", "«": "»", "„": "“"}
 # A closing single mark must not be an apostrophe inside a word ("Iran’s").
 _SINGLE_CLOSE_OK = re.compile(r"’(?![A-Za-z])")
 SCARE_MAX_WORDS = 3  # "malign" in marks with no cue is emphasis, not a quote
+# “…” ― Esther Tapia: a quote signed after a dash (social media posts, readers' voices).
+_DASH_SIGNATURE = re.compile(r"[ \t]*[―—–][ \t]*(?=[A-Z@])")
+# "WALLACE: Let's start…", "Pence: Flowers won't be at debate": a speaker's name, a colon,
+# then what they said, at the start of a line (transcripts and headlines).
+_COLON_LINE = re.compile(r"(?m)^(?P<who>[A-Z][\w.'’\- ]{0,40}?):[ \t]+(?P<what>\S[^\n]*)$")
+COLON_MAX_WORDS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,10 +210,17 @@ def find(doc: Doc, actors: ActorLayer, knowledge: Knowledge,
                 sub = list(clause[0].subtree)
                 if sub[0].idx < start - 1 and sub[0].idx < cue.idx + 200:
                     kind = "partial"
+        elif (signed := _DASH_SIGNATURE.match(text, end + 1)) is not None:
+            token = _token_at(doc, signed.end())
+            if token is not None:
+                speaker = _speaker_from(token, actors)
+                cue = doc[token.i - 1] if token.i > 0 else None
         elif words <= SCARE_MAX_WORDS:
             continue
         elif previous is not None and start - previous.span.end < 400:
             speaker, via = previous.speaker, [v for v in previous.via if v.role != "outlet"]
+        else:
+            continue  # marks with no cue and no speaker nearby: a title or a scare quote
         quote = Quote(id=f"Q{len(quotes) + 1}", kind=kind, span=Span(start, end),
                       cue=Span(cue.idx, cue.idx + len(cue.text)) if cue is not None else None,
                       speaker=speaker, via=tuple(via + tail))
@@ -244,7 +258,38 @@ def find(doc: Doc, actors: ActorLayer, knowledge: Knowledge,
                             cue=Span(token.idx, token.idx + len(token.text)), speaker=speaker,
                             via=tuple(_relays(token, actors, knowledge) + tail)))
     quotes.extend(_according_to(doc, actors, marked, len(quotes), tail, cues))
-    return QuoteLayer(tuple(sorted(quotes, key=lambda q: q.span.start)))
+    quotes.extend(_colon_lines(doc, actors, len(quotes), tail))
+    quotes = sorted(quotes, key=lambda q: q.span.start)
+    return QuoteLayer(tuple(dataclasses.replace(q, id=f"Q{i}")
+                            for i, q in enumerate(quotes, start=1)))
+
+
+def _token_at(doc: Doc, char: int) -> Token | None:
+    span = doc.char_span(char, min(char + 1, len(doc.text)), alignment_mode="expand")
+    return span[0] if span is not None and len(span) else None
+
+
+def _colon_lines(doc: Doc, actors: ActorLayer, offset: int, tail: list[Source]) -> list[Quote]:
+    """ "SPEAKER: what they said" lines of transcripts and headlines."""
+    found = []
+    for match in _COLON_LINE.finditer(doc.text):
+        who = match.group("who").strip()
+        if not who or len(who.split()) > COLON_MAX_WORDS or who.lower() in {"note", "update"}:
+            continue
+        token = _token_at(doc, match.start("who"))
+        if token is None:
+            continue
+        mention = actors.at(token)
+        start, end = match.start("who"), match.start("who") + len(who)
+        speaker = Speaker(name=mention.name if mention else who, span=Span(start, end),
+                          actor=mention.actor if mention else None,
+                          code=mention.code if mention else None)
+        content = match.group("what").rstrip()
+        c_start = match.start("what")
+        found.append(Quote(id=f"Q{offset + len(found) + 1}", kind="direct",
+                           span=Span(c_start, c_start + len(content)),
+                           cue=Span(end, end + 1), speaker=speaker, via=tuple(tail)))
+    return found
 
 
 def _according_to(doc: Doc, actors: ActorLayer, marked: list[Span], offset: int,
