@@ -97,27 +97,35 @@ def parquet_copy(tmp_path_factory) -> Path:
     return path
 
 
+def _inputs(jsonl: Path, parquet_copy: Path) -> list[str]:
+    return [str(jsonl), str(parquet_copy)]
+
+
 @pytest.fixture(scope="module")
-def local_events(jsonl, tmp_path_factory, pipeline):
-    """The local run on the same input: ingest into a store, export Parquet."""
+def local_run(jsonl, parquet_copy, tmp_path_factory, pipeline):
+    """The local run on the same inputs: pipeline, store, Parquet export."""
+    import itertools
+
     import pyarrow.parquet as pq
 
-    from dragoman import api, export
+    from dragoman import export, ingest
     from dragoman.store import Store
 
+    records = itertools.chain(ingest.read([str(jsonl)], Settings()),
+                              job.parquet_records(str(parquet_copy), Settings()))
     out = tmp_path_factory.mktemp("local") / "events.parquet"
     with Store.open(":memory:") as store:
-        report = store.ingest(api.extract_paths([str(jsonl)]))
+        report = store.ingest(pipeline.extract_many(records))
         export.write_parquet(store, out)
-        quotes = store.quotes()
-    assert (report.stored, report.rejected) == (len(ARTICLES), 1)
-    return pq.read_table(out), len(quotes)
+        quotes = len(store.quotes())
+    return pq.read_table(out), quotes, report
 
 
 @pytest.fixture(scope="module")
-def spark_run(spark_session, jsonl, tmp_path_factory):
+def spark_run(spark_session, jsonl, parquet_copy, tmp_path_factory):
+    """One Spark job on the JSON Lines file and its Parquet copy (the same articles)."""
     out = tmp_path_factory.mktemp("spark-out") / "run"
-    report = job.run([str(jsonl)], str(out), spark=spark_session)
+    report = job.run(_inputs(jsonl, parquet_copy), str(out), spark=spark_session)
     return report, out
 
 
@@ -133,58 +141,47 @@ def _types(table) -> list[tuple[str, str]]:
     return [(f.name, str(f.type)) for f in table.schema]
 
 
-def test_spark_events_equal_local_run(spark_run, local_events) -> None:
+def test_spark_events_equal_local_run(spark_run, local_run) -> None:
     import pyarrow.parquet as pq
 
     report, out = spark_run
-    local, _ = local_events
+    local, _, _ = local_run
     events = pq.read_table(out / "events")
-    assert [name for name, _ in job.EVENT_PARQUET_SCHEMA] == events.schema.names
+    assert events.schema.names == [name for name, _ in job.EVENT_PARQUET_SCHEMA]
     assert _types(events) == _types(local)
     assert _rows(events) == _rows(local)
-    assert len(_rows(events)) > 0
-    assert report.events == len(local)
+    assert events.num_rows == report.events > 0
 
 
-def test_spark_bad_line_is_in_rejects(spark_run, jsonl) -> None:
+def test_spark_bad_lines_are_in_rejects(spark_run, local_run, jsonl, parquet_copy) -> None:
     import pyarrow.parquet as pq
 
     report, out = spark_run
-    rejects = pq.read_table(out / "rejects").to_pylist()
-    assert rejects == [{"input": str(jsonl), "origin": f"{jsonl}:3", "id": None,
-                        "reason": "json", "detail": rejects[0]["detail"]}]
-    assert (report.read, report.stored, report.duplicates, report.rejected) == (5, 4, 0, 1)
+    _, _, local = local_run
+    rejects = sorted(pq.read_table(out / "rejects").to_pylist(), key=lambda r: r["origin"])
+    assert [(r["input"], r["origin"], r["reason"]) for r in rejects] == sorted([
+        (str(jsonl), f"{jsonl}:3", "json"), (str(parquet_copy), f"{parquet_copy}:5", "no-text"),
+    ], key=lambda r: r[1])
+    # The second copy of each article is a duplicate, as in the local store.
+    assert (report.read, report.stored, report.duplicates, report.rejected) == \
+        (local.read, local.stored, local.duplicates, local.rejected) == (10, 4, 4, 2)
 
 
-def test_spark_quotes_and_actors_written(spark_run, local_events, pipeline) -> None:
+def test_spark_quotes_and_actors_written(spark_run, local_run, pipeline) -> None:
     import pyarrow.parquet as pq
 
+    from dragoman.api import to_record
+
     report, out = spark_run
-    _, local_quotes = local_events
+    _, local_quotes, _ = local_run
     quotes = pq.read_table(out / "quotes")
     assert quotes.schema.names == [name for name, _ in job.QUOTE_SCHEMA]
     assert quotes.num_rows == local_quotes == report.quotes
     actors = pq.read_table(out / "actors")
     assert actors.schema.names == [name for name, _ in job.ACTOR_SCHEMA]
-    from dragoman.api import to_record
-
     expected = sum(len(x.actors) for x in pipeline.extract_many(to_record(a) for a in ARTICLES))
     assert actors.num_rows == expected == report.actors
-
-
-def test_spark_duplicates_across_inputs_kept_once(spark_session, spark_run, jsonl,
-                                                  parquet_copy, tmp_path) -> None:
-    """A second input with the same articles adds no event; its bad row is a reject."""
-    import pyarrow.parquet as pq
-
-    _, first_out = spark_run
-    report = job.run([str(jsonl), str(parquet_copy)], str(tmp_path / "out"),
-                     spark=spark_session)
-    assert (report.read, report.stored, report.duplicates, report.rejected) == (10, 4, 4, 2)
-    assert _rows(pq.read_table(tmp_path / "out" / "events")) == \
-        _rows(pq.read_table(first_out / "events"))
-    rejects = sorted(r["origin"] for r in pq.read_table(tmp_path / "out" / "rejects").to_pylist())
-    assert rejects == sorted([f"{jsonl}:3", f"{parquet_copy}:5"])
+    assert set(actors.column("article_id").to_pylist()) == {a["id"] for a in ARTICLES}
 
 
 def test_spark_parquet_records_match_jsonl(jsonl, parquet_copy) -> None:

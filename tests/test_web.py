@@ -286,3 +286,38 @@ def test_web_error_pages_are_html_for_browsers(client: TestClient) -> None:
     assert "no article &#39;nope&#39;" in page.text
     api = client.get("/api/articles/nope", headers={"accept": "text/html"})
     assert api.headers["content-type"] == "application/json"
+
+
+# --- the command ----------------------------------------------------------------------
+
+
+def test_web_serve_command_starts_uvicorn(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    import uvicorn
+    from click.testing import CliRunner
+
+    from dragoman.web.cli import serve
+
+    seen: dict[str, Any] = {}
+
+    def fake_run(app: Any, **options: Any) -> None:
+        seen.update(options, app=app)
+        app.state.web.store.close()
+
+    monkeypatch.setattr(uvicorn, "run", fake_run)
+    db = str(tmp_path / "serve.duckdb")
+    result = CliRunner().invoke(serve, ["--db", db, "--port", "8123", "--token", "T",
+                                        "--max-body", "1000"])
+    assert result.exit_code == 0, result.output
+    assert (seen["host"], seen["port"]) == ("127.0.0.1", 8123)
+    assert seen["app"].state.web.token == "T" and seen["app"].state.web.max_body == 1000
+    assert f"serving {db} on http://127.0.0.1:8123" in result.output
+
+    result = CliRunner().invoke(serve, ["--db", db, "--host", "0.0.0.0"],
+                                env={"DRAGOMAN_SERVE_TOKEN": "from-env"})
+    assert result.exit_code == 0, result.output
+    assert seen["app"].state.web.token == "from-env"
+    assert "no --token" not in result.output
+    result = CliRunner().invoke(serve, ["--db", db, "--host", "0.0.0.0"])
+    assert "warning: serving on 0.0.0.0 with no --token" in result.output
+    bad = CliRunner().invoke(serve, ["--db", db, "--port", "70000"])
+    assert bad.exit_code == 2

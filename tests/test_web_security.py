@@ -319,3 +319,17 @@ def test_web_token_required_for_writes(locked: TestClient) -> None:
     assert form.status_code == 303
     assert locked.get("/api/events").status_code == 200  # reads stay open
     assert 'name="token" type="password"' in locked.get("/").text
+
+
+def test_web_unknown_host_is_refused(tmp_path: Path) -> None:
+    """A page that rebinds its own name to 127.0.0.1 still sends its own Host: refused."""
+    application = create_app(Settings(), str(tmp_path / "hosts.duckdb"),
+                             allowed_hosts=("127.0.0.1", "localhost", "::1"))
+    try:
+        rebound = TestClient(application, base_url="http://rebound.example:8000")
+        assert_error(rebound.get("/api/health"), 400, "bad_request")
+        assert_error(rebound.post("/api/articles", json={"text": "x"}), 400)
+        for base in ("http://127.0.0.1:8000", "http://localhost", "http://[::1]:8000"):
+            assert TestClient(application, base_url=base).get("/api/health").status_code == 200
+    finally:
+        application.state.web.store.close()

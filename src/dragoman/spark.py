@@ -224,28 +224,29 @@ def _run(spark: SparkSession, paths: list[str], output: str, settings: Settings,
     log.info("extracting %d input files on Spark", len(paths))
     with _quiet_pandas_check():
         rows = (spark.range(0, len(paths), 1, numPartitions=len(paths))
-                .mapInArrow(task, _spark_ddl(_union_schema()))
-                .persist(StorageLevel.MEMORY_AND_DISK))
+                .mapInArrow(task, _spark_ddl(_union_schema())))
+    # An article met in several files is kept from the first one (as the store keeps
+    # the first copy). Persisted: the pipeline runs once for the five actions below.
+    first = F.min("input").over(Window.partitionBy("article"))
+    kept = (rows.withColumn("_first", first)
+            .where(F.col("article").isNull() | (F.col("input") == F.col("_first")))
+            .drop("_first")
+            .persist(StorageLevel.MEMORY_AND_DISK))
     try:
-        # An article met in several files is kept from the first one (as the store does).
-        first = F.min("input").over(Window.partitionBy("article"))
-        kept = (rows.withColumn("_first", first)
-                .where(F.col("article").isNull() | (F.col("input") == F.col("_first"))))
-        counts = rows.where(F.col("kind") == "totals").select("totals.*") \
+        sizes = {r["kind"]: r["count"] for r in kept.groupBy("kind").count().collect()}
+        totals = kept.where(F.col("kind") == "totals").select("totals.*") \
             .agg(*(F.sum(name).alias(name) for name, _ in _COUNT_SCHEMA)).collect()[0]
-        stored = kept.where(F.col("kind") == "article").count()
-        written = {}
         for name, kind in (("events", "event"), ("quotes", "quote"), ("actors", "actor"),
                            ("rejects", "reject")):
-            part = kept.where(F.col("kind") == kind).select(f"{kind}.*")
-            _write(part, targets[name], overwrite)
-            written[name] = spark.read.parquet(targets[name]).count()
+            _write(kept.where(F.col("kind") == kind).select(f"{kind}.*"), targets[name],
+                   overwrite)
     finally:
-        rows.unpersist()
-    read, rejected = int(counts["read"] or 0), int(counts["rejected"] or 0)
+        kept.unpersist()
+    read, rejected = int(totals["read"] or 0), int(totals["rejected"] or 0)
+    stored = sizes.get("article", 0)
     return JobReport(read=read, stored=stored, duplicates=read - rejected - stored,
-                     rejected=rejected, events=written["events"], quotes=written["quotes"],
-                     actors=written["actors"], output=output)
+                     rejected=rejected, events=sizes.get("event", 0),
+                     quotes=sizes.get("quote", 0), actors=sizes.get("actor", 0), output=output)
 
 
 def _write(frame: DataFrame, target: str, overwrite: bool) -> None:

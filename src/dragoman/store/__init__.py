@@ -325,12 +325,15 @@ class Store:
                             cameo=cameo, root=root, plover=plover, quad=quad, since=since,
                             until=until, outlet=outlet, via=via, text=text, article=article,
                             negated=negated, hypothetical=hypothetical)
-        sql, params = self._events_sql(where, limit, offset)
-        return self._db.frame(sql, params)
+        sql, params = self._events_sql(where, limit, offset, links=False)
+        frame = self._with_links(self._db.frame(sql, params), "event", "event",
+                                 _queries.EVENT_LINKS)
+        return frame[[name for name, _, _ in EVENT_SCHEMA]]
 
-    def _events_sql(self, where: Where, limit: int | None,
-                    offset: int | None) -> tuple[str, list[Any]]:
-        select = ", ".join(f"{expr} AS {name}" for name, _, expr in EVENT_SCHEMA)
+    def _events_sql(self, where: Where, limit: int | None, offset: int | None,
+                    links: bool = True) -> tuple[str, list[Any]]:
+        select = ", ".join(f"{expr} AS {name}" for name, _, expr in EVENT_SCHEMA
+                           if links or name not in _queries.EVENT_LINKS)
         paging, extra = page(limit, offset)
         sql = (f"SELECT {select} FROM {_queries.EVENTS_FROM}{where.sql()} "
                f"ORDER BY {_queries.EVENTS_ORDER}{paging}")
@@ -403,11 +406,34 @@ class Store:
         where.dates("a.published", since, until)
         where.outlet(outlet)
         where.article(article, "q.article")
-        select = ", ".join(f"{expr} AS {name}" for name, expr in _queries.QUOTE_COLUMNS)
+        select = ", ".join(f"{expr} AS {name}" for name, expr in _queries.QUOTE_COLUMNS
+                           if name not in _queries.QUOTE_LINKS)
         paging, extra = page(limit, offset)
         sql = (f"SELECT {select} FROM quotes q JOIN articles a ON a.hash = q.article"
                f"{where.sql()} ORDER BY a.published NULLS LAST, q.article, q.position{paging}")
-        return self._db.frame(sql, where.params + extra)
+        frame = self._with_links(self._db.frame(sql, where.params + extra), "quote", "quote",
+                                 _queries.QUOTE_LINKS)
+        return frame[[name for name, _ in _queries.QUOTE_COLUMNS]]
+
+    def _with_links(self, frame: pd.DataFrame, kind: str, id_column: str,
+                    columns: dict[str, str]) -> pd.DataFrame:
+        """Add the attribution chains of the rows of `frame` as list columns."""
+        chains: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
+        keys = list(dict.fromkeys(frame["article"]))
+        if keys:
+            _, rows = self._db.rows(
+                "SELECT article, owner, position, name, code, role FROM attributions "
+                "WHERE owner_kind = ? AND article IN (SELECT unnest(CAST(? AS VARCHAR[])))",
+                [kind, keys])
+            for row in sorted(rows, key=lambda r: (r[0], r[1], r[2])):
+                chains.setdefault((row[0], row[1]), []).append(row)
+        fields = {"name": 3, "code": 4, "role": 5}
+        pairs = list(zip(frame["article"], frame[id_column], strict=True))
+        for column, field in columns.items():
+            at = fields[field]
+            frame[column] = pd.Series([[link[at] for link in chains.get(pair, ())]
+                                       for pair in pairs], dtype=object, index=frame.index)
+        return frame
 
     def actors(self, *, actor: str | None = None, name: str | None = None,
                kind: str | None = None, since: dt.date | str | None = None,

@@ -75,6 +75,12 @@ EVENT_SCHEMA: tuple[tuple[str, str, str], ...] = (
     ("added_at", "TIMESTAMP", "a.added_at"),
 )
 
+# List columns that `Store.events()`/`quotes()` fill from `attributions` with a
+# second query over the page's articles (much faster than the correlated
+# subqueries above, which the Parquet COPY uses on whole tables).
+EVENT_LINKS = {"attribution": "name", "attribution_codes": "code", "attribution_roles": "role"}
+QUOTE_LINKS = {"via": "name", "via_codes": "code"}
+
 EVENTS_FROM = "events e JOIN articles a ON a.hash = e.article"
 EVENTS_ORDER = "COALESCE(e.date, a.published) NULLS LAST, e.article, e.position"
 EVENT_DAY = "COALESCE(e.date, a.published)"

@@ -26,7 +26,10 @@ Content-Security-Policy (scripts only from our own `/static`, no inline script),
 `nosniff`, a same-origin referrer policy and `frame-ancestors 'none'`. Request bodies are capped
 (`max_body`, 413). When a token is configured, every POST needs
 `Authorization: Bearer <token>` (the paste form sends it as a form field).
-Cross-site form posts are refused by their `Origin` header.
+Cross-site form posts are refused by their `Origin` header. `allowed_hosts`
+(set by `dragoman serve` to the loopback names when it listens on loopback)
+refuses requests for any other `Host`, so a web page cannot reach the server
+through DNS rebinding.
 """
 
 from __future__ import annotations
@@ -35,10 +38,11 @@ import functools
 import hmac
 import logging
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import jinja2
 from fastapi import FastAPI, HTTPException, Request
@@ -193,8 +197,9 @@ def _install_error_handlers(app: FastAPI) -> None:
         if status >= 500:
             log.error("server misconfigured: %s", exc)
             return error_response(request, 500, kind, "internal server error")
-        extra = {"reason": exc.reject.reason} if isinstance(exc, RejectedInput) else {}
-        return error_response(request, status, kind, str(exc), **extra)
+        if isinstance(exc, RejectedInput):
+            return error_response(request, status, kind, str(exc), reason=exc.reject.reason)
+        return error_response(request, status, kind, str(exc))
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception) -> Response:
@@ -216,9 +221,11 @@ class _Guard:
     bytes actually received (a chunked body has no length): both give 413.
     """
 
-    def __init__(self, app: ASGIApp, max_body: int) -> None:
+    def __init__(self, app: ASGIApp, max_body: int,
+                 allowed_hosts: frozenset[str] | None = None) -> None:
         self.app = app
         self.max_body = max_body
+        self.allowed_hosts = allowed_hosts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -236,6 +243,12 @@ class _Guard:
                             if k.encode() not in names]
                 message["headers"] = headers
             await send(message)
+
+        if self.allowed_hosts is not None and _host(scope) not in self.allowed_hosts:
+            response = JSONResponse(error_body(400, "bad_request", "unknown Host"),
+                                    status_code=400)
+            await response(scope, receive, send_with_headers)
+            return
 
         length = _content_length(scope)
         if length is not None and (length < 0 or length > self.max_body):
@@ -271,6 +284,17 @@ class _Guard:
         await self.app(scope, counted, send_with_headers)
 
 
+def _host(scope: Scope) -> str | None:
+    """The host name of the request's `Host` header (no port), lower case."""
+    for name, value in scope.get("headers", ()):
+        if name.lower() == b"host":
+            try:
+                return urlsplit("//" + value.decode("latin-1")).hostname
+            except ValueError:
+                return None
+    return None
+
+
 def _content_length(scope: Scope) -> int | None:
     for name, value in scope.get("headers", ()):
         if name.lower() == b"content-length":
@@ -285,7 +309,8 @@ def _content_length(scope: Scope) -> int | None:
 
 
 def create_app(settings: Settings, db_url: str, token: str | None = None, *,
-               max_body: int = MAX_BODY_BYTES) -> FastAPI:
+               max_body: int = MAX_BODY_BYTES,
+               allowed_hosts: Iterable[str] | None = None) -> FastAPI:
     """The FastAPI application serving the HTTP API and the dashboard.
 
     Args:
@@ -294,6 +319,8 @@ def create_app(settings: Settings, db_url: str, token: str | None = None, *,
             closed when the app shuts down.
         token: when given, every POST needs `Authorization: Bearer <token>`.
         max_body: largest request body in bytes (larger gives 413).
+        allowed_hosts: host names the `Host` header may carry (others give 400);
+            None accepts any.
 
     Returns:
         The application (run it with uvicorn, or test it with `TestClient`).
@@ -325,7 +352,8 @@ def create_app(settings: Settings, db_url: str, token: str | None = None, *,
     app.state.web = WebState(settings=settings, store=store, token=token or None,
                              max_body=max_body)
     _install_error_handlers(app)
-    app.add_middleware(_Guard, max_body=max_body)
+    hosts = None if allowed_hosts is None else frozenset(h.lower() for h in allowed_hosts)
+    app.add_middleware(_Guard, max_body=max_body, allowed_hosts=hosts)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)

@@ -12,6 +12,7 @@ from dragoman.settings import Settings
 log = logging.getLogger(__name__)
 
 TOKEN_ENV = "DRAGOMAN_SERVE_TOKEN"
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 
 
 def _loopback(host: str) -> bool:
@@ -53,7 +54,10 @@ def serve(db: str | None, host: str, port: int, token: str | None,
     if not token and not _loopback(host):
         click.echo(f"dragoman: warning: serving on {host} with no --token: anyone who can "
                    "reach it can add articles", err=True)
-    app = create_app(settings, url, token=token, max_body=max_body or MAX_BODY_BYTES)
+    # On loopback, answer only requests addressed to loopback (no DNS rebinding).
+    hosts = LOOPBACK_NAMES if _loopback(host) else None
+    app = create_app(settings, url, token=token, max_body=max_body or MAX_BODY_BYTES,
+                     allowed_hosts=hosts)
     click.echo(f"dragoman: serving {url} on http://{host}:{port} (docs at /docs)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False,
                 server_header=False)

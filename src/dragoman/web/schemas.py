@@ -11,8 +11,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-# Short metadata fields: bounded so a client cannot park megabytes in a title.
-_META = {"max_length": 2000}
+# Short metadata fields are bounded so a client cannot park megabytes in a title.
+_META = 2000
 
 
 class ArticleIn(BaseModel):
@@ -23,10 +23,10 @@ class ArticleIn(BaseModel):
     text: str | None = Field(None, description="The article as plain text.")
     html: str | None = Field(None, description="The article as an HTML page.")
     id: str | None = Field(None, max_length=200, description="Your own id for the article.")
-    url: str | None = Field(None, **_META)
-    title: str | None = Field(None, **_META)
+    url: str | None = Field(None, max_length=_META)
+    title: str | None = Field(None, max_length=_META)
     outlet: str | None = Field(None, max_length=200, description="Publisher (The Times of Israel).")
-    author: str | None = Field(None, **_META)
+    author: str | None = Field(None, max_length=_META)
     published: dt.date | None = Field(
         None, description="Publication date (YYYY-MM-DD), used to resolve 'on Monday'.")
 

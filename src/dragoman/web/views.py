@@ -67,8 +67,8 @@ def _iso_times(series: pd.Series) -> np.ndarray:
     values = series.to_numpy(dtype="datetime64[us]")
     missing = np.isnat(values)
     days = values.astype("datetime64[D]")
-    unit = "D" if bool((days == values)[~missing].all()) else "us"
-    text = np.datetime_as_string(values, unit=unit).astype(object)
+    whole_days = bool((days == values)[~missing].all())
+    text = np.datetime_as_string(values, unit="D" if whole_days else "us").astype(object)
     text[missing] = None
     return text
 
@@ -441,7 +441,7 @@ def timeline_chart(series: Sequence[Mapping[str, Any]], width: int = 900,
     bar_w = max(1.0, min(step * 0.8, 48.0))
     bars = []
     for i, item in enumerate(series):
-        y = top + plot_h
+        y = float(top + plot_h)
         x = left + i * step + (step - bar_w) / 2
         for quad in QUAD_NAMES:
             n = int(item[f"quad_{quad}"])

@@ -1,0 +1,76 @@
+"""The public surface: exported names, the Python API, settings and the CLI's exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import dragoman
+from dragoman.cli import EXIT_REJECTS, main
+from dragoman.errors import RejectedInput, SettingsError
+from dragoman.models import Extraction, Reject
+from dragoman.settings import Settings
+
+STORY = ("Turkey on Monday rejected a proposal from Greece to hold talks in Athens, "
+         "the foreign ministry said.")
+
+
+def test_api_exported_members_are_pinned() -> None:
+    assert sorted(dragoman.__all__) == sorted([
+        "Actor", "ActorRef", "Article", "DragomanError", "Event", "Extraction", "Place",
+        "Quote", "Record", "Reject", "RejectedInput", "Settings", "Source", "Speaker", "Span",
+        "__version__", "extract", "extract_many", "extract_paths", "open"])
+    for name in dragoman.__all__:
+        assert hasattr(dragoman, name)
+
+
+def test_api_extract_codes_an_event_with_its_evidence(pipeline) -> None:
+    result = dragoman.extract(STORY, published="2020-03-03")
+    assert isinstance(result, Extraction)
+    (event,) = [e for e in result.events if e.root == "12"]
+    assert (event.source.country, event.target.country) == ("TUR", "GRC")
+    assert event.trigger.text(result.article.text) == "rejected"
+    assert str(event.date) == "2020-03-02" and event.rule.startswith("verbs:")
+
+
+def test_api_extract_many_keeps_order_and_rejects(pipeline) -> None:
+    items = [STORY, "   ", {"id": "x1", "text": STORY, "published": "2020-03-03"}]
+    results = list(dragoman.extract_many(items))
+    assert [type(r) for r in results] == [Extraction, Reject, Extraction]
+    assert results[1].reason == "empty"
+    assert results[2].article.id == "x1"
+
+
+def test_api_extract_raises_on_rejected_input(pipeline) -> None:
+    with pytest.raises(RejectedInput) as info:
+        dragoman.extract("")
+    assert info.value.reject.reason == "empty"
+
+
+def test_api_settings_unknown_key_is_an_error() -> None:
+    with pytest.raises(SettingsError, match="unknown setting"):
+        Settings.from_mapping({"modle": "x"})
+    assert Settings.from_mapping({"batch_size": "4"}).batch_size == 4
+
+
+def test_api_cli_extract_exit_codes_and_rejects(tmp_path: Path, pipeline) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text(STORY, encoding="utf-8")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    rejects = tmp_path / "rejects.jsonl"
+    runner = CliRunner()
+    ok = runner.invoke(main, ["extract", str(good), "--published", "2020-03-03"])
+    assert ok.exit_code == 0, ok.output
+    line = json.loads(ok.stdout.splitlines()[0])
+    assert line["schema"] == "dragoman/1" and line["events"]
+    bad = runner.invoke(main, ["extract", str(good), str(empty), "--rejects", str(rejects)])
+    assert bad.exit_code == EXIT_REJECTS
+    assert "read 2 = extracted 1 + rejected 1" in bad.stderr
+    (reject,) = [json.loads(x) for x in rejects.read_text().splitlines()]
+    assert reject["reason"] == "empty" and reject["origin"].endswith("empty.txt")
+    usage = runner.invoke(main, ["extract", str(good), "--published", "May 3"])
+    assert usage.exit_code == 2 and "YYYY-MM-DD" in usage.output
