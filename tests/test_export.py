@@ -20,6 +20,7 @@ from dragoman import export
 from dragoman.errors import StoreError
 from dragoman.store import Store
 from test_store_support import (  # noqa: F401 - fixtures are used by name
+    pipeline_or_skip,
     postgres_url,
     seed_extraction,
     store,
@@ -219,3 +220,15 @@ def test_export_docs_describe_every_format() -> None:
         assert f"`{fmt}`" in text
     for name, kind in export.EVENT_PARQUET_SCHEMA:
         assert f"| `{name}` | `{kind}` |" in text
+
+
+def test_export_parquet_of_the_pipeline_seed(store: Store, tmp_path: Path) -> None:
+    seed = pipeline_or_skip()
+    store.add(seed)
+    path = tmp_path / "seed.parquet"
+    assert export.write_parquet(store, path) == len(seed.events)
+    with duckdb.connect() as con:
+        described = con.execute(f"DESCRIBE SELECT * FROM '{path}'").fetchall()
+        back = con.execute(f"SELECT * FROM '{path}'").df()
+    assert [(r[0], r[1]) for r in described] == export.EVENT_PARQUET_SCHEMA
+    assert _plain(back) == _plain(store.events())

@@ -67,6 +67,11 @@ def spark_session():
                    .config("spark.driver.memory", "1g")
                    .config("spark.sql.shuffle.partitions", "2")
                    .config("spark.default.parallelism", "2")
+                   .config("spark.ui.showConsoleProgress", "false")
+                   # A short-lived JVM: the C1 compiler and the serial collector halve
+                   # the JVM's CPU time here (the job's work is in Python anyway).
+                   .config("spark.driver.extraJavaOptions",
+                           "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
                    .getOrCreate())
     session.sparkContext.setLogLevel("ERROR")
     yield session

@@ -379,6 +379,7 @@ def test_store_check_finds_orphans_and_dangling_links(store: Store) -> None:
 
 _BATCH = textwrap.dedent("""
     import sys
+    import time
     sys.path.insert(0, sys.argv[3])
     from test_store_support import synthetic
     from dragoman.store import Store
@@ -387,6 +388,8 @@ _BATCH = textwrap.dedent("""
         for i in range(int(sys.argv[2])):
             store.add(synthetic(i))
             print(i, flush=True)
+            if len(sys.argv) > 4:
+                time.sleep(0.02)  # still running when the test kills it, however fast
 """)
 
 
@@ -397,8 +400,8 @@ def test_store_survives_a_killed_ingest(backend: str, tmp_path: Path,
     script = tmp_path / "batch.py"
     script.write_text(_BATCH)
     with contextlib_schema(backend, tmp_path, request) as url:
-        proc = subprocess.Popen([sys.executable, str(script), url, str(total), str(TESTS)],
-                                stdout=subprocess.PIPE, text=True)
+        proc = subprocess.Popen([sys.executable, str(script), url, str(total), str(TESTS),
+                                 "slow"], stdout=subprocess.PIPE, text=True)
         assert proc.stdout is not None
         done = 0
         deadline = time.monotonic() + 120
@@ -406,7 +409,7 @@ def test_store_survives_a_killed_ingest(backend: str, tmp_path: Path,
             if proc.stdout.readline():
                 done += 1
         os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=30)
+        assert proc.wait(timeout=30) == -signal.SIGKILL
         proc.stdout.close()
         assert done >= 25, "the batch did not get going"
         with Store.open(url) as store:

@@ -85,6 +85,8 @@ class Coder:
         self.intent_modals = {w.lower() for w in grammar["intent_modals"]}
         self.intent_adjectives = {w.lower() for w in grammar["intent_adjectives"]}
         self.intent_codes = {str(k): str(v) for k, v in grammar["intent_codes"].items()}
+        self.threat_codes = {str(k): str(v) for k, v in grammar["threat_codes"].items()}
+        self.intent_verbs = set(grammar["intent_verbs"])
 
     def patterns_for(self, token: Token) -> list[VerbPattern]:
         pos = "VERB" if token.pos_ in {"VERB", "AUX"} else "NOUN" if token.pos_ in {
@@ -363,7 +365,8 @@ class _Context:
                 if child.dep_ == "aux" and child.lower_ in self.coder.intent_modals:
                     return True
             head = node.head
-            if node.dep_ == "xcomp" and head.lemma_.lower() in self.coder.intent_adjectives:
+            if node.dep_ == "xcomp" and (head.lemma_.lower() in self.coder.intent_adjectives
+                                         or head.lemma_.lower() in self.coder.intent_verbs):
                 return True
             if node.dep_ not in {"xcomp", "conj"} or head.i == node.i:
                 break
@@ -491,8 +494,11 @@ def code(doc: Doc, actors: ActorLayer, quotes: QuoteLayer, coder: Coder,
         seen.add(key)
         if src is None:
             return  # an event needs a doer; "was attacked" with no "by" names none
-        if cameo[:2] in coder.intent_codes and ctx.intended(token) and not ctx.negated(token):
-            cameo, rule = coder.intent_codes[cameo[:2]], rule + "+intent"
+        if ctx.intended(token) and not ctx.negated(token):
+            if cameo[:2] in coder.intent_codes:
+                cameo, rule = coder.intent_codes[cameo[:2]], rule + "+intent"
+            elif cameo[:2] in coder.threat_codes:
+                cameo, rule = coder.threat_codes[cameo[:2]], rule + "+threat"
         row = knowledge.code(cameo)
         span = trigger or Span(token.idx, token.idx + len(token.text))
         place, place_mention = ctx.place(token)

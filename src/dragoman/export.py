@@ -237,10 +237,11 @@ def gdelt_row(row: dict[str, Any]) -> list[Any]:
     """One event as the 61 fields of a GDELT 2.0 event record."""
     day = _day(row)
     added: dt.datetime | dt.date | None = row["added_at"]
+    stamp: str | None = None
     if isinstance(added, dt.datetime):
         stamp = added.strftime("%Y%m%d%H%M%S")
-    else:
-        stamp = added.strftime("%Y%m%d000000") if added else None
+    elif added is not None:  # a stamp at exactly midnight reads back as a date
+        stamp = added.strftime("%Y%m%d000000")
     cameo = row["cameo"]
     fields = [
         row["global_id"],

@@ -160,8 +160,12 @@ def run(inputs: Sequence[str], output: str, *, settings: Settings | None = None,
     paths = expand(inputs)
     if not paths:
         raise InputError("no input files")
-    own_session = spark is None
+    own_session = False
     if spark is None:
+        from pyspark.sql import SparkSession
+
+        # A session that was running before (Databricks, a notebook) is left running.
+        own_session = SparkSession.getActiveSession() is None
         spark = session(master, settings.workers if workers is None else workers)
     try:
         return _run(spark, paths, output, settings, published, overwrite)

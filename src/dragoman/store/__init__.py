@@ -31,7 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -267,7 +267,7 @@ class Store:
             return None
         columns, rows = self._db.rows("SELECT * FROM articles WHERE hash = ?", [key])
         head = dict(zip(columns, rows[0], strict=True))
-        tables = {}
+        tables: dict[str, list[Mapping[str, Any]]] = {}
         for table in _rows.TABLES:
             cols, found = self._db.rows(f"SELECT * FROM {table} WHERE article = ?", [key])
             tables[table] = [dict(zip(cols, row, strict=True)) for row in found]
@@ -465,15 +465,16 @@ class Store:
         where.dates("a.published", since, until)
         where.outlet(outlet)
         paging, extra = page(limit, offset)
-        sql = ("SELECT ac.code, ac.country, ac.kind, ac.name, "
-               "count(DISTINCT ac.article) AS articles, "
-               "CAST(COALESCE(sum(m.n), 0) AS BIGINT) AS mentions, "
-               "min(a.published) AS first_published, max(a.published) AS last_published "
-               "FROM actors ac JOIN articles a ON a.hash = ac.article "
-               "LEFT JOIN (SELECT article, actor, count(*) AS n FROM mentions "
-               "GROUP BY article, actor) m ON m.article = ac.article AND m.actor = ac.id"
-               f"{where.sql()} GROUP BY ac.code, ac.country, ac.kind, ac.name "
-               f"ORDER BY articles DESC, mentions DESC, ac.code, ac.name{paging}")
+        # Per article first, then over articles: cheaper than count(DISTINCT article).
+        sql = ("SELECT code, country, kind, name, count(*) AS articles, "
+               "CAST(sum(n) AS BIGINT) AS mentions, min(published) AS first_published, "
+               "max(published) AS last_published FROM ("
+               "SELECT ac.article, ac.code, ac.country, ac.kind, ac.name, "
+               "sum(ac.mention_count) AS n, min(a.published) AS published "
+               "FROM actors ac JOIN articles a ON a.hash = ac.article"
+               f"{where.sql()} GROUP BY ac.article, ac.code, ac.country, ac.kind, ac.name) t "
+               "GROUP BY code, country, kind, name "
+               f"ORDER BY articles DESC, mentions DESC, code, name{paging}")
         return self._db.frame(sql, where.params + extra)
 
     def dyads(self, period: str | None = "week", **filters: Any) -> pd.DataFrame:
@@ -587,6 +588,10 @@ class Store:
             count(f"{table} spans outside their article's text",
                   f"SELECT count(*) FROM {table} t JOIN articles a ON a.hash = t.article "
                   f"WHERE t.{start} < 0 OR t.{start} > t.{end} OR t.{end} > length(a.text)")
+        count("actors whose mention_count disagrees with mentions",
+              "SELECT count(*) FROM actors ac WHERE ac.mention_count <> "
+              "(SELECT count(*) FROM mentions m WHERE m.article = ac.article "
+              "AND m.actor = ac.id)")
         count("articles whose mention count disagrees with article_mentions",
               "SELECT count(*) FROM articles a WHERE a.mentions <> 1 + "
               "(SELECT count(*) FROM article_mentions m WHERE m.article = a.hash)")
@@ -618,9 +623,9 @@ def _add_batch(tx: Writer, batch: list[Extraction], now: dt.datetime) -> list[bo
     heads: list[tuple[Any, ...]] = []
     tables: dict[str, list[tuple[Any, ...]]] = {name: [] for name in _rows.TABLES}
     for i in fresh.values():
-        head, rows = _rows.to_rows(batch[i], now)
+        head, children = _rows.to_rows(batch[i], now)
         heads.append(head)
-        for name, found in rows.items():
+        for name, found in children.items():
             tables[name].extend(found)
     inserted = {r[0] for r in tx.insert("articles", _rows.ARTICLE_COLUMNS, heads,
                                         _INSERT_SUFFIX)}
@@ -699,11 +704,10 @@ class _Writing:
         return self.store._db
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
-                 tb: object) -> bool:
+                 tb: object) -> None:
         self.store._write_lock.release()
-        if exc is None or isinstance(exc, StoreError) or not isinstance(exc, Exception):
-            return False
-        raise StoreError(f"{self.what}: {exc}") from exc
+        if isinstance(exc, Exception) and not isinstance(exc, StoreError):
+            raise StoreError(f"{self.what}: {exc}") from exc
 
 
 def _utcnow() -> dt.datetime:

@@ -295,14 +295,14 @@ class PostgresBackend(Backend):
     def rows(self, sql: str, params: Params = ()) -> tuple[list[str], list[tuple[Any, ...]]]:
         try:
             cursor = self._reader.execute(_pg_sql(sql), list(params))
-            return [d.name for d in cursor.description], cursor.fetchall()
+            return [d.name for d in cursor.description or ()], cursor.fetchall()
         except self._psycopg.Error as exc:
             raise StoreError(f"query failed: {exc}") from exc
 
     def frame(self, sql: str, params: Params = ()) -> pd.DataFrame:
         try:
             cursor = self._reader.execute(_pg_sql(sql), list(params))
-            description = cursor.description
+            description = cursor.description or []
             rows = cursor.fetchall()
         except self._psycopg.Error as exc:
             raise StoreError(f"query failed: {exc}") from exc

@@ -26,7 +26,8 @@ Row = tuple[Any, ...]
 ARTICLE_COLUMNS = ("hash", "id", "url", "outlet", "title", "author", "published", "language",
                    "text", "origin", "warnings", "mentions", "sources", "added_at")
 SENTENCE_COLUMNS = ("article", "position", "start_char", "end_char")
-ACTOR_COLUMNS = ("article", "id", "position", "name", "kind", "code", "country", "sectors", "why")
+ACTOR_COLUMNS = ("article", "id", "position", "name", "kind", "code", "country", "sectors", "why",
+                 "mention_count")
 MENTION_COLUMNS = ("article", "actor", "position", "start_char", "end_char", "text")
 _REF = ("actor", "name", "kind", "code", "country", "sectors", "text", "start", "end")
 _PLACE = ("name", "geonameid", "country", "latitude", "longitude", "feature", "start", "end")
@@ -119,7 +120,7 @@ def to_rows(extraction: Extraction, added_at: dt.datetime) -> tuple[Row, dict[st
     rows["sentences"] = [(key, i, s.start, s.end) for i, s in enumerate(extraction.sentences)]
     for i, a in enumerate(extraction.actors):
         rows["actors"].append((key, a.id, i, a.name, a.kind, a.code, a.country,
-                               list(a.sectors), a.why))
+                               list(a.sectors), a.why, len(a.mentions)))
         rows["mentions"].extend((key, a.id, j, m.start, m.end, m.text(text))
                                 for j, m in enumerate(a.mentions))
     for i, e in enumerate(extraction.events):

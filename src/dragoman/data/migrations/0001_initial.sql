@@ -54,6 +54,7 @@ CREATE TABLE actors (
     country     VARCHAR,
     sectors     VARCHAR[] NOT NULL,
     why         VARCHAR NOT NULL,
+    mention_count INTEGER NOT NULL,           -- rows in mentions (kept here for fast counts)
     PRIMARY KEY (article, id)
 );
 

@@ -1,0 +1,402 @@
+"""Pipeline benchmark: bare spaCy vs the whole pipeline, workers, memory, cold start, Spark.
+
+Corpus: the PolNeAR news articles, read where they are
+(`../shared/data/polnear/{train,dev}/text/*.txt`, sorted by name).
+Writes the `## Pipeline` and `## Spark` sections of docs/benchmarks.md.
+
+    python benchmarks/bench_pipeline.py [--articles 300] [--small 200] [--large 800]
+                                        [--spark-articles 200] [--no-spark] [--no-write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import glob
+import io
+import os
+import pstats
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run import SHARED, machine, replace_section, table  # noqa: E402
+
+from dragoman.models import Record  # noqa: E402
+from dragoman.settings import Settings  # noqa: E402
+
+CORPUS = SHARED / "data" / "polnear"
+SEED = SHARED / "samples" / "seed-article.txt"
+GOALS = {"ratio": 1.35, "scaling": 1.7, "rss_gib": 1.0, "cold_s": 3.0}
+_SPACY_FILES = ("spacy/", "thinc/", "cymem/", "preshed/", "srsly/", "murmurhash/",
+                "numpy/", "blis/")
+
+
+def corpus() -> list[Path]:
+    """The PolNeAR article files, train then dev, sorted by name."""
+    files = [Path(p) for split in ("train", "dev")
+             for p in sorted(glob.glob(str(CORPUS / split / "text" / "*.txt")))]
+    if not files:
+        sys.exit(f"no corpus at {CORPUS}/{{train,dev}}/text (the ../shared folder)")
+    return files
+
+
+def records(files: list[Path]) -> list[Record]:
+    return [Record(origin=str(f), text=f.read_text(encoding="utf-8"), id=f.stem) for f in files]
+
+
+def words(items: list[Record]) -> int:
+    return sum(len((r.text or "").split()) for r in items)
+
+
+class Clock:
+    """Wall and CPU time of this process over a block."""
+
+    def __enter__(self) -> Clock:
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall = time.perf_counter() - self.wall
+        self.cpu = time.process_time() - self.cpu
+
+
+# --- peak RSS of worker processes ------------------------------------------------------
+
+
+def _status(pid: int) -> dict[str, str]:
+    try:
+        with open(f"/proc/{pid}/status", encoding="utf-8") as status:
+            return dict(line.split(":", 1) for line in status if ":" in line)
+    except OSError:
+        return {}
+
+
+def _children() -> dict[int, int]:
+    """pid → parent pid of every process."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            ppid = _status(int(entry)).get("PPid")
+            if ppid:
+                parents[int(entry)] = int(ppid)
+    return parents
+
+
+class WorkerPeaks:
+    """Polls the peak RSS (VmHWM) of pool workers: grandchildren of this process
+    (the forkserver is a child, its workers are its children)."""
+
+    def __init__(self) -> None:
+        self.peaks: dict[int, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+
+    def __enter__(self) -> WorkerPeaks:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _poll(self) -> None:
+        me = os.getpid()
+        while not self._stop.wait(0.2):
+            parents = _children()
+            kids = {p for p, pp in parents.items() if pp == me}
+            for pid, ppid in parents.items():
+                if ppid in kids:
+                    hwm = _status(pid).get("VmHWM", "0 kB").split()[0]
+                    self.peaks[pid] = max(self.peaks.get(pid, 0), int(hwm) * 1024)
+
+
+def gib(n: float) -> str:
+    return f"{n / 1024 ** 3:.2f} GiB"
+
+
+# --- the measurements -----------------------------------------------------------------
+
+
+def bare_spacy(items: list[Record], settings: Settings) -> Clock:
+    import spacy
+
+    from dragoman.nlp import UNUSED_COMPONENTS
+
+    nlp = spacy.load(settings.model, exclude=list(UNUSED_COMPONENTS))
+    texts = [r.text or "" for r in items]
+    for _ in nlp.pipe(texts[:4], batch_size=settings.batch_size):
+        pass
+    with Clock() as clock:
+        for _ in nlp.pipe(texts, batch_size=settings.batch_size):
+            pass
+    return clock
+
+
+def whole_pipeline(items: list[Record], warm: list[Record], settings: Settings):
+    from dragoman.pipeline import Pipeline
+
+    pipe = Pipeline(settings)
+    list(pipe.extract_many(warm))  # lazy loads: gazetteer, dates, language identifier
+    with Clock() as clock:
+        results = list(pipe.extract_many(items))
+    return clock, results, pipe
+
+
+def parallel(items: list[Record], settings: Settings, workers: int):
+    """Wall time, time to the first result, and each worker's peak RSS."""
+    from dragoman.parallel import extract_parallel
+
+    with WorkerPeaks() as peaks:
+        started = time.perf_counter()
+        first = None
+        results = []
+        for item in extract_parallel(iter(items), settings, workers=workers):
+            if first is None:
+                first = time.perf_counter() - started
+            results.append(item)
+        wall = time.perf_counter() - started
+        time.sleep(0.3)
+    return wall, first or 0.0, results, sorted(peaks.peaks.values(), reverse=True)[:workers]
+
+
+def cold_start(runs: int = 2) -> list[tuple[float, float]]:
+    """Wall and CPU seconds of `import dragoman; dragoman.extract(seed)` in a fresh process."""
+    code = ("import dragoman, pathlib; "
+            f"dragoman.extract(pathlib.Path({str(SEED)!r}).read_text(), published='2018-05-22')")
+    out = []
+    for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True)
+        wall = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        out.append((wall, cpu))
+    return out
+
+
+def profile(pipe, items: list[Record]) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
+    """Stage breakdown and the top costs outside spaCy, from cProfile."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    list(pipe.extract_many(items))
+    profiler.disable()
+    stats = pstats.Stats(profiler, stream=io.StringIO())
+    total = max(v[3] for v in stats.stats.values())
+
+    def cumulative(filename_end: str, name: str) -> float:
+        return sum(v[3] for (f, _, n), v in stats.stats.items()
+                   if f.endswith(filename_end) and n == name)
+
+    parts = [
+        ("clean (`clean.clean`)", cumulative("dragoman/clean.py", "clean")),
+        ("spaCy parse (`Language.pipe`)", cumulative("spacy/language.py", "pipe")),
+        ("quote marks back (`_restore_text`)", cumulative("dragoman/pipeline.py",
+                                                          "_restore_text")),
+        ("paragraph marks (`mark_paragraphs`)", cumulative("dragoman/pipeline.py",
+                                                           "mark_paragraphs")),
+        ("actors stage", cumulative("dragoman/pipeline.py", "find_actors")),
+        ("quotes stage", cumulative("dragoman/pipeline.py", "find_quotes")),
+        ("events stage", cumulative("dragoman/pipeline.py", "code_events")),
+        ("sentences, outlet, assembly (`analyse` rest)",
+         cumulative("dragoman/pipeline.py", "analyse")
+         - sum(cumulative("dragoman/pipeline.py", n)
+               for n in ("find_actors", "find_quotes", "code_events"))),
+    ]
+    breakdown = [(name, f"{sec:.2f}", f"{100 * sec / total:.0f}%") for name, sec in parts]
+    top = []
+    for (filename, line, name), (_, calls, own, cum, callers) in sorted(
+            stats.stats.items(), key=lambda kv: kv[1][2], reverse=True):
+        if any(s in filename for s in _SPACY_FILES):
+            continue
+        if filename == "~" and callers and all(
+                any(s in c[0] for s in _SPACY_FILES) for c in callers):
+            continue  # a builtin only spaCy calls
+        where = "builtin" if filename == "~" else \
+            f"{filename.split('site-packages/')[-1].split('src/')[-1]}:{line}"
+        top.append((f"`{name}`", where, f"{calls}", f"{own:.2f}", f"{cum:.2f}"))
+        if len(top) == 12:
+            break
+    return breakdown, top
+
+
+def spark_bench(items: list[Record], settings: Settings, local_rate: float) -> str:
+    """The Spark job in local mode on two JSON Lines files of the articles."""
+    import json
+
+    try:
+        from dragoman import spark as job
+
+        job._require_spark()
+    except Exception as exc:  # noqa: BLE001 - any reason to skip is reported
+        return f"Skipped: {exc}"
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        return "Skipped: no Java."
+    folder = Path(tempfile.mkdtemp(prefix="dragoman-bench-spark-"))
+    try:
+        inputs = []
+        half = (len(items) + 1) // 2
+        for n, part in enumerate((items[:half], items[half:])):
+            path = folder / f"part-{n}.jsonl"  # temporary, deleted below
+            with open(path, "w", encoding="utf-8") as out:
+                for r in part:
+                    out.write(json.dumps({"id": r.id, "text": r.text}) + "\n")
+            inputs.append(str(path))
+        started = time.perf_counter()
+        spark = job.session("local[2]")
+        session_s = time.perf_counter() - started
+        try:
+            with Clock() as cold:
+                report = job.run(inputs, str(folder / "out1"), settings=settings, spark=spark)
+            with Clock() as warm:
+                job.run(inputs, str(folder / "out2"), settings=settings, spark=spark)
+        finally:
+            spark.stop()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    n = len(items)
+    rows = [
+        ("session start (JVM, `local[2]`)", f"{session_s:.1f} s", ""),
+        ("job, first run (Python workers load the model)", f"{cold.wall:.1f} s",
+         f"{n / cold.wall:.1f} articles/s"),
+        ("job, second run (workers reused, model loaded)", f"{warm.wall:.1f} s",
+         f"{n / warm.wall:.1f} articles/s"),
+        ("the local pipeline, 1 process (above)", "", f"{local_rate:.1f} articles/s"),
+    ]
+    return "\n".join([
+        f"{n} PolNeAR articles in 2 JSON Lines files (2 tasks), written to a temporary "
+        f"folder; `local[2]`, default settings. {report}.",
+        "",
+        table(rows, ("run", "wall", "throughput")),
+        "",
+        "Each task runs the pipeline and a DuckDB store of its own; the model loads once "
+        "per executor Python process (`spark.python.worker.reuse`, the default), so the "
+        "first run pays it once per worker.",
+        "",
+        machine(),
+    ])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=300)
+    parser.add_argument("--small", type=int, default=200)
+    parser.add_argument("--large", type=int, default=800)
+    parser.add_argument("--spark-articles", type=int, default=200)
+    parser.add_argument("--profile-articles", type=int, default=100)
+    parser.add_argument("--no-spark", action="store_true")
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    args, _ = parser.parse_known_args()
+
+    settings = Settings()
+    files = corpus()
+    items = records(files[: args.articles])
+    warm = records(files[-4:])
+    n, nwords = len(items), words(items)
+    print(f"corpus: {len(files)} files; measuring on {n} articles, {nwords} words", flush=True)
+
+    bare = bare_spacy(items, settings)
+    print(f"bare spaCy: {bare.wall:.1f} s wall, {bare.cpu:.1f} s CPU", flush=True)
+    whole, results, pipe = whole_pipeline(items, warm, settings)
+    print(f"pipeline: {whole.wall:.1f} s wall, {whole.cpu:.1f} s CPU", flush=True)
+    extracted = sum(1 for r in results if not hasattr(r, "reason"))
+
+    wall2, first2, results2, _ = parallel(items, settings, 2)
+    same = "identical" if results2 == results else "**different** (a bug: see parallel.py)"
+    print(f"2 workers: {wall2:.1f} s wall, first result after {first2:.1f} s", flush=True)
+    small = parallel(records(files[: args.small]), settings, 2)
+    large = parallel(records(files[: args.large]), settings, 2)
+    print(f"RSS: {small[3]} / {large[3]}", flush=True)
+    colds = cold_start()
+    print(f"cold start: {colds}", flush=True)
+    breakdown, top = profile(pipe, items[: args.profile_articles])
+
+    ratio_wall, ratio_cpu = whole.wall / bare.wall, whole.cpu / bare.cpu
+    steady2 = (n - settings.batch_size) / max(wall2 - first2, 1e-9)
+    scaling_e2e = whole.wall / wall2
+    scaling_steady = steady2 / (n / whole.wall)
+    peak = max(small[3] + large[3])
+    cold = min(w for w, _ in colds)
+
+    def met(ok: bool) -> str:
+        return "met" if ok else "**not met**"
+
+    rows = [
+        ("bare spaCy (`nlp.pipe`, same model and batch size)",
+         f"{nwords / bare.wall:,.0f}", f"{n / bare.wall:.1f}", f"{bare.wall:.1f} s / "
+         f"{bare.cpu:.1f} s", ""),
+        ("whole pipeline, 1 process (clean + parse + stages)",
+         f"{nwords / whole.wall:,.0f}", f"{n / whole.wall:.1f}",
+         f"{whole.wall:.1f} s / {whole.cpu:.1f} s", ""),
+        ("whole pipeline, 2 workers (`extract_parallel`)",
+         f"{nwords / wall2:,.0f}", f"{n / wall2:.1f}", f"{wall2:.1f} s / –",
+         f"first result after {first2:.1f} s"),
+    ]
+    goals = [
+        ("pipeline ÷ bare spaCy, CPU time", f"{ratio_cpu:.2f}", f"≤ {GOALS['ratio']}",
+         met(ratio_cpu <= GOALS["ratio"])),
+        ("pipeline ÷ bare spaCy, wall time", f"{ratio_wall:.2f}", f"≤ {GOALS['ratio']}",
+         met(ratio_wall <= GOALS["ratio"])),
+        ("2 workers ÷ 1, end to end (with worker start-up)", f"{scaling_e2e:.2f}×",
+         f"≥ {GOALS['scaling']}×", met(scaling_e2e >= GOALS["scaling"])),
+        ("2 workers ÷ 1, after the first result", f"{scaling_steady:.2f}×",
+         f"≥ {GOALS['scaling']}×", met(scaling_steady >= GOALS["scaling"])),
+        (f"peak RSS per worker, {args.small} articles",
+         " / ".join(gib(p) for p in small[3]), f"≤ {GOALS['rss_gib']} GiB",
+         met(max(small[3], default=0) <= GOALS["rss_gib"] * 1024 ** 3)),
+        (f"peak RSS per worker, {args.large} articles",
+         " / ".join(gib(p) for p in large[3]), "flat in corpus size",
+         met(max(large[3], default=0) <= 1.15 * max(small[3], default=1))),
+        ("cold start, one article in a fresh process (wall)",
+         " / ".join(f"{w:.1f} s" for w, _ in colds), f"≤ {GOALS['cold_s']:.0f} s",
+         met(cold <= GOALS["cold_s"])),
+        ("cold start, CPU time", " / ".join(f"{c:.1f} s" for _, c in colds), "", ""),
+    ]
+    body = "\n".join([
+        f"{n} PolNeAR articles ({nwords:,} words, `text/*.txt` of train then dev, sorted), "
+        f"{extracted} extracted; model `{settings.model}`, batch size {settings.batch_size}. "
+        "Wall and CPU time of this process; each timed run after a warm-up (model loaded, "
+        "lazy tables built). The 2-worker run uses `dragoman.parallel.extract_parallel` "
+        f"(forkserver, model loaded once per worker); its results were {same} to the "
+        "1-process run's.",
+        "",
+        table(rows, ("run", "words/s", "articles/s", "wall / CPU", "")),
+        "",
+        table(goals, ("figure", "value", "goal", "")),
+        "",
+        "Peak RSS is each worker's `VmHWM`. Cold start is "
+        "`python -c 'import dragoman; dragoman.extract(seed)'` (the seed article), twice.",
+        "",
+        f"Where the time goes (cProfile over {min(args.profile_articles, n)} articles; "
+        "seconds under the profiler, so larger than above):",
+        "",
+        table(breakdown, ("part", "seconds", "share")),
+        "",
+        "Top costs outside spaCy (own time):",
+        "",
+        table(top, ("function", "where", "calls", "own s", "cumulative s")),
+        "",
+        machine(),
+    ])
+    print(replace_body("Pipeline", body, args.no_write))
+    if not args.no_spark:
+        spark_body = spark_bench(records(files[: args.spark_articles]), settings,
+                                 n / whole.wall)
+        print(replace_body("Spark", spark_body, args.no_write))
+
+
+def replace_body(title: str, body: str, dry: bool) -> str:
+    if not dry:
+        replace_section(title, body)
+    return f"## {title}\n\n{body}\n"
+
+
+if __name__ == "__main__":
+    main()
