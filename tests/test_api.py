@@ -74,3 +74,20 @@ def test_api_cli_extract_exit_codes_and_rejects(tmp_path: Path, pipeline) -> Non
     assert reject["reason"] == "empty" and reject["origin"].endswith("empty.txt")
     usage = runner.invoke(main, ["extract", str(good), "--published", "May 3"])
     assert usage.exit_code == 2 and "YYYY-MM-DD" in usage.output
+
+
+def test_api_cli_eval_pins_and_checks_a_baseline(tmp_path: Path, pipeline) -> None:
+    gold = Path(__file__).parent / "fixtures" / "eval" / "plover-gsr" / "gold.json"
+    baseline = tmp_path / "baseline.json"
+    runner = CliRunner()
+    pinned = runner.invoke(main, ["eval", "plover-gsr", str(gold), "--update-baseline",
+                                  str(baseline)])
+    assert pinned.exit_code == 0, pinned.output
+    assert json.loads(baseline.read_text())
+    checked = runner.invoke(main, ["eval", "plover-gsr", str(gold), "--check", str(baseline)])
+    assert checked.exit_code == 0, checked.output
+    entry = next(iter(json.loads(baseline.read_text()).values()))
+    entry["figures"] = {k: v + 0.5 for k, v in entry["figures"].items()}
+    baseline.write_text(json.dumps({next(iter(json.loads(baseline.read_text()))): entry}))
+    failed = runner.invoke(main, ["eval", "plover-gsr", str(gold), "--check", str(baseline)])
+    assert failed.exit_code == 4 and "gate:" in failed.stderr

@@ -16,6 +16,7 @@ import json
 import logging
 import sys
 from collections.abc import Iterable
+from pathlib import Path
 from typing import IO, Any
 
 import click
@@ -209,10 +210,10 @@ def eval_command(format_name: str, gold: str, limit: int | None, as_json: bool,
     report = evaluate.evaluate(format_name, gold, settings=_settings(), limit=limit)
     click.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.format_text())
     if update_baseline:
-        gate.update_baseline([report], update_baseline)
+        gate.update_baseline([report], Path(update_baseline))
         click.echo(f"baseline updated: {update_baseline}", err=True)
     if check:
-        problems = gate.check(report, gate.load_baseline(check))
+        problems = gate.check(report, gate.load_baseline(Path(check)))
         for problem in problems:
             click.echo(f"gate: {problem}", err=True)
         if problems:
