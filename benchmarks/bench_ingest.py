@@ -12,6 +12,7 @@ Writes the `## Ingest` section of docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import glob
 import json
 import random
@@ -24,7 +25,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import SHARED, machine, replace_section, table  # noqa: E402
+from run import SHARED, machine, replace_section, table
 
 PAGES = SHARED / "data" / "article-extraction" / "html"
 SIZES = (1_000, 10_000)
@@ -48,10 +49,8 @@ def throughput(passes: int) -> tuple[list[tuple[str, ...]], str]:
     # Warm-up: trafilatura, the language identifier and the furniture rules load lazily.
     for item in ingest.read(paths[:2], settings):
         if isinstance(item, Record):
-            try:
+            with contextlib.suppress(RejectedInput):
                 clean.clean(item, settings)
-            except RejectedInput:
-                pass
     best_read = best_clean = float("inf")
     pages = cleaned = size = 0
     for _ in range(passes):

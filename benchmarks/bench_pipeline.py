@@ -26,10 +26,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import SHARED, machine, replace_section, table  # noqa: E402
-
-from dragoman.models import Record  # noqa: E402
-from dragoman.settings import Settings  # noqa: E402
+from dragoman.models import Record
+from dragoman.settings import Settings
+from run import SHARED, machine, replace_section, table
 
 CORPUS = SHARED / "data" / "polnear"
 SEED = SHARED / "samples" / "seed-article.txt"
@@ -235,7 +234,7 @@ def spark_bench(items: list[Record], settings: Settings, local_rate: float) -> s
         from dragoman import spark as job
 
         job._require_spark()
-    except Exception as exc:  # noqa: BLE001 - any reason to skip is reported
+    except Exception as exc:
         return f"Skipped: {exc}"
     if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
         return "Skipped: no Java."
@@ -250,7 +249,8 @@ def spark_bench(items: list[Record], settings: Settings, local_rate: float) -> s
                     out.write(json.dumps({"id": r.id, "text": r.text}) + "\n")
             inputs.append(str(path))
         started = time.perf_counter()
-        spark = job.session("local[2]")
+        spark = job.session("local[2]", config={"spark.ui.showConsoleProgress": "false"})
+        spark.sparkContext.setLogLevel("ERROR")
         session_s = time.perf_counter() - started
         try:
             with Clock() as cold:
@@ -322,7 +322,6 @@ def main() -> None:
     steady2 = (n - settings.batch_size) / max(wall2 - first2, 1e-9)
     scaling_e2e = whole.wall / wall2
     scaling_steady = steady2 / (n / whole.wall)
-    peak = max(small[3] + large[3])
     cold = min(w for w, _ in colds)
 
     def met(ok: bool) -> str:

@@ -17,6 +17,7 @@ envoy; "he"/"she" to the only person named in the sentence or the one before.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Iterable
@@ -439,12 +440,38 @@ def _link(doc: Doc, drafts: list[_Draft], knowledge: Knowledge,
         for i in tokens:
             by_token[i] = mention
     _link_pronouns(doc, by_token, actors, persons, pronouns)
+    _country_from_context(actors, by_token)
     result = tuple(
         Actor(id=a["id"], name=a["name"], kind=a["kind"], code=a["code"], country=a["country"],
               sectors=a["sectors"], mentions=tuple(a["mentions"]), why=a["why"])
         for a in actors.values()
     )
     return ActorLayer(actors=result, by_token=by_token)
+
+
+def _country_from_context(actors: dict[str, dict], by_token: dict[int, Mention]) -> None:
+    """ "President Yoweri Museveni", "the rebels": an actor known only by its sector takes
+    the country the article is about (the one named most often), as a human coder would.
+    The actor's `why` records it, so the inference can be told from a named country."""
+    counts: dict[str, int] = {}
+    for actor in actors.values():
+        if actor["country"] and not actor["country"].startswith(("IGO", "NGO")):
+            counts[actor["country"]] = counts.get(actor["country"], 0) + len(actor["mentions"])
+    if not counts:
+        return
+    country = max(counts, key=lambda c: counts[c])  # ties: the first named (dict order)
+    changed = {}
+    for actor in actors.values():
+        if actor["country"] is None and actor["sectors"] and actor["kind"] != "media":
+            actor["country"] = country
+            actor["code"] = country + "".join(actor["sectors"])
+            actor["why"] += f";context:{country}"
+            changed[actor["id"]] = actor
+    for i, mention in list(by_token.items()):
+        actor = changed.get(mention.actor)
+        if actor is not None:
+            by_token[i] = dataclasses.replace(mention, country=actor["country"],
+                                              code=actor["code"])
 
 
 def _person_key(name: str, actors: dict[str, dict]) -> str:

@@ -272,7 +272,8 @@ def _target(pattern: VerbPattern, token: Token, actors: ActorLayer) -> list[Ment
     if pattern.prep:
         for prep in _preps(token, pattern.prep):
             for pobj in _children(prep, {"pobj"}):
-                found = _actor_inside(pobj, actors)
+                # "called for sanctions against Nigeria": the target of the nominal object.
+                found = _actor_inside(pobj, actors) or _object_prep_target(pobj, actors)
                 if found:
                     return found
         if pattern.target == "prep":
@@ -568,6 +569,10 @@ def _drop_subsumed(doc: Doc, events: list[Event]) -> list[Event]:
         token = doc[i]
         outer = by_token.get(token.head.i) if token.head.i != i else None
         if outer and token.dep_ in SUBSUMED_DEPS:
+            dropped.update(e.id for e in inner)
+        # "called for sanctions", "demanded an end to": the noun is what the verb is about.
+        elif token.dep_ == "pobj" and token.head.dep_ in {"prep", "prt"} \
+                and token.head.head.i in by_token and token.head.head.i != i:
             dropped.update(e.id for e in inner)
     # "Iran must withdraw" said by Pompeo: his demand covers Iran's withdrawal.
     for inner in by_token.values():

@@ -174,11 +174,13 @@ def run(inputs: Sequence[str], output: str, *, settings: Settings | None = None,
             spark.stop()
 
 
-def session(master: str | None = None, workers: int = 0) -> SparkSession:
+def session(master: str | None = None, workers: int = 0,
+            config: dict[str, str] | None = None) -> SparkSession:
     """A SparkSession for the job: the active one, else a new one on `master`.
 
     In local mode the executors' Python is this interpreter (`PYSPARK_PYTHON`
-    and `PYSPARK_DRIVER_PYTHON` default to `sys.executable`).
+    and `PYSPARK_DRIVER_PYTHON` default to `sys.executable`). `config` is set
+    on a new session (`spark.*` options).
     """
     from pyspark.sql import SparkSession
 
@@ -194,6 +196,8 @@ def session(master: str | None = None, workers: int = 0) -> SparkSession:
     builder = SparkSession.builder.appName("dragoman")
     if master is not None:
         builder = builder.master(master)
+    for key, value in (config or {}).items():
+        builder = builder.config(key, value)
     with _quiet_pandas_check():
         return builder.getOrCreate()
 
@@ -231,8 +235,11 @@ def _run(spark: SparkSession, paths: list[str], output: str, settings: Settings,
                 .mapInArrow(task, _spark_ddl(_union_schema())))
     # An article met in several files is kept from the first one (as the store keeps
     # the first copy). Persisted: the pipeline runs once for the five actions below.
+    # The window's shuffle gets as many partitions as there are inputs (at most the
+    # default parallelism), not `spark.sql.shuffle.partitions`: hence the files per output.
+    parts = max(1, min(len(paths), _parallelism(spark)))
     first = F.min("input").over(Window.partitionBy("article"))
-    kept = (rows.withColumn("_first", first)
+    kept = (rows.repartition(parts, "article").withColumn("_first", first)
             .where(F.col("article").isNull() | (F.col("input") == F.col("_first")))
             .drop("_first")
             .persist(StorageLevel.MEMORY_AND_DISK))
@@ -251,6 +258,13 @@ def _run(spark: SparkSession, paths: list[str], output: str, settings: Settings,
     return JobReport(read=read, stored=stored, duplicates=read - rejected - stored,
                      rejected=rejected, events=sizes.get("event", 0),
                      quotes=sizes.get("quote", 0), actors=sizes.get("actor", 0), output=output)
+
+
+def _parallelism(spark: SparkSession) -> int:
+    try:
+        return int(spark.sparkContext.defaultParallelism)
+    except Exception:  # Spark Connect has no SparkContext
+        return int(spark.conf.get("spark.sql.shuffle.partitions") or 200)
 
 
 def _write(frame: DataFrame, target: str, overwrite: bool) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import json
 import threading
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -113,16 +114,31 @@ class _DuckWriter(Writer):
     def insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]],
                suffix: str = "") -> list[tuple[Any, ...]]:
         # Not parameters: DuckDB's Python binding prepares each parameterized
-        # statement anew and converts the values one by one, and a long VALUES
-        # list is slow to bind. A few rows go in as SQL literals; a batch goes
-        # through a DataFrame that DuckDB scans (both ~10× faster than parameters).
+        # statement anew and converts the values one by one, and binding a VALUES
+        # list costs per value. A few rows go in as ONE JSON literal cast to the
+        # table's row type (one value to bind); a batch goes through a DataFrame
+        # that DuckDB scans. Both are 5-20× faster than parameters here.
         if not rows:
             return []
         names = ", ".join(columns)
         if len(rows) < _STAGE_MIN:
-            values = ", ".join("(" + ", ".join(duck_literal(v) for v in row) + ")"
-                               for row in rows)
-            cursor = self.conn.execute(f"INSERT INTO {table} ({names}) VALUES {values}{suffix}")
+            assert isinstance(self.backend, DuckDBBackend)
+            try:
+                if not _JSON_ROWS:
+                    raise ValueError
+                payload = json.dumps(
+                    [{c: _json_value(v) for c, v in zip(columns, row, strict=True)}
+                     for row in rows], ensure_ascii=False, allow_nan=False)
+            except ValueError:  # NaN or infinity: not JSON, take the slow path
+                values = ", ".join("(" + ", ".join(duck_literal(v) for v in row) + ")"
+                                   for row in rows)
+                cursor = self.conn.execute(
+                    f"INSERT INTO {table} ({names}) VALUES {values}{suffix}")
+            else:
+                row_type = self.backend.row_type(table, columns)
+                cursor = self.conn.execute(
+                    f"INSERT INTO {table} ({names}) SELECT r.* FROM (SELECT unnest(CAST("
+                    f"CAST({duck_literal(payload)} AS JSON) AS {row_type})) AS r){suffix}")
         else:
             frame = pd.DataFrame({c: pd.Series([row[i] for row in rows], dtype=object)
                                   for i, c in enumerate(columns)})
@@ -139,6 +155,15 @@ class _DuckWriter(Writer):
 
 
 _STAGE_MIN = 100
+_JSON_ROWS = True
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
 
 
 class DuckDBBackend(Backend):
@@ -168,8 +193,22 @@ class DuckDBBackend(Backend):
                         " per file: stop it, or open read-only)")
             raise StoreError(f"cannot open DuckDB database {path}: {exc}{hint}") from exc
         self._local = threading.local()
+        self._row_types: dict[tuple[str, tuple[str, ...]], str] = {}
         self._cursors: list[Any] = []
         self._cursors_lock = threading.Lock()
+
+    def row_type(self, table: str, columns: Sequence[str]) -> str:
+        """`STRUCT(column TYPE, …)[]` for `columns` of `table` (cached)."""
+        key = (table, tuple(columns))
+        found = self._row_types.get(key)
+        if found is None:
+            types = dict(self._conn.execute(
+                "SELECT column_name, data_type FROM information_schema.columns "
+                "WHERE table_name = ?", [table]).fetchall())
+            fields = ", ".join(f'"{c}" {types[c]}' for c in columns)
+            found = f"STRUCT({fields})[]"
+            self._row_types[key] = found
+        return found
 
     def _reader(self) -> Any:
         cursor = getattr(self._local, "cursor", None)
