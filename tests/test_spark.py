@@ -68,6 +68,9 @@ def spark_session():
                    .config("spark.sql.shuffle.partitions", "2")
                    .config("spark.default.parallelism", "2")
                    .config("spark.ui.showConsoleProgress", "false")
+                   # One task at a time: both input files go through one Python
+                   # worker, which loads the model once for the whole test run.
+                   .config("spark.task.cpus", "2")
                    # A short-lived JVM: the C1 compiler and the serial collector halve
                    # the JVM's CPU time here (the job's work is in Python anyway).
                    .config("spark.driver.extraJavaOptions",

@@ -198,6 +198,8 @@ def find(doc: Doc, actors: ActorLayer, knowledge: Knowledge,
     for start, end in find_marked(text):
         cue = _find_cue(doc, start, end, cues)
         words = len(text[start:end].split())
+        if words <= SCARE_MAX_WORDS or _is_title(text[start:end]):
+            continue  # "disgusting", "Miss Piggy", "Fox News Sunday": emphasis or a title
         speaker: Speaker | None = None
         via: list[Source] = []
         kind = "direct"
@@ -215,8 +217,6 @@ def find(doc: Doc, actors: ActorLayer, knowledge: Knowledge,
             if token is not None:
                 speaker = _speaker_from(token, actors)
                 cue = doc[token.i - 1] if token.i > 0 else None
-        elif words <= SCARE_MAX_WORDS:
-            continue
         elif previous is not None and start - previous.span.end < 400:
             speaker, via = previous.speaker, [v for v in previous.via if v.role != "outlet"]
         else:
@@ -258,10 +258,23 @@ def find(doc: Doc, actors: ActorLayer, knowledge: Knowledge,
                             cue=Span(token.idx, token.idx + len(token.text)), speaker=speaker,
                             via=tuple(_relays(token, actors, knowledge) + tail)))
     quotes.extend(_according_to(doc, actors, marked, len(quotes), tail, cues))
-    quotes.extend(_colon_lines(doc, actors, len(quotes), tail))
+    quotes.extend(_colon_lines(doc, actors, len(quotes), tail,
+                               {w.lower() for w in knowledge.cues["colon_not_speakers"]}))
     quotes = sorted(quotes, key=lambda q: q.span.start)
     return QuoteLayer(tuple(dataclasses.replace(q, id=f"Q{i}")
                             for i, q in enumerate(quotes, start=1)))
+
+
+_TITLE_SMALL_WORDS = {"a", "an", "the", "of", "and", "or", "with", "in", "on", "for", "to", "at"}
+
+
+def _is_title(content: str) -> bool:
+    """ "Morning Joe", "Contract with America": a capitalised name of a show, book or slogan."""
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", content)]
+    if not words or len(words) > 6 or content.rstrip().endswith(("?", "!")):
+        return False
+    return all(w[0].isupper() or w.lower() in _TITLE_SMALL_WORDS for w in words) \
+        and words[0][0].isupper()
 
 
 def _token_at(doc: Doc, char: int) -> Token | None:
@@ -269,12 +282,13 @@ def _token_at(doc: Doc, char: int) -> Token | None:
     return span[0] if span is not None and len(span) else None
 
 
-def _colon_lines(doc: Doc, actors: ActorLayer, offset: int, tail: list[Source]) -> list[Quote]:
+def _colon_lines(doc: Doc, actors: ActorLayer, offset: int, tail: list[Source],
+                 not_speakers: set[str]) -> list[Quote]:
     """ "SPEAKER: what they said" lines of transcripts and headlines."""
     found = []
     for match in _COLON_LINE.finditer(doc.text):
         who = match.group("who").strip()
-        if not who or len(who.split()) > COLON_MAX_WORDS or who.lower() in {"note", "update"}:
+        if not who or len(who.split()) > COLON_MAX_WORDS or who.lower() in not_speakers:
             continue
         token = _token_at(doc, match.start("who"))
         if token is None:

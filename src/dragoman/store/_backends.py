@@ -124,8 +124,6 @@ class _DuckWriter(Writer):
         if len(rows) < _STAGE_MIN:
             assert isinstance(self.backend, DuckDBBackend)
             try:
-                if not _JSON_ROWS:
-                    raise ValueError
                 payload = json.dumps(
                     [{c: _json_value(v) for c, v in zip(columns, row, strict=True)}
                      for row in rows], ensure_ascii=False, allow_nan=False)
@@ -155,7 +153,6 @@ class _DuckWriter(Writer):
 
 
 _STAGE_MIN = 100
-_JSON_ROWS = True
 
 
 def _json_value(value: Any) -> Any:
