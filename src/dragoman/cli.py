@@ -11,7 +11,6 @@ Exit codes are decided here and only here:
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 import sys
@@ -22,6 +21,7 @@ from typing import IO, Any
 import click
 
 from dragoman import __version__
+from dragoman.cli_options import current_settings, parse_date
 from dragoman.errors import DragomanError
 from dragoman.models import Extraction, Reject
 from dragoman.settings import SETTINGS, Settings
@@ -71,19 +71,8 @@ def main(ctx: click.Context, config: str | None, pairs: tuple[str, ...], verbose
     ctx.obj = {"settings": settings}
 
 
-def _settings() -> Settings:
-    ctx = click.get_current_context()
-    return ctx.obj["settings"] if ctx.obj else Settings.load()
 
 
-def _published(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise click.BadParameter(f"expected YYYY-MM-DD, got {value!r}",
-                                 param_hint="--published") from exc
 
 
 def format_table(extraction: Extraction) -> str:
@@ -146,7 +135,7 @@ def extract(paths: tuple[str, ...], published: str | None, rejects: IO[str] | No
     """Extract actors, events and quotes from PATHS (files, directories, or - for stdin)."""
     from dragoman.api import extract_paths
 
-    results = extract_paths(paths, _published(published), _settings())
+    results = extract_paths(paths, parse_date(published), current_settings())
     done, rejected = write_outputs(results, sys.stdout, fmt, rejects)
     click.echo(f"read {done + rejected} = extracted {done} + rejected {rejected}", err=True)
     if rejected:
@@ -160,7 +149,7 @@ def doctor() -> None:
 
     from dragoman import knowledge, nlp
 
-    settings = _settings()
+    settings = current_settings()
     report = nlp.verify(settings.model)
     know = knowledge.load(settings.actor_files, settings.verb_files)
     rows = [
@@ -181,9 +170,9 @@ def doctor() -> None:
 
 
 @main.command(name="settings")
-def show_settings() -> None:
+def showcurrent_settings() -> None:
     """List every setting with its current value and help."""
-    current = _settings()
+    current = current_settings()
     for s in SETTINGS:
         click.echo(f"{s.name} = {getattr(current, s.name)!r}    # {s.help}")
 
@@ -207,7 +196,7 @@ def eval_command(format_name: str, gold: str, limit: int | None, as_json: bool,
     if format_name not in evaluate.FORMATS:
         raise click.BadParameter(f"unknown format {format_name!r}; one of "
                                  f"{', '.join(sorted(evaluate.FORMATS))}", param_hint="FORMAT")
-    report = evaluate.evaluate(format_name, gold, settings=_settings(), limit=limit)
+    report = evaluate.evaluate(format_name, gold, settings=current_settings(), limit=limit)
     click.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.format_text())
     if update_baseline:
         gate.update_baseline([report], Path(update_baseline))

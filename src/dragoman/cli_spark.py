@@ -7,31 +7,19 @@ Registered on the `dragoman` group by `cli.py`; also the body of
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 
 import click
 
+from dragoman.cli_options import current_settings, parse_date
 from dragoman.errors import DragomanError
-from dragoman.settings import Settings
 
 EXIT_ERROR = 1
 EXIT_REJECTS = 3  # as `dragoman extract` and `dragoman ingest`
 
 
-def _settings() -> Settings:
-    ctx = click.get_current_context()
-    return ctx.obj["settings"] if ctx.obj else Settings.load()
 
 
-def _published(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise click.BadParameter(f"expected YYYY-MM-DD, got {value!r}",
-                                 param_hint="--published") from exc
 
 
 @click.command(name="spark")
@@ -57,9 +45,9 @@ def spark(inputs: tuple[str, ...], output: str, master: str | None, workers: int
     """
     from dragoman import spark as job
 
-    day = _published(published)
+    day = parse_date(published)
     try:
-        report = job.run(list(inputs), output, settings=_settings(), published=day,
+        report = job.run(list(inputs), output, settings=current_settings(), published=day,
                          master=master, workers=workers, overwrite=overwrite)
     except DragomanError as exc:
         if click.get_current_context().parent is not None:

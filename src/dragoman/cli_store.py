@@ -7,7 +7,6 @@ decides the exit codes.
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from collections.abc import Callable
 from typing import IO, Any
@@ -15,18 +14,13 @@ from typing import IO, Any
 import click
 import pandas as pd
 
-from dragoman.settings import Settings
-
-
-def _settings() -> Settings:
-    ctx = click.get_current_context()
-    return ctx.obj["settings"] if ctx.obj else Settings.load()
+from dragoman.cli_options import current_settings, parse_date
 
 
 def _open(db: str | None) -> Any:
     from dragoman.store import Store
 
-    return Store.open(db or _settings().db)
+    return Store.open(db or current_settings().db)
 
 
 def _db_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -102,14 +96,6 @@ def _write(frame: pd.DataFrame, fmt: str, output: str | None,
         export.write_frame(frame, sys.stdout, fmt)
 
 
-def _published(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise click.BadParameter(f"expected YYYY-MM-DD, got {value!r}",
-                                 param_hint="--published") from exc
 
 
 @click.command()
@@ -136,14 +122,14 @@ def ingest(paths: tuple[str, ...], db: str | None, published: str | None,
     from dragoman.models import Reject
     from dragoman.output import dumps, reject_dict
 
-    settings = _settings()
+    settings = current_settings()
 
     def on_reject(reject: Reject) -> None:
         if rejects is not None:
             rejects.write(dumps(reject_dict(reject)) + "\n")
 
     with _open(db) as store:
-        report = store.ingest(extract_paths(paths, _published(published), settings), on_reject,
+        report = store.ingest(extract_paths(paths, parse_date(published), settings), on_reject,
                               batch=batch)
     click.echo(str(report), err=True)
     if report.rejected:

@@ -521,7 +521,7 @@ def import_actors(path: str | Path) -> tuple[list[dict[str, Any]], ImportReport]
         raise KnowledgeError(str(path), "no actor entries found (is this a PETRARCH "
                                         ".actors file?)")
     out: list[dict[str, Any]] = []
-    by_key: dict[tuple[str, str], dict[str, Any]] = {}
+    by_key: dict[str, dict[str, Any]] = {}
     for raw in raw_entries:
         report.read += 1 + raw.joined
         entry = _convert_actor(raw, report)
@@ -534,14 +534,14 @@ def import_actors(path: str | Path) -> tuple[list[dict[str, Any]], ImportReport]
             report.converted += raw.joined
             report.info["entries without codes joined to the next (PETRARCH shares codes)"] \
                 += raw.joined
-        key = (entry["kind"], entry["name"])
+        key = entry["name"].lower()
         first = by_key.get(key)
         if first is not None:
             same = all(first.get(k) == entry.get(k)
-                       for k in ("country", "sectors", "code", "roles"))
+                       for k in ("kind", "country", "sectors", "code", "roles"))
             if not same:
-                report.skip("same name and kind as an earlier entry, other code (first kept)",
-                            raw.line, raw.text)
+                report.skip("same name as an earlier entry, other code (PETRARCH uses the "
+                            "first)", raw.line, raw.text)
                 report.converted -= raw.joined
                 continue
             for alias in entry.get("aliases", ()):
@@ -658,7 +658,7 @@ _ORG_HEADS = frozenset({
     "legislature", "judiciary", "tribunal", "chamber", "federation", "league", "movement",
     "front", "militia", "network", "group", "media", "press", "newspaper", "agencies",
     "gendarmerie", "gendarmery", "guard", "service", "secretariat", "directorate", "bureau",
-    "corp", "inc", "ltd", "treasury", "board", "authority",
+    "corp", "inc", "ltd", "treasury", "board", "authority", "body",
 })
 
 
@@ -768,13 +768,18 @@ def import_agents(path: str | Path) -> tuple[list[dict[str, str]], ImportReport]
                 forms.append((plural_given.group(1), True, False))
             else:
                 forms.append((phrase_text, False, True))
-        wrote = False
-        for form, is_plural, no_plural in forms:
-            phrase = " ".join(_words(form)).lower()
-            if not phrase:
-                continue
+        phrases = [(" ".join(_words(form)).lower(), is_plural, no_plural)
+                   for form, is_plural, no_plural in forms]
+        fresh = [p for p in phrases if p[0] and p[0] not in seen]
+        if not fresh:
+            report.skip("every form already listed (first kept)", number, line)
+            continue
+        for phrase, _, _ in phrases:
             if phrase in seen:
                 report.drop("phrase already listed (first kept)", number, line)
+        wrote = False
+        for phrase, is_plural, no_plural in fresh:
+            if phrase in seen:  # a form repeated within the line
                 continue
             seen.add(phrase)
             note = f"PETRARCH [{code}]" + (" (code goes before the actor's)" if prefix else "")
@@ -783,8 +788,6 @@ def import_agents(path: str | Path) -> tuple[list[dict[str, str]], ImportReport]
             wrote = True
         if wrote:
             report.converted += 1
-        else:
-            report.skip("every form already listed", number, line)
     if not report.read:
         raise KnowledgeError(str(path), "no agent lines found (is this a PETRARCH .agents "
                                         "file?)")
