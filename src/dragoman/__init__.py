@@ -22,8 +22,8 @@ from dragoman.models import (
     Record,
     Reject,
     Source,
-    Speaker,
     Span,
+    Speaker,
 )
 from dragoman.settings import Settings
 
@@ -43,8 +43,8 @@ __all__ = [
     "RejectedInput",
     "Settings",
     "Source",
-    "Speaker",
     "Span",
+    "Speaker",
     "__version__",
     "extract",
     "extract_many",
@@ -53,7 +53,7 @@ __all__ = [
 ]
 
 
-def open(url: str | None = None):  # noqa: A001 - mirrors sqlite-utils' Database(path)
+def open(url: str | None = None):
     """Open the event database (`Settings.db` when None): a DuckDB path or postgresql:// URL."""
     from dragoman.store import Store
 

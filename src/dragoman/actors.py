@@ -244,17 +244,16 @@ def _seed_drafts(doc: Doc, knowledge: Knowledge, matcher: ActorMatcher,
         covered.update(range(ent.start, ent.end))
     multi = matcher.role_spans(doc)
     for token in doc:
-        role = _role_of(token, knowledge, multi)
-        if role is None:
+        role_text = _role_of(token, knowledge, multi)
+        if role_text is None:
             continue
-        word = knowledge.roles[role]
-        draft = drafts.get(token.i)
-        if draft is None:
+        holder = drafts.get(token.i)
+        if holder is None:
             if token.i in covered:
                 continue
-            draft = _Draft(head=token.i, tokens={token.i}, kind=word.kind)
-            drafts[token.i] = draft
-        draft.role_words.add(role)
+            holder = _Draft(head=token.i, tokens={token.i}, kind=knowledge.roles[role_text].kind)
+            drafts[token.i] = holder
+        holder.role_words.add(role_text)
     return drafts
 
 
@@ -468,10 +467,10 @@ def _country_from_context(actors: dict[str, dict], by_token: dict[int, Mention])
             actor["why"] += f";context:{country}"
             changed[actor["id"]] = actor
     for i, mention in list(by_token.items()):
-        actor = changed.get(mention.actor)
-        if actor is not None:
-            by_token[i] = dataclasses.replace(mention, country=actor["country"],
-                                              code=actor["code"])
+        if mention.actor in changed:
+            known = changed[mention.actor]
+            by_token[i] = dataclasses.replace(mention, country=known["country"],
+                                              code=known["code"])
 
 
 def _person_key(name: str, actors: dict[str, dict]) -> str:

@@ -46,9 +46,8 @@ def _run(kind: str, file: str, output: str, as_json: bool) -> None:
         items, report = convert(file)
         petrarch.write(dump(items, report), output)  # type: ignore[arg-type]
     except DragomanError as exc:
-        if click.get_current_context().find_root().command.name == "dragoman" and \
-                click.get_current_context().find_root() is not click.get_current_context():
-            raise  # the `dragoman` group reports it
+        if click.get_current_context().find_root().command is not import_group:
+            raise  # registered on `dragoman`: its group reports the error
         click.echo(f"dragoman: error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
     if as_json:

@@ -469,11 +469,12 @@ def _ref(mention: Mention | None) -> ActorRef | None:
 
 def _pairs(sources: list[Mention], targets: list[Mention]) -> Iterator[tuple[Mention | None,
                                                                             Mention | None]]:
-    for src in sources or [None]:
-        for tgt in targets or [None]:
-            if src is not None and tgt is not None and src.actor == tgt.actor:
-                tgt = None
-            yield src, tgt
+    src_options: list[Mention | None] = list(sources) or [None]
+    tgt_options: list[Mention | None] = list(targets) or [None]
+    for src in src_options:
+        for tgt in tgt_options:
+            same = src is not None and tgt is not None and src.actor == tgt.actor
+            yield src, None if same else tgt
 
 
 def code(doc: Doc, actors: ActorLayer, quotes: QuoteLayer, coder: Coder,
@@ -503,7 +504,7 @@ def code(doc: Doc, actors: ActorLayer, quotes: QuoteLayer, coder: Coder,
         row = knowledge.code(cameo)
         span = trigger or Span(token.idx, token.idx + len(token.text))
         place, place_mention = ctx.place(token)
-        source, target = _ref(src), _ref(tgt)
+        source, target = src.ref(), _ref(tgt)
         if place is not None and place.country:
             if target is None and place.country:
                 # No one acted upon: the event happened to the place (CAMEO/PLOVER practice:
@@ -568,11 +569,10 @@ def _drop_subsumed(doc: Doc, events: list[Event]) -> list[Event]:
     for i, inner in by_token.items():
         token = doc[i]
         outer = by_token.get(token.head.i) if token.head.i != i else None
-        if outer and token.dep_ in SUBSUMED_DEPS:
-            dropped.update(e.id for e in inner)
         # "called for sanctions", "demanded an end to": the noun is what the verb is about.
-        elif token.dep_ == "pobj" and token.head.dep_ in {"prep", "prt"} \
-                and token.head.head.i in by_token and token.head.head.i != i:
+        about = (token.dep_ == "pobj" and token.head.dep_ in {"prep", "prt"}
+                 and token.head.head.i in by_token and token.head.head.i != i)
+        if (outer and token.dep_ in SUBSUMED_DEPS) or about:
             dropped.update(e.id for e in inner)
     # "Iran must withdraw" said by Pompeo: his demand covers Iran's withdrawal.
     for inner in by_token.values():
@@ -596,10 +596,9 @@ def _modal_demands(doc: Doc, actors: ActorLayer, quotes: QuoteLayer, coder: Code
         if not subjects:
             continue
         targets = _actors_at(subjects[0], actors)
-        speaker = actors.at(doc.char_span(quote.speaker.span.start, quote.speaker.span.end,
-                                          alignment_mode="expand").root) \
-            if doc.char_span(quote.speaker.span.start, quote.speaker.span.end,
-                             alignment_mode="expand") is not None else None
+        named = doc.char_span(quote.speaker.span.start, quote.speaker.span.end,
+                              alignment_mode="expand")
+        speaker = actors.at(named.root) if named is not None else None
         if speaker is None:
             continue
         trigger = Span(token.idx, verb.idx + len(verb.text))

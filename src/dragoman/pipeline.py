@@ -221,7 +221,7 @@ def _restore_text(doc: Doc, text: str) -> Doc:
     arrays = doc.to_array(["TAG", "POS", "MORPH", "LEMMA", "HEAD", "DEP", "SENT_START",
                            "ENT_IOB", "ENT_TYPE"])
     restored.from_array(["TAG", "POS", "MORPH", "LEMMA", "HEAD", "DEP", "SENT_START",
-                         "ENT_IOB", "ENT_TYPE"], arrays)
+                         "ENT_IOB", "ENT_TYPE"], arrays)  # type: ignore[arg-type]  # stubs
     return restored
 
 

@@ -30,7 +30,7 @@ class Gazetteer:
         for city in cache.get_cities().values():
             names = {city["name"], *city.get("alternatenames", ())}
             for name in names:
-                if name and name.isascii() or name == city["name"]:
+                if (name and name.isascii()) or name == city["name"]:
                     self.cities.setdefault(_fold(name), []).append(city)
         self.countries: dict[str, dict] = {}
         for country in cache.get_countries().values():

@@ -16,11 +16,12 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Span as SpacySpan, Token
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
 
 from dragoman.actors import ActorLayer
 from dragoman.knowledge import Knowledge
-from dragoman.models import Quote, Source, Speaker, Span
+from dragoman.models import Quote, Source, Span, Speaker
 
 OPEN_CLOSE = {"“": "”", '"': '"', "‘": "’", "«": "»", "„": "“"}
 # A closing single mark must not be an apostrophe inside a word ("Iran’s").
@@ -285,7 +286,7 @@ def _token_at(doc: Doc, char: int) -> Token | None:
 def _colon_lines(doc: Doc, actors: ActorLayer, offset: int, tail: list[Source],
                  not_speakers: set[str]) -> list[Quote]:
     """ "SPEAKER: what they said" lines of transcripts and headlines."""
-    found = []
+    found: list[Quote] = []
     for match in _COLON_LINE.finditer(doc.text):
         who = match.group("who").strip()
         if not who or len(who.split()) > COLON_MAX_WORDS or who.lower() in not_speakers:
@@ -309,7 +310,7 @@ def _colon_lines(doc: Doc, actors: ActorLayer, offset: int, tail: list[Source],
 def _according_to(doc: Doc, actors: ActorLayer, marked: list[Span], offset: int,
                   tail: list[Source], cues: set[str]) -> list[Quote]:
     """ "According to X, …" on a clause whose verb is not itself a speech verb."""
-    found = []
+    found: list[Quote] = []
     for token in doc:
         if token.lower_ != "according" or token.i + 1 >= len(doc) \
                 or doc[token.i + 1].lower_ != "to":
