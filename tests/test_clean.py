@@ -187,3 +187,14 @@ def test_clean_furniture_file_errors_name_the_problem(tmp_path: Path) -> None:
     with pytest.raises(KnowledgeError, match="version"):
         load_furniture(bad)
     assert load_furniture().match("Send to Kindle") == "share"
+
+
+def test_clean_english_with_many_foreign_names_is_english() -> None:
+    from dragoman.clean import detect_language
+
+    text = ("On Tuesday, Ghana's deputy trade minister Kofi Adjei Mensah summoned "
+            "Togo's envoy Komla Agbeko Dossou to complain of delays at the border.")
+    assert detect_language(text, ("en",)) == "en"
+    french = ("Le gouvernement français a annoncé mardi une nouvelle réforme des retraites, "
+              "critiquée par les syndicats.")
+    assert detect_language(french, ("en",)) == "fr"

@@ -334,9 +334,10 @@ def test_phoenix_dictionaries_coverage_is_recorded_in_the_docs() -> None:
     block = _coverage_block(reports)
     text = DOC.read_text(encoding="utf-8")
     start, end = "<!-- coverage:start -->\n", "\n<!-- coverage:end -->"
-    current = text[text.index(start) + len(start): text.index(end)]
+    first, last = text.index(start) + len(start), text.index(end)
+    current = text[first:last]
     if os.environ.get("DRAGOMAN_UPDATE_DOCS"):
-        DOC.write_text(text.replace(current, block), encoding="utf-8")
+        DOC.write_text(text[:first] + block + text[last:], encoding="utf-8")
         current = block
     assert current == block, ("docs/petrarch.md coverage figures are stale: run "
                               "DRAGOMAN_UPDATE_DOCS=1 pytest tests/test_petrarch_import.py")

@@ -372,6 +372,9 @@ def _identifier() -> Any:
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
+_CLOSE_SECOND = 0.2  # probability of an allowed language that outweighs a narrow miss
+
+
 def detect_language(text: str, allowed: tuple[str, ...] = ()) -> str:
     """ISO 639-1 code of `text` by py3langid.
 
@@ -381,9 +384,12 @@ def detect_language(text: str, allowed: tuple[str, ...] = ()) -> str:
     sample = text[:_LANGUAGE_SAMPLE_CHARS]
     ranking = _identifier().rank(sample)
     best = ranking[0][0]
-    if allowed and best not in allowed and len(_LETTER.findall(sample)) < _MIN_LANGUAGE_LETTERS:
-        for language, _score in ranking:
-            if language in allowed:
+    short = len(_LETTER.findall(sample)) < _MIN_LANGUAGE_LETTERS
+    if allowed and best not in allowed:
+        for language, score in ranking:
+            # A close second in an allowed language wins: English with many African or
+            # Asian names scores as an English-based creole (pcm, sco) more than it is one.
+            if language in allowed and (short or score >= _CLOSE_SECOND):
                 return language
     return best
 
