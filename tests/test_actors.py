@@ -74,3 +74,19 @@ def test_actors_dated_role_follows_the_article_date(pipeline) -> None:
 def test_actors_phrases_get_codes(pipeline, phrase: str, code: str) -> None:
     result = extract(f"Officials say {phrase} criticised the plan.", published="2020-01-01")
     assert code in {a.code for a in result.actors}, [(a.name, a.code) for a in result.actors]
+
+
+def test_actors_international_post_keeps_its_body_code(pipeline) -> None:
+    result = extract("Ban Ki-moon urged restraint.", published="2012-01-01")
+    assert {a.name: a.code for a in result.actors}["Ban Ki-moon"] == "IGOUNO"
+
+
+def test_actors_user_role_file_adds_role_words(tmp_path) -> None:
+    from dragoman import Settings
+
+    roles = tmp_path / "roles.tsv"
+    roles.write_text("phrase\tsectors\tkind\tnote\nzoneguard\tCOP\tgroup\ttest\n", "utf-8")
+    settings = Settings(role_files=(str(roles),))
+    result = extract("Kenyan zoneguards arrested two men.", published="2020-01-01",
+                     settings=settings)
+    assert "KENCOP" in {a.code for a in result.actors}

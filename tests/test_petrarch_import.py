@@ -35,7 +35,7 @@ def _by_name(entries: list[dict]) -> dict[str, dict]:
 # ---------------------------------------------------------------- actors
 
 def test_actors_fixture_names_aliases_kinds_and_codes() -> None:
-    entries, report = petrarch.import_actors(FIXTURES / "actors.txt")
+    entries, _report = petrarch.import_actors(FIXTURES / "actors.txt")
     by = _by_name(entries)
     assert by["Freedonia"] == {"name": "Freedonia", "aliases": ["Freedonian", "Freedonians"],
                                "kind": "state", "country": "FRD"}
@@ -82,7 +82,7 @@ def test_actors_fixture_report() -> None:
     assert (report.read, report.converted) == (14, 11)
     assert report.skipped == {
         "malformed code": 1, "null code [---] only": 1,
-        "same name as an earlier entry, other code (PETRARCH uses the first)": 1}
+        "same name as an earlier entry, other code (first kept)": 1}
     assert report.dropped["end date before start date (role left out)"] == 1
     assert report.dropped["unreadable date (role left out)"] == 1
     assert report.info["entries merged into an identical earlier entry"] == 1

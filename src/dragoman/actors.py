@@ -77,6 +77,7 @@ class _Draft:
     why: list[str] = field(default_factory=list)
     country_rank: int = 9  # lower is stronger evidence
     member_of: bool = False  # the phrase names a known organisation the actor belongs to
+    code: str | None = None  # an explicit code of a dated role (UN Secretary-General: IGOUNO)
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +212,7 @@ def _seed_drafts(doc: Doc, knowledge: Knowledge, matcher: ActorMatcher,
             if role is not None:
                 draft.country, draft.country_rank = role.country, 5
                 draft.sectors.extend(role.sectors)
+                draft.code = role.code
         else:
             draft.country, draft.country_rank = entry.country, 2
             draft.sectors.extend(entry.sectors)
@@ -421,8 +423,12 @@ def _link(doc: Doc, drafts: list[_Draft], knowledge: Knowledge,
                     f":{draft.name}" if not draft.country else "")
         if key is None:
             continue
-        code = draft.entry.code if (draft.entry and draft.entry.code and not draft.person) \
-            else _code(draft.country, draft.sectors)
+        if draft.code and not draft.role_words:
+            code = draft.code
+        elif draft.entry and draft.entry.code and not draft.person:
+            code = draft.entry.code
+        else:
+            code = _code(draft.country, draft.sectors)
         name = draft.person or (draft.entry.name if draft.entry and draft.entry.kind != "state"
                                 and not draft.role_words else None)
         if name is None:

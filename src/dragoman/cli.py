@@ -151,7 +151,7 @@ def doctor() -> None:
 
     settings = current_settings()
     report = nlp.verify(settings.model)
-    know = knowledge.load(settings.actor_files, settings.verb_files)
+    know = knowledge.load(settings.actor_files, settings.verb_files, settings.role_files)
     rows = [
         ("dragoman", __version__), ("python", platform.python_version()),
         ("spacy", report.spacy_version), ("model", f"{report.name} {report.version}"),
@@ -210,11 +210,11 @@ def eval_command(format_name: str, gold: str, limit: int | None, as_json: bool,
 
 
 def _register() -> None:
-    """Commands defined beside their subsystems: store, Spark, web."""
-    from dragoman import cli_spark, cli_store
+    """Commands defined beside their subsystems: store, Spark, dictionary import, web."""
+    from dragoman import cli_import, cli_spark, cli_store
     from dragoman.web.cli import serve
 
-    for command in (*cli_store.COMMANDS, *cli_spark.COMMANDS, serve):
+    for command in (*cli_store.COMMANDS, *cli_spark.COMMANDS, *cli_import.COMMANDS, serve):
         main.add_command(command)
 
 

@@ -38,6 +38,7 @@ class Role:
     title: str = ""
     start: dt.date | None = None
     end: dt.date | None = None
+    code: str | None = None  # explicit code for posts in international bodies (IGOUNO)
 
     def holds_on(self, day: dt.date) -> bool:
         """True when the role was held on `day`."""
@@ -167,7 +168,8 @@ def _read(path_or_name: str, packaged: bool) -> tuple[str, str]:
 
 def _yaml_list(text: str, where: str) -> list[dict[str, Any]]:
     try:
-        data = yaml.safe_load(text) or []
+        # The C loader when PyYAML has it: user dictionaries run to tens of thousands of entries.
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or []
     except yaml.YAMLError as exc:
         raise KnowledgeError(where, f"invalid YAML: {exc}") from exc
     if not isinstance(data, list) or not all(isinstance(d, dict) for d in data):
@@ -219,7 +221,7 @@ def _actor_phrases(rows: list[dict[str, Any]], where: str) -> Iterable[Phrase]:
         roles = tuple(
             Role(country=r.get("country"), sectors=_strs(r.get("sectors")),
                  title=str(r.get("title") or ""), start=_date(r.get("start"), where),
-                 end=_date(r.get("end"), where))
+                 end=_date(r.get("end"), where), code=r.get("code"))
             for r in row.get("roles") or ()
         )
         entry = Entry(key=f"{kind}:{name}", name=str(name), kind=kind,
@@ -287,8 +289,9 @@ def _codes(text: str) -> dict[str, Code]:
 
 
 @functools.lru_cache(maxsize=8)
-def load(actor_files: tuple[str, ...] = (), verb_files: tuple[str, ...] = ()) -> Knowledge:
-    """Load the packaged knowledge plus the user's `actor_files` and `verb_files`.
+def load(actor_files: tuple[str, ...] = (), verb_files: tuple[str, ...] = (),
+         role_files: tuple[str, ...] = ()) -> Knowledge:
+    """Load the packaged knowledge plus the user's `actor_files`, `verb_files`, `role_files`.
 
     Raises:
         KnowledgeError: a file is missing or malformed.
@@ -308,6 +311,8 @@ def load(actor_files: tuple[str, ...] = (), verb_files: tuple[str, ...] = ()) ->
     entries = tuple({p.entry.key: p.entry for p in phrases}.values())
     text, where = _data_text("actors/roles.tsv")
     roles = _roles(text, where)
+    for path in role_files:
+        roles.update(_roles(*_read(path, False)))
     verbs: list[VerbPattern] = []
     for name, packaged in [("verbs.yaml", True)] + [(p, False) for p in verb_files]:
         text, where = _read(name, packaged)

@@ -293,7 +293,7 @@ def _display(words: list[str], keep_acronyms: bool) -> str:
     return " ".join(out)
 
 
-def _forms(raw: str) -> tuple[list[str], list[str], bool]:
+def _forms(raw: str) -> tuple[list[str], list[list[str]], bool]:
     """The word lists of a raw name: the name itself, acronyms found in parentheses
     ("ETA" in `BASQUE_FATHERLAND_AND_FREEDOM_(ETA)_`), and whether the phrase had
     blanks (PETRARCH's "other words may come between")."""
@@ -540,8 +540,8 @@ def import_actors(path: str | Path) -> tuple[list[dict[str, Any]], ImportReport]
             same = all(first.get(k) == entry.get(k)
                        for k in ("kind", "country", "sectors", "code", "roles"))
             if not same:
-                report.skip("same name as an earlier entry, other code (PETRARCH uses the "
-                            "first)", raw.line, raw.text)
+                report.skip("same name as an earlier entry, other code (first kept)",
+                            raw.line, raw.text)
                 report.converted -= raw.joined
                 continue
             for alias in entry.get("aliases", ()):
@@ -613,9 +613,7 @@ def _convert_actor(raw: _RawEntry, report: ImportReport) -> dict[str, Any] | Non
         entry["name"] = _display(words, keep_acronyms=keep)
         aliases = _aliases(raw, entry["name"], acronyms, keep_acronyms=keep)
         if aliases:
-            entry["aliases"] = [a for a in aliases if a != entry["name"]]
-            if not entry["aliases"]:
-                del entry["aliases"]
+            entry["aliases"] = aliases
         entry["kind"] = kind
         if country:
             entry["country"] = country
@@ -1284,8 +1282,20 @@ def cameo_codes() -> frozenset[str]:
 
 # ---------------------------------------------------------------- writers
 
+class _Flow(dict):  # type: ignore[type-arg]
+    """A mapping written on one line ("- {country: USA, sectors: [GOV], …}")."""
+
+
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    pass
+
+
+_Dumper.add_representer(_Flow, lambda dumper, data: dumper.represent_mapping(
+    "tag:yaml.org,2002:map", data.items(), flow_style=True))
+
+
 def _dumper() -> type:
-    return getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return _Dumper
 
 
 def _header(kind: str, source: str, report: ImportReport, fields: Iterable[str]) -> str:
@@ -1303,7 +1313,9 @@ def dump_actors(entries: list[dict[str, Any]], report: ImportReport) -> str:
         "Fields as in docs/knowledge.md: name, aliases, kind, country, sectors, code,",
         "roles ({country, sectors, code, start, end}; the undated fallback role is last).",
     ])
-    body = yaml.dump(entries, Dumper=_dumper(), sort_keys=False, allow_unicode=True,
+    rows = [{**e, "roles": [_Flow(r) for r in e["roles"]]} if "roles" in e else e
+            for e in entries]
+    body = yaml.dump(rows, Dumper=_dumper(), sort_keys=False, allow_unicode=True,
                      default_flow_style=None, width=100)
     return header + body
 

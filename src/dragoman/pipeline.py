@@ -132,7 +132,8 @@ class Pipeline:
         self.nlp = nlp_module.load(self.settings.model, self.settings.verify_model)
         if "dragoman_paragraphs" not in self.nlp.pipe_names:
             self.nlp.add_pipe("dragoman_paragraphs", before="parser")
-        knowledge = knowledge_module.load(self.settings.actor_files, self.settings.verb_files)
+        knowledge = knowledge_module.load(self.settings.actor_files, self.settings.verb_files,
+                                          self.settings.role_files)
         self.resources = Resources(
             knowledge=knowledge,
             matcher=actors_stage.ActorMatcher(self.nlp, knowledge),

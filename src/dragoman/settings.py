@@ -45,6 +45,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Extra actor dictionaries (YAML, the format of `data/actors/*.yaml`) loaded on top."),
     Setting("verb_files", (), tuple,
             "Extra verb-pattern files (YAML, the format of `data/verbs.yaml`) loaded on top."),
+    Setting("role_files", (), tuple,
+            "Extra role-word tables (TSV, the format of `data/actors/roles.tsv`) loaded on top."),
     Setting("languages", ("en",), tuple,
             "Languages that are coded; others are rejected as `language:xx`."),
     Setting("near_duplicate_threshold", 0.9, float,
@@ -95,6 +97,7 @@ class Settings:
     max_bytes: int = 20_000_000
     actor_files: tuple[str, ...] = ()
     verb_files: tuple[str, ...] = ()
+    role_files: tuple[str, ...] = ()
     languages: tuple[str, ...] = ("en",)
     near_duplicate_threshold: float = 0.9
     db: str = "dragoman.duckdb"
