@@ -217,6 +217,7 @@ def test_spark_expand_lists_directories(tmp_path) -> None:
     (tmp_path / ".hidden.jsonl").write_text("{}\n")
     assert job.expand([str(tmp_path), "missing.jsonl"]) == [
         str(tmp_path / "a.jsonl"), str(tmp_path / "b" / "2.jsonl"), "missing.jsonl"]
+    assert job.expand([f"file://{tmp_path}/b"]) == [str(tmp_path / "b" / "2.jsonl")]
     with pytest.raises(InputError, match="stdin"):
         job.expand(["-"])
 

@@ -57,17 +57,24 @@ def find_marked(text: str) -> list[tuple[int, int]]:
     while i < n:
         ch = text[i]
         close = OPEN_CLOSE.get(ch)
+        if ch == "”" and (i == 0 or text[i - 1] == "\n"):
+            close = "”"  # a line opened with a closing mark (a common typo in posts)
         if close is None or (ch == "‘" and i > 0 and text[i - 1].isalnum()):
             i += 1
             continue
         start = i + 1
         j = start
         end = None
+        depth = 0  # “… he calls “hell” than …”: nested marks of the same kind
         while j < n:
             c = text[j]
-            if c == close and (close != "’" or _SINGLE_CLOSE_OK.match(text, j)):
-                end = j
-                break
+            if c == ch and ch != close and ch != '"':
+                depth += 1
+            elif c == close and (close != "’" or _SINGLE_CLOSE_OK.match(text, j)):
+                if depth == 0:
+                    end = j
+                    break
+                depth -= 1
             if text.startswith("\n\n", j):
                 # A quote running on into the next paragraph reopens it there.
                 k = j

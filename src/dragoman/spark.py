@@ -315,6 +315,7 @@ def expand(inputs: Iterable[str]) -> list[str]:
         item = str(item)
         if item == "-":
             raise InputError("the Spark job cannot read stdin (`-`); give files")
+        item = _local_path(item) or item
         if _is_uri(item):
             paths.extend(_expand_uri(item))
         elif os.path.isdir(item):
@@ -342,7 +343,8 @@ def _is_uri(path: str) -> bool:
 
 
 def _local_path(uri: str) -> str | None:
-    """The local path of a `file://` URI or a Databricks `dbfs:/` one (FUSE), else None."""
+    """The local path of a `file://` URI or a Databricks `dbfs:/` one (its FUSE mount
+    `/dbfs`), else None. Executors read those files where they are."""
     if uri.startswith("file://"):
         return uri[len("file://"):]
     if uri.startswith("dbfs:/") and os.path.isdir("/dbfs"):
@@ -351,9 +353,6 @@ def _local_path(uri: str) -> str | None:
 
 
 def _expand_uri(uri: str) -> list[str]:
-    local = _local_path(uri)
-    if local is not None:
-        return expand([local]) if os.path.isdir(local) else [uri]
     from pyarrow import fs
 
     filesystem, path = fs.FileSystem.from_uri(uri)
@@ -529,9 +528,8 @@ def parquet_records(path: str, settings: Settings) -> Iterator[Record | Reject]:
 def _readable(path: str) -> Iterator[tuple[str, Any]]:
     """A local path for `path` (a remote file is copied to local disk), and a function
     that gives records and rejects their origin under the original name."""
-    local = _local_path(path) if _is_uri(path) else path
-    if local is not None:
-        yield local, _renamer(local, path)
+    if not _is_uri(path):
+        yield path, _renamer(path, path)
         return
     from pyarrow import fs
 

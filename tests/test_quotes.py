@@ -1,0 +1,58 @@
+"""Quotes stage: quotation marks, speakers, floating quotes, relays and signatures."""
+
+from __future__ import annotations
+
+from dragoman import extract
+from dragoman.quotes import find_marked
+
+
+def _texts(text: str) -> list[str]:
+    return [text[a:b] for a, b in find_marked(text)]
+
+
+def test_quotes_marks_curly_straight_nested_and_apostrophes() -> None:
+    text = ("“As a voter, I’d rather live in what he calls “hell” than here,” she said. "
+            'He added "we will see." Iran’s envoy left.')
+    assert _texts(text) == ["As a voter, I’d rather live in what he calls “hell” than here,",
+                            "we will see."]
+
+
+def test_quotes_marks_continue_across_paragraphs() -> None:
+    text = "“First paragraph of the quote.\n\n“Second paragraph,” he said."
+    (quote,) = _texts(text)
+    assert quote.startswith("First") and quote.endswith("Second paragraph,")
+
+
+def test_quotes_line_opened_with_a_closing_mark() -> None:
+    assert _texts("”Fear is all I feel.” ― Ana Ruiz") == ["Fear is all I feel."]
+
+
+def test_quotes_speaker_relay_and_floating_quote(pipeline) -> None:
+    text = ("“We will not leave,” Turkish Foreign Minister Hakan Fidan said, according to "
+            "Anadolu. “The border stays closed.”")
+    result = extract(text, published="2024-05-01")
+    first, second = result.quotes
+    assert first.speaker.name == "Hakan Fidan" and first.speaker.code == "TURGOV"
+    assert [v.name for v in first.via][:1] == ["Anadolu Agency"] or "Anadolu" in first.via[0].name
+    assert second.speaker.name == "Hakan Fidan" and second.cue is None
+
+
+def test_quotes_signature_and_colon_lines(pipeline) -> None:
+    text = ("“Prices keep rising and nobody listens to us.” ― Maria Lopez\n\n"
+            "SMITH: We are done here today.")
+    result = extract(text, published="2024-05-01")
+    names = {q.span.text(result.article.text)[:12]: q.speaker.name for q in result.quotes}
+    assert names["Prices keep "] == "Maria Lopez"
+    assert names["We are done "] == "SMITH"
+
+
+def test_quotes_titles_and_scare_quotes_are_not_quotes(pipeline) -> None:
+    text = "She appeared on “Morning Joe” and called the plan “malign” on Monday."
+    assert extract(text, published="2024-05-01").quotes == ()
+
+
+def test_quotes_indirect_speech_content_without_complementizer(pipeline) -> None:
+    result = extract("Putin said that foreign powers must leave Syria.", published="2018-05-22")
+    (quote,) = result.quotes
+    assert quote.kind == "indirect"
+    assert quote.span.text(result.article.text) == "foreign powers must leave Syria"
