@@ -45,13 +45,14 @@ PLACE_PREPS = {"in", "at", "near", "outside", "throughout", "across", "inside", 
 # Prepositions through which a nominal object names its actor.
 NOMINAL_ACTOR_PREPS = {"from", "by", "of"}
 # Default target prepositions of nominal triggers when the pattern gives none.
-NOMINAL_TARGET_PREPS = {"on", "against", "with", "to", "at", "toward", "towards", "into"}
+NOMINAL_TARGET_PREPS = {"on", "against", "with", "to", "at", "toward", "towards", "into",
+                        "between"}
 DEMAND_CODE = "100"
 # Subject pronouns of a reported clause that stand for the reporter ("Hungary said it …").
 REPORTER_PRONOUNS = {"it", "they", "we", "he", "she", "i"}
 # Prepositions on a verb whose object is the event's target ("cut aid to Egypt").
 VERB_TARGET_PREPS = {"with", "to", "against", "on", "over", "from", "at", "into", "toward",
-                     "towards", "upon"}
+                     "between", "towards", "upon"}
 # A coded event in one of these slots of another event is part of it ("pledged to
 # cooperate", "demanded that Israel withdraw"), not a second event.
 SUBSUMED_DEPS = {"xcomp", "ccomp", "dobj", "pcomp"}

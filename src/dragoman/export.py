@@ -49,7 +49,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
-import io
 import json
 import math
 from collections.abc import Iterable, Iterator
@@ -186,26 +185,17 @@ def _fips(code: str | None) -> str | None:
 
 
 @functools.lru_cache(maxsize=1)
-def _codebook() -> dict[str, dict[str, str]]:
-    """The packaged CAMEO codebook (`data/cameo.tsv`) by code; empty when it is absent."""
-    from importlib import resources
+def _code_row(cameo: str) -> dict[str, str]:
+    """The codebook row of a CAMEO code (from the knowledge files), as strings."""
+    from dragoman import knowledge
+    from dragoman.errors import KnowledgeError
 
     try:
-        text = resources.files("dragoman").joinpath("data").joinpath("cameo.tsv") \
-            .read_text("utf-8")
-    except (FileNotFoundError, OSError):
+        row = knowledge.load().code(cameo)
+    except KnowledgeError:
         return {}
-    return {row["code"].strip(): row for row in csv.DictReader(io.StringIO(text), delimiter="\t")
-            if row.get("code")}
-
-
-def _code_row(cameo: str) -> dict[str, str]:
-    book = _codebook()
-    for size in (len(cameo), 3, 2):
-        row = book.get(cameo[:size])
-        if row is not None:
-            return row
-    return {}
+    return {"code": row.code, "name": row.name, "plover": row.plover or "",
+            "plover_mode": row.plover_mode or "", "plover_context": row.plover_context or ""}
 
 
 # --- the formats ----------------------------------------------------------------------

@@ -37,9 +37,9 @@ def _ref(ref: ActorRef | None, text: str) -> dict[str, Any] | None:
 def _source(source: Source, text: str) -> dict[str, Any]:
     return {"role": source.role, "name": source.name, "code": source.code,
             "actor": source.actor,
-            "text": source.span.text(text) if source.span else None,
-            "start": source.span.start if source.span else None,
-            "end": source.span.end if source.span else None}
+            "text": source.span.text(text) if source.span is not None else None,
+            "start": source.span.start if source.span is not None else None,
+            "end": source.span.end if source.span is not None else None}
 
 
 def _place(place: Place | None) -> dict[str, Any] | None:
@@ -74,7 +74,7 @@ def quote_dict(quote: Quote, text: str) -> dict[str, Any]:
                    "start": quote.speaker.span.start, "end": quote.speaker.span.end}
     return {"id": quote.id, "kind": quote.kind, "text": quote.span.text(text),
             "start": quote.span.start, "end": quote.span.end,
-            "cue": quote.cue.text(text) if quote.cue else None, "speaker": speaker,
+            "cue": quote.cue.text(text) if quote.cue is not None else None, "speaker": speaker,
             "via": [_source(s, text) for s in quote.via]}
 
 
