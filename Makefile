@@ -6,7 +6,7 @@ PIP    := $(PY) -m pip install --quiet --disable-pip-version-check
 # Every package pinned, transitive ones too (regenerate with `make constraints`).
 CONSTRAINTS := -c requirements/constraints.txt
 
-.PHONY: install install-test browser demo test lint format bench constraints clean
+.PHONY: install install-test services demo test lint format bench constraints clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,14 +29,23 @@ demo: install
 	$(VENV)/bin/dragoman ingest src/dragoman/samples --published 2026-03-10 --db demo.duckdb --rejects demo-rejects.jsonl
 	$(VENV)/bin/dragoman events --db demo.duckdb --format table
 
-# The browser tests drive Debian's Chromium (a test tool's own browser download fails
-# here); installed by the project, skipped with a message where it cannot be.
-browser:
-	@test -x /usr/bin/chromium || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] \
-	  && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	  || echo "chromium not installed: browser tests will be skipped"; }
+# Test services from Debian's packages, installed by the project where missing: Chromium
+# for the browser tests (a test tool's own browser download fails here) and PostgreSQL 15
+# for the second store backend (the tests start their own server). Where they cannot be
+# installed, those tests skip with a message.
+APT_INSTALL = DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
+services:
+	@missing=""; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	    (apt-get update -qq && $(APT_INSTALL) $$missing >/dev/null) \
+	      || echo "could not install$$missing: those tests will be skipped"; \
+	  else echo "not installed:$$missing (needs root and apt-get): those tests will be skipped"; fi; \
+	fi
 
-test: install-test browser
+test: install-test services
 	$(PY) -m pytest -q
 
 lint: install-test
