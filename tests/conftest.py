@@ -3,9 +3,14 @@ pipeline per test session (the spaCy model loads once)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# CLI commands in tests run in one process (the default is one worker per core, and a
+# pool per small test input costs seconds); tests/test_parallel.py covers the pool.
+os.environ.setdefault("DRAGOMAN_WORKERS", "1")
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 

@@ -44,7 +44,7 @@ def test_store_cli_ingest_counts_and_rejects(tmp_path: Path,
     seed = seed_extraction()
     reject = Reject(origin="bad.txt", reason="empty", record_id="7")
 
-    def fake_extract_paths(paths, published, settings) -> Iterator[object]:
+    def fake_extract_paths(paths, published, settings, workers=None) -> Iterator[object]:
         assert list(paths) == ["in.jsonl"] and str(published) == "2018-05-22"
         yield from (seed, reject, seed, synthetic(1))
 
@@ -64,7 +64,8 @@ def test_store_cli_ingest_counts_and_rejects(tmp_path: Path,
 
 def test_store_cli_ingest_batches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(dragoman.api, "extract_paths",
-                        lambda paths, published, settings: (synthetic(i) for i in range(7)))
+                        lambda paths, published, settings, workers=None: (
+                            synthetic(i) for i in range(7)))
     db = tmp_path / "b.duckdb"
     result = run("ingest", "x", "--db", str(db), "--batch", "3")
     assert result.exit_code == 0, result.output

@@ -72,9 +72,16 @@ def extract_many(items: Iterable[str | Record | Mapping[str, Any] | Reject],
 
 
 def extract_paths(paths: Iterable[str], published: dt.date | str | None = None,
-                  settings: Settings | None = None) -> Iterator[Extraction | Reject]:
-    """Read files, directories, feeds, WARCs or `-` (stdin) and extract every article."""
+                  settings: Settings | None = None,
+                  workers: int | None = 1) -> Iterator[Extraction | Reject]:
+    """Read files, directories, feeds, WARCs or `-` (stdin) and extract every article.
+
+    Args:
+        workers: worker processes (0: one per core; None: the `workers` setting; 1: this
+            process only). Results come in input order whatever the number.
+    """
     from dragoman import ingest
+    from dragoman.parallel import extract_parallel
 
     settings = settings or Settings()
-    return pipeline(settings).extract_many(ingest.read(paths, settings), _date(published))
+    return extract_parallel(ingest.read(paths, settings), settings, _date(published), workers)

@@ -130,12 +130,14 @@ def write_outputs(results: Iterable[Extraction | Reject], out: IO[str], fmt: str
               help="Write set-aside inputs here as JSON Lines (origin, id, reason, detail).")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl",
               show_default=True, help="JSON Lines (the output contract) or a readable table.")
+@click.option("--workers", type=click.IntRange(0), default=None,
+              help="Worker processes (0: one per core). Default: the `workers` setting.")
 def extract(paths: tuple[str, ...], published: str | None, rejects: IO[str] | None,
-            fmt: str) -> None:
+            fmt: str, workers: int | None) -> None:
     """Extract actors, events and quotes from PATHS (files, directories, or - for stdin)."""
     from dragoman.api import extract_paths
 
-    results = extract_paths(paths, parse_date(published), current_settings())
+    results = extract_paths(paths, parse_date(published), current_settings(), workers)
     done, rejected = write_outputs(results, sys.stdout, fmt, rejects)
     click.echo(f"read {done + rejected} = extracted {done} + rejected {rejected}", err=True)
     if rejected:

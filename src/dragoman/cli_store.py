@@ -109,8 +109,10 @@ def _write(frame: pd.DataFrame, fmt: str, output: str | None,
               help="Articles per transaction. 1 keeps every finished article if the run "
                    "is interrupted; more is much faster on DuckDB (a re-run redoes the "
                    "last batch).")
+@click.option("--workers", type=click.IntRange(0), default=None,
+              help="Worker processes (0: one per core). Default: the `workers` setting.")
 def ingest(paths: tuple[str, ...], db: str | None, published: str | None,
-           rejects: IO[str] | None, batch: int) -> None:
+           rejects: IO[str] | None, batch: int, workers: int | None) -> None:
     """Extract PATHS (files, directories, feeds, WARCs or - for stdin) into the database.
 
     One transaction per article (or per --batch): an interrupted run keeps what
@@ -129,8 +131,8 @@ def ingest(paths: tuple[str, ...], db: str | None, published: str | None,
             rejects.write(dumps(reject_dict(reject)) + "\n")
 
     with _open(db) as store:
-        report = store.ingest(extract_paths(paths, parse_date(published), settings), on_reject,
-                              batch=batch)
+        report = store.ingest(extract_paths(paths, parse_date(published), settings, workers),
+                              on_reject, batch=batch)
     click.echo(str(report), err=True)
     if report.rejected:
         sys.exit(EXIT_REJECTS)

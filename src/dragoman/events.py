@@ -268,8 +268,12 @@ def _target(pattern: VerbPattern, token: Token, actors: ActorLayer) -> list[Ment
                             if found:
                                 return found
                 # "demanded Iran's withdrawal": the actor inside the object phrase.
-                return _actor_inside(obj, actors) or _object_prep_target(obj, actors)
-        return []
+                found = _actor_inside(obj, actors) or _object_prep_target(obj, actors)
+                if found:
+                    return found
+                break
+        # The parser often hangs "from Greece" on the verb: "rejected a proposal from Greece".
+        return _generic_target(token, actors)
     if pattern.prep:
         for prep in _preps(token, pattern.prep):
             for pobj in _children(prep, {"pobj"}):
