@@ -86,7 +86,10 @@ class Deduper:
         return len(self._by_hash)
 
     def check(self, article: Article) -> str | None:
-        """The id of an earlier duplicate of `article`, else None (and remember it)."""
+        """The hash of an earlier duplicate of `article`, else None (and remember it).
+
+        The hash, not the id: it is the key the store files copies under.
+        """
         earlier = self._by_hash.get(article.hash)
         if earlier is not None:
             return earlier
@@ -97,10 +100,10 @@ class Deduper:
                 found = self._near(signature)
                 if found is not None:
                     return found
-        self._by_hash[article.hash] = article.id
+        self._by_hash[article.hash] = article.hash
         if signature is not None and self._lsh is not None:
             key = len(self._ids)
-            self._ids.append(article.id)
+            self._ids.append(article.hash)
             self._signatures.append(signature)
             self._lsh.insert(key, signature, check_duplication=False)
         return None

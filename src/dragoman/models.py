@@ -238,7 +238,12 @@ class Quote:
 
 @dataclass(frozen=True, slots=True)
 class Extraction:
-    """What the pipeline returns for one article."""
+    """What the pipeline returns for one article.
+
+    `warnings` holds notes on the article; `duplicate_of:<hash>` marks a copy of an
+    article seen earlier in the same run (exact or near duplicate), which is not
+    coded again: its layers are empty and `duplicate_of` names the original.
+    """
 
     article: Article
     sentences: tuple[Span, ...] = ()
@@ -246,3 +251,11 @@ class Extraction:
     events: tuple[Event, ...] = ()
     quotes: tuple[Quote, ...] = ()
     warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def duplicate_of(self) -> str | None:
+        """The hash of the article this one copies, when it is a duplicate."""
+        for warning in self.warnings:
+            if warning.startswith("duplicate_of:"):
+                return warning.split(":", 1)[1]
+        return None

@@ -86,7 +86,7 @@ def to_dict(extraction: Extraction) -> dict[str, Any]:
         "schema": SCHEMA, "id": article.id, "hash": article.hash, "url": article.url,
         "outlet": article.outlet, "title": article.title, "author": article.author,
         "published": article.published.isoformat() if article.published else None,
-        "language": article.language, "text": text,
+        "language": article.language, "duplicate_of": extraction.duplicate_of, "text": text,
         "sentences": [{"start": s.start, "end": s.end} for s in extraction.sentences],
         "actors": [
             {"id": a.id, "name": a.name, "kind": a.kind, "code": a.code, "country": a.country,

@@ -24,6 +24,7 @@ from dragoman import events as events_stage
 from dragoman import knowledge as knowledge_module
 from dragoman import nlp as nlp_module
 from dragoman import quotes as quotes_stage
+from dragoman.dedup import Deduper
 from dragoman.errors import RejectedInput
 from dragoman.knowledge import Knowledge
 from dragoman.models import Article, Extraction, Record, Reject, Source, Span
@@ -181,26 +182,35 @@ class Pipeline:
     def extract_many(self, records: Iterable[Record | Reject],
                      published: dt.date | None = None) -> Iterator[Extraction | Reject]:
         """Extract a stream of records in batches; rejects pass through, in order."""
-        batch: list[Article | Reject] = []
+        batch: list[Article | Reject | Extraction] = []
         size = max(1, self.settings.batch_size)
+        # A story republished by many outlets is coded once; its copies come out as
+        # extractions of their own article with `duplicate_of` set, and no layers.
+        deduper = Deduper(self.settings)
         for item in records:
             if isinstance(item, Reject):
                 batch.append(item)
+                continue
+            try:
+                article = self.clean(item, published)
+            except RejectedInput as exc:
+                batch.append(exc.reject)
+                continue
+            original = deduper.check(article)
+            if original is not None:
+                batch.append(Extraction(article=article, warnings=(f"duplicate_of:{original}",)))
             else:
-                try:
-                    batch.append(self.clean(item, published))
-                except RejectedInput as exc:
-                    batch.append(exc.reject)
+                batch.append(article)
             if sum(isinstance(b, Article) for b in batch) >= size:
                 yield from self._flush(batch)
                 batch = []
         yield from self._flush(batch)
 
-    def _flush(self, batch: list[Article | Reject]) -> Iterator[Extraction | Reject]:
+    def _flush(self, batch: list[Article | Reject | Extraction]) -> Iterator[Extraction | Reject]:
         articles = [b for b in batch if isinstance(b, Article)]
         docs = iter(self.parse([a.text for a in articles]))
         for item in batch:
-            if isinstance(item, Reject):
+            if not isinstance(item, Article):
                 yield item
                 continue
             doc = next(docs)
