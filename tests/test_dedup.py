@@ -116,3 +116,19 @@ def test_dedup_pipeline_codes_a_republished_story_once(pipeline) -> None:
     assert exact.duplicate_of == first.article.hash and exact.events == ()
     assert near.duplicate_of == first.article.hash and near.actors == ()
     assert other.duplicate_of is None
+
+
+def test_dedup_copies_count_as_mentions_in_the_store(tmp_path, pipeline) -> None:
+    from dragoman import extract_many
+    from dragoman.store import Store
+
+    records = [{"id": "1", "text": STORY, "url": "https://a.example/1", "outlet": "A"},
+               {"id": "2", "text": STORY, "url": "https://b.example/2", "outlet": "B"}]
+    with Store.open(str(tmp_path / "d.duckdb")) as store:
+        for _ in range(2):  # the second run changes nothing
+            report = store.ingest(extract_many(records))
+            assert report.read == 2
+            row = store.stats()
+            assert row["articles"] == 1
+        (article,) = store._db.rows("SELECT mentions, sources FROM articles", [])[1]
+        assert tuple(article) == (2, 2)

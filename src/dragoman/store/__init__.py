@@ -616,7 +616,7 @@ def _add_batch(tx: Writer, batch: list[Extraction], now: dt.datetime) -> list[bo
     for i, extraction in enumerate(batch):
         key = extraction.article.hash
         original = _rows.duplicate_of(extraction)
-        if original and original != key and (original in known or original in fresh):
+        if original and (original in known or original in fresh):
             copies.append((i, original))
         elif key not in known and key not in fresh:
             fresh[key] = i
