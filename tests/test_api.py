@@ -91,3 +91,18 @@ def test_api_cli_eval_pins_and_checks_a_baseline(tmp_path: Path, pipeline) -> No
     baseline.write_text(json.dumps({next(iter(json.loads(baseline.read_text()))): entry}))
     failed = runner.invoke(main, ["eval", "plover-gsr", str(gold), "--check", str(baseline)])
     assert failed.exit_code == 4 and "gate:" in failed.stderr
+
+
+def test_api_progress_only_on_a_terminal() -> None:
+    import io
+
+    from dragoman.cli_options import progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    pipe, tty = io.StringIO(), Terminal()
+    assert list(progress(range(3), "x", pipe)) == [0, 1, 2] and pipe.getvalue() == ""
+    assert list(progress(range(3), "x", tty)) == [0, 1, 2]
+    assert tty.getvalue().endswith("x: 3 read\n")

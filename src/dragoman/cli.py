@@ -21,7 +21,7 @@ from typing import IO, Any
 import click
 
 from dragoman import __version__
-from dragoman.cli_options import current_settings, parse_date
+from dragoman.cli_options import current_settings, parse_date, progress
 from dragoman.errors import DragomanError
 from dragoman.models import Extraction, Reject
 from dragoman.settings import SETTINGS, Settings
@@ -137,7 +137,8 @@ def extract(paths: tuple[str, ...], published: str | None, rejects: IO[str] | No
     """Extract actors, events and quotes from PATHS (files, directories, or - for stdin)."""
     from dragoman.api import extract_paths
 
-    results = extract_paths(paths, parse_date(published), current_settings(), workers)
+    results = progress(extract_paths(paths, parse_date(published), current_settings(), workers),
+                       "extract")
     done, rejected = write_outputs(results, sys.stdout, fmt, rejects)
     click.echo(f"read {done + rejected} = extracted {done} + rejected {rejected}", err=True)
     if rejected:

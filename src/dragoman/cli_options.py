@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from typing import IO, TypeVar
 
 import click
 
 from dragoman.settings import Settings
+
+T = TypeVar("T")
 
 
 def current_settings() -> Settings:
@@ -24,3 +30,23 @@ def parse_date(value: str | None, option: str = "--published") -> dt.date | None
     except ValueError as exc:
         raise click.BadParameter(f"expected YYYY-MM-DD, got {value!r}",
                                  param_hint=option) from exc
+
+
+def progress(items: Iterable[T], label: str, stream: IO[str] | None = None) -> Iterator[T]:
+    """Yield `items`, showing a running count on stderr twice a second when it is a
+    terminal (never in pipes, logs or tests)."""
+    out = stream if stream is not None else sys.stderr
+    if not out.isatty():
+        yield from items
+        return
+    shown = time.monotonic()
+    count = 0
+    for count, item in enumerate(items, start=1):
+        now = time.monotonic()
+        if now - shown >= 0.5:
+            out.write(f"\r{label}: {count:,} read")
+            out.flush()
+            shown = now
+        yield item
+    out.write(f"\r{label}: {count:,} read\n")
+    out.flush()

@@ -14,7 +14,7 @@ from typing import IO, Any
 import click
 import pandas as pd
 
-from dragoman.cli_options import current_settings, parse_date
+from dragoman.cli_options import current_settings, parse_date, progress
 
 
 def _open(db: str | None) -> Any:
@@ -131,8 +131,8 @@ def ingest(paths: tuple[str, ...], db: str | None, published: str | None,
             rejects.write(dumps(reject_dict(reject)) + "\n")
 
     with _open(db) as store:
-        report = store.ingest(extract_paths(paths, parse_date(published), settings, workers),
-                              on_reject, batch=batch)
+        results = extract_paths(paths, parse_date(published), settings, workers)
+        report = store.ingest(progress(results, "ingest"), on_reject, batch=batch)
     click.echo(str(report), err=True)
     if report.rejected:
         sys.exit(EXIT_REJECTS)
