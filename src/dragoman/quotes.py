@@ -268,6 +268,11 @@ def find(doc: Doc, actors: ActorLayer, knowledge: Knowledge,
     quotes.extend(_according_to(doc, actors, marked, len(quotes), tail, cues))
     quotes.extend(_colon_lines(doc, actors, len(quotes), tail,
                                {w.lower() for w in knowledge.cues["colon_not_speakers"]}))
+    # Marks inside a reported clause that is itself a quote ("said that X must “act
+    # now”"): the clause is the quote; the marked words are part of it.
+    clauses = [q for q in quotes if q.kind == "indirect"]
+    quotes = [q for q in quotes if not (q.kind == "partial" and any(
+        c.cue == q.cue and c.span.contains(q.span) for c in clauses))]
     quotes = sorted(quotes, key=lambda q: q.span.start)
     return QuoteLayer(tuple(dataclasses.replace(q, id=f"Q{i}")
                             for i, q in enumerate(quotes, start=1)))
