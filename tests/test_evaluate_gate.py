@@ -153,9 +153,10 @@ def test_evaluate_gate_rejects_a_malformed_baseline(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def pipeline() -> Recording:
-    from dragoman.pipeline import Pipeline
+    from dragoman.evaluate.runner import default_pipeline
+    from dragoman.settings import Settings
 
-    return Recording(Pipeline())
+    return Recording(default_pipeline(Settings()))
 
 
 @pytest.mark.shared

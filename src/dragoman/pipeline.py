@@ -186,7 +186,7 @@ class Pipeline:
         size = max(1, self.settings.batch_size)
         # A story republished by many outlets is coded once; its copies come out as
         # extractions of their own article with `duplicate_of` set, and no layers.
-        deduper = Deduper(self.settings)
+        deduper = Deduper(self.settings) if self.settings.deduplicate else None
         for item in records:
             if isinstance(item, Reject):
                 batch.append(item)
@@ -196,7 +196,7 @@ class Pipeline:
             except RejectedInput as exc:
                 batch.append(exc.reject)
                 continue
-            original = deduper.check(article)
+            original = deduper.check(article) if deduper is not None else None
             if original is not None:
                 batch.append(Extraction(article=article, warnings=(f"duplicate_of:{original}",)))
             else:

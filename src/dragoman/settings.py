@@ -49,6 +49,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Extra role-word tables (TSV, the format of `data/actors/roles.tsv`) loaded on top."),
     Setting("languages", ("en",), tuple,
             "Languages that are coded; others are rejected as `language:xx`."),
+    Setting("deduplicate", True, bool,
+            "Code a story once per run: later exact or near copies get `duplicate_of` and "
+            "no layers (off for gold sets, whose sentences may repeat on purpose)."),
     Setting("near_duplicate_threshold", 0.9, float,
             "Jaccard similarity above which two articles are near-duplicates."),
     Setting("db", "dragoman.duckdb", str,
@@ -99,6 +102,7 @@ class Settings:
     verb_files: tuple[str, ...] = ()
     role_files: tuple[str, ...] = ()
     languages: tuple[str, ...] = ("en",)
+    deduplicate: bool = True
     near_duplicate_threshold: float = 0.9
     db: str = "dragoman.duckdb"
 

@@ -19,10 +19,13 @@ class Extractor(Protocol):
 
 
 def default_pipeline(settings: Settings) -> Extractor:
-    """dragoman's own pipeline (imported late: it loads spaCy)."""
+    """dragoman's own pipeline (imported late: it loads spaCy), without deduplication:
+    gold sets repeat sentences on purpose (the same text coded two ways)."""
+    import dataclasses
+
     from dragoman.pipeline import Pipeline
 
-    return Pipeline(settings)
+    return Pipeline(dataclasses.replace(settings, deduplicate=False))
 
 
 def extract_all(
