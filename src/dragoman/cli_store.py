@@ -52,6 +52,18 @@ def _event_filters(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+def _article_listing(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Date and outlet filters, paging, output and --db: what quotes and actors share."""
+    for option in (
+        _db_option, _output_options(("table", "csv", "jsonl", "parquet")), _paging,
+        click.option("--outlet", help="The article's outlet (any case)."),
+        click.option("--until", metavar="YYYY-MM-DD", help="Articles published on or before."),
+        click.option("--since", metavar="YYYY-MM-DD", help="Articles published on or after."),
+    ):
+        func = option(func)
+    return func
+
+
 def _output_options(formats: tuple[str, ...]) -> Callable[[Callable[..., Any]], Any]:
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
         func = click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
@@ -167,12 +179,7 @@ def events(db: str | None, fmt: str, output: str | None, limit: int | None, offs
 @click.option("--via", help="A link of the quote's chain: part of its name, or its code.")
 @click.option("--text", help="Words in the quote (case-insensitive).")
 @click.option("--kind", type=click.Choice(["direct", "partial", "indirect"]))
-@click.option("--since", metavar="YYYY-MM-DD", help="Articles published on or after.")
-@click.option("--until", metavar="YYYY-MM-DD", help="Articles published on or before.")
-@click.option("--outlet", help="The article's outlet (any case).")
-@_paging
-@_output_options(("table", "csv", "jsonl", "parquet"))
-@_db_option
+@_article_listing
 def quotes(db: str | None, fmt: str, output: str | None, limit: int | None, offset: int,
            **filters: Any) -> None:
     """List stored quotes with their speakers and sources."""
@@ -186,12 +193,7 @@ def quotes(db: str | None, fmt: str, output: str | None, limit: int | None, offs
 @click.option("--actor", help="Country code or code prefix.")
 @click.option("--name", help="In the actor's name (any case).")
 @click.option("--kind", help="state, person, organization, igo, armed_group, media, group.")
-@click.option("--since", metavar="YYYY-MM-DD", help="Articles published on or after.")
-@click.option("--until", metavar="YYYY-MM-DD", help="Articles published on or before.")
-@click.option("--outlet", help="The article's outlet (any case).")
-@_paging
-@_output_options(("table", "csv", "jsonl", "parquet"))
-@_db_option
+@_article_listing
 def actors(db: str | None, fmt: str, output: str | None, limit: int | None, offset: int,
            **filters: Any) -> None:
     """List actors over all articles, most seen first."""

@@ -305,18 +305,13 @@ def _generic_target(token: Token, actors: ActorLayer) -> list[Mention]:
         found = _actor_inside(obj, actors) or _object_prep_target(obj, actors)
         if found:
             return found
-    for prep in _children(token, {"prep", "dative"}):
-        if prep.lower_ in VERB_TARGET_PREPS:
-            for pobj in _children(prep, {"pobj"}):
-                found = _actor_inside(pobj, actors)
-                if found:
-                    return found
-    return []
+    return _object_prep_target(token, actors)
 
 
-def _object_prep_target(obj: Token, actors: ActorLayer) -> list[Mention]:
-    """ "lift sanctions on Iran", "sever ties with Morocco": the object's own target."""
-    for prep in _children(obj, {"prep"}):
+def _object_prep_target(head: Token, actors: ActorLayer) -> list[Mention]:
+    """The actor of a target preposition on `head`: on an object noun ("lift sanctions
+    on Iran", "sever ties with Morocco") or on the verb itself ("cut aid to Egypt")."""
+    for prep in _children(head, {"prep", "dative"}):
         if prep.lower_ in VERB_TARGET_PREPS:
             for pobj in _children(prep, {"pobj"}):
                 found = _actor_inside(pobj, actors)
