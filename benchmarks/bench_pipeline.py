@@ -242,7 +242,8 @@ class Sampler:
                 if inner is None and not any(f in name for f in _SPACY_FILES) \
                         and "/bench_pipeline.py" not in name:
                     where = name.split("site-packages/")[-1].split("src/")[-1]
-                    inner = f"`{code.co_name}` ({where}:{frame.f_lineno})"
+                    line = f":{frame.f_lineno}" if frame.f_lineno else ""
+                    inner = f"`{code.co_name}` ({where}{line})"
                 frame = frame.f_back
             self.samples += 1
             part = part or "other (batching, generators)"

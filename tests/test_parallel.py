@@ -94,3 +94,23 @@ def test_parallel_resolve_workers() -> None:
     assert resolve_workers(3) == 3
     with pytest.raises(SettingsError, match="workers"):
         resolve_workers(-1)
+
+
+def test_parallel_duplicates_across_chunks_match_one_process(tmp_path) -> None:
+    from dataclasses import replace
+
+    from dragoman.api import pipeline
+    from dragoman.models import Record
+    from dragoman.parallel import extract_parallel
+    from dragoman.settings import Settings
+
+    story = ("Kenya and Uganda agreed on Monday to reopen their border, officials said. "
+             "Trade ministers of both countries will meet next week in Kampala.")
+    other = "Chile accused Peru of violating the maritime border on Sunday."
+    records = [Record(origin=f"r{i}", id=f"r{i}", text=t)
+               for i, t in enumerate([story, other, other, story])]
+    settings = replace(Settings(), batch_size=2)  # the copies fall in other chunks
+    alone = list(pipeline(replace(settings, workers=1)).extract_many(records))
+    pooled = list(extract_parallel(records, settings, workers=2))
+    assert [r.duplicate_of for r in pooled] == [r.duplicate_of for r in alone]
+    assert [r.duplicate_of is not None for r in pooled] == [False, False, True, True]

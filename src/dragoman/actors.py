@@ -28,6 +28,7 @@ from spacy.tokens import Doc, Token
 
 from dragoman.knowledge import FORM_SECTORS, Entry, Knowledge, Phrase
 from dragoman.models import Actor, ActorRef, Span
+from dragoman.nlp import sent_of
 from dragoman.places import Gazetteer
 
 log = logging.getLogger(__name__)
@@ -404,7 +405,7 @@ def _link(doc: Doc, drafts: list[_Draft], knowledge: Knowledge,
                 # A later bare mention ("Qasemi") keeps the role it was introduced with.
                 draft.country, draft.sectors = known["country"], list(known["sectors"])
             person_roles.setdefault(key, set()).update(draft.role_words)
-            persons.append((doc[draft.head].sent.start, key))
+            persons.append((sent_of(doc[draft.head]).start, key))
         elif not draft.country and not draft.entry and draft.role_words:
             key = _resolve_role(doc[draft.head], draft, persons, person_roles, knowledge)
             if key is None:
@@ -510,8 +511,8 @@ def _link_pronouns(doc: Doc, by_token: dict[int, Mention], actors: dict[str, dic
     for token in doc:
         if token.lower_ not in pronouns or token.pos_ != "PRON":
             continue
-        sent = token.sent
-        prev_start = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+        sent = sent_of(token)
+        prev_start = sent_of(doc[sent.start - 1]).start if sent.start > 0 else sent.start
         window = {m.actor for i, m in by_token.items()
                   if prev_start <= i < token.i and m.kind == "person"}
         if len(window) != 1:

@@ -31,6 +31,7 @@ from dragoman.actors import ActorLayer, Mention
 from dragoman.dates import resolve as resolve_date
 from dragoman.knowledge import Knowledge, VerbPattern
 from dragoman.models import ActorRef, Event, Place, Source, Span
+from dragoman.nlp import sent_ents, sentences
 from dragoman.places import Gazetteer
 from dragoman.quotes import QuoteLayer
 
@@ -392,7 +393,7 @@ class _Context:
     def date(self, token: Token) -> tuple[dt.date | None, str | None]:
         """The date of the clause of `token` (climbing to the clauses above it), else the
         publication date."""
-        dates = [(ent, _local_path(ent.root)) for ent in token.sent.ents if ent.label_ == "DATE"]
+        dates = [(ent, _local_path(ent.root)) for ent in sent_ents(token) if ent.label_ == "DATE"]
         node = token
         for _ in range(6):
             for ent, path in dates:
@@ -408,7 +409,7 @@ class _Context:
     def place(self, token: Token) -> tuple[Place | None, Mention | None]:
         """Where the clause of `token` happened ("in Kirkuk", "at the border in Syria"),
         as a gazetteer entry, and the actor mention naming it, if any."""
-        for ent in token.sent.ents:
+        for ent in sent_ents(token):
             if ent.label_ not in {"GPE", "LOC", "FAC"}:
                 continue
             path = _local_path(ent.root)
@@ -482,7 +483,7 @@ def code(doc: Doc, actors: ActorLayer, quotes: QuoteLayer, coder: Coder,
     """Code the events of a parsed article."""
     knowledge = coder.knowledge
     ctx = _Context(coder, doc, published, gazetteer, actors)
-    sent_index = {sent.start: i for i, sent in enumerate(doc.sents)}
+    _, sent_number, _ = sentences(doc)
     events: list[Event] = []
     seen: set[tuple] = set()
 
@@ -530,7 +531,7 @@ def code(doc: Doc, actors: ActorLayer, quotes: QuoteLayer, coder: Coder,
         confidence = 0.35 + 0.2 * (tgt is not None) + 0.1 * min(specificity, 1) \
             + 0.15 * _main_clause(token) + 0.1 * (token.pos_ in {"VERB", "AUX"})
         events.append(Event(
-            id=f"E{len(events) + 1}", sentence=sent_index.get(token.sent.start, 0),
+            id=f"E{len(events) + 1}", sentence=sent_number[token.i],
             trigger=span, source=source, target=target, cameo=cameo, root=cameo[:2],
             plover=row.plover, quad_class=row.quad_class, goldstein=row.goldstein,
             date=day, date_text=day_text, place=place,

@@ -107,3 +107,37 @@ def load(name: str = BUNDLED_MODEL, check: bool = True):  # -> spacy.Language
         raise ModelError(f"spaCy pipeline {name!r} is for {nlp.lang!r}, not English")
     log.info("loaded spaCy pipeline %s (%s)", name, ", ".join(nlp.pipe_names))
     return nlp
+
+
+def sentences(doc):  # -> tuple[list[spacy.tokens.Span], list[int], list[list[Span]]]
+    """The sentences of `doc`, each token's sentence number, and each sentence's entities.
+
+    Computed once per doc and kept in `doc.user_data`: spaCy's `Token.sent` and
+    `Span.ents` scan the document on every call, which made the quotes stage cost
+    as much as the parse.
+    """
+    cached = doc.user_data.get("dragoman.sentences")
+    if cached is None:
+        sents = list(doc.sents)
+        index = [0] * len(doc)
+        for number, sent in enumerate(sents):
+            for i in range(sent.start, sent.end):
+                index[i] = number
+        ents: list[list] = [[] for _ in sents]
+        for ent in doc.ents:
+            ents[index[ent.start]].append(ent)
+        cached = (sents, index, ents)
+        doc.user_data["dragoman.sentences"] = cached
+    return cached
+
+
+def sent_of(token):  # -> spacy.tokens.Span
+    """The sentence of `token` (cached; see `sentences`)."""
+    sents, index, _ = sentences(token.doc)
+    return sents[index[token.i]]
+
+
+def sent_ents(token):  # -> list[spacy.tokens.Span]
+    """The entities of the sentence of `token` (cached; see `sentences`)."""
+    _, index, ents = sentences(token.doc)
+    return ents[index[token.i]]

@@ -18,6 +18,7 @@ stages are deterministic and each article is analysed on its own.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import multiprocessing
@@ -26,6 +27,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
+from dragoman.dedup import Deduper
 from dragoman.errors import SettingsError
 from dragoman.models import Extraction, Record, Reject
 from dragoman.settings import Settings
@@ -85,17 +87,32 @@ def extract_parallel(records: Iterable[Item], settings: Settings | None = None,
     context = _context()
     ahead = threading.BoundedSemaphore(_AHEAD_PER_WORKER * count)
     stop = threading.Event()
-    tasks = ((chunk, settings, published) for chunk in
+    # Duplicates are found here, across all chunks, as one process would find them;
+    # workers each see only their chunk, so they do not deduplicate.
+    deduper = Deduper(settings) if settings.deduplicate else None
+    worker_settings = dataclasses.replace(settings, deduplicate=False)
+    tasks = ((chunk, worker_settings, published) for chunk in
              _throttled(_chunks(records, max(1, settings.batch_size)), ahead, stop))
     log.info("extracting on %d worker processes", count)
-    with context.Pool(count, initializer=_start_worker, initargs=(settings,)) as pool:
+    with context.Pool(count, initializer=_start_worker, initargs=(worker_settings,)) as pool:
         try:
             # One task per chunk: a chunk is already one `nlp.pipe` batch.
             for results in pool.imap(_work, tasks, chunksize=1):
                 ahead.release()
-                yield from results
+                for result in results:
+                    yield _mark_duplicate(result, deduper)
         finally:
             stop.set()  # lets the pool's feeder thread leave `_throttled` when stopped early
+
+
+def _mark_duplicate(result: Result, deduper: Deduper | None) -> Result:
+    """A copy of an article seen earlier, as `Pipeline.extract_many` would return it."""
+    if deduper is None or not isinstance(result, Extraction):
+        return result
+    original = deduper.check(result.article)
+    if original is None:
+        return result
+    return Extraction(article=result.article, warnings=(f"duplicate_of:{original}",))
 
 
 def _context() -> multiprocessing.context.BaseContext:

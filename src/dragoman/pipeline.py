@@ -156,7 +156,7 @@ class Pipeline:
         for stage in STAGES:
             state = stage(state)
         assert state.actors and state.quotes and state.events
-        sentences = tuple(Span(s.start_char, s.end_char) for s in doc.sents)
+        sentences = tuple(Span(s.start_char, s.end_char) for s in nlp_module.sentences(doc)[0])
         return Extraction(article=article, sentences=sentences, actors=state.actors.actors,
                           events=state.events.events, quotes=state.quotes.quotes)
 

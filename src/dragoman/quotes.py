@@ -22,6 +22,7 @@ from spacy.tokens import Span as SpacySpan
 from dragoman.actors import ActorLayer
 from dragoman.knowledge import Knowledge
 from dragoman.models import Quote, Source, Span, Speaker
+from dragoman.nlp import sent_of
 
 OPEN_CLOSE = {"“": "”", '"': '"', "‘": "’", "«": "»", "„": "“"}
 # A closing single mark must not be an apostrophe inside a word ("Iran’s").
@@ -124,7 +125,7 @@ def _speaker_from(token: Token, actors: ActorLayer) -> Speaker:
                        code=mention.code)
     words = [t for t in token.subtree if t.dep_ not in {"punct"}]
     start, end = words[0].idx, words[-1].idx + len(words[-1].text)
-    return Speaker(name=token.doc.text[start:end], span=Span(start, end))
+    return Speaker(name=token.doc[words[0].i: words[-1].i + 1].text, span=Span(start, end))
 
 
 def _relays(verb: Token, actors: ActorLayer, knowledge: Knowledge) -> list[Source]:
@@ -150,8 +151,8 @@ def _relays(verb: Token, actors: ActorLayer, knowledge: Knowledge) -> list[Sourc
 def _noun_text(token: Token) -> str:
     """A noun with its hyphen-joined compounds, lower-cased: "op-ed", "press conference"."""
     left = [c for c in token.lefts if c.dep_ in {"compound", "punct"}]
-    start = min([token.idx] + [c.idx for c in left])
-    return token.doc.text[start: token.idx + len(token.text)].lower()
+    first = min([token.i] + [c.i for c in left])
+    return token.doc[first: token.i + 1].text.lower()
 
 
 def _source(token: Token, actors: ActorLayer, role: str) -> Source:
@@ -167,7 +168,8 @@ def _source(token: Token, actors: ActorLayer, role: str) -> Source:
                       span=mention.span)
     words = list(token.subtree)
     start, end = words[0].idx, words[-1].idx + len(words[-1].text)
-    return Source(role=role, name=token.doc.text[start:end], span=Span(start, end))
+    return Source(role=role, name=token.doc[words[0].i: words[-1].i + 1].text,
+                  span=Span(start, end))
 
 
 def _find_cue(doc: Doc, start: int, end: int, cues: set[str]) -> Token | None:
@@ -176,12 +178,14 @@ def _find_cue(doc: Doc, start: int, end: int, cues: set[str]) -> Token | None:
     last = doc.char_span(max(start, end - 1), end, alignment_mode="expand")
     sents = []
     for piece in (last, first):
-        if piece is not None and piece.sent not in sents:
-            sents.append(piece.sent)
+        if piece is not None and sent_of(piece[0]) not in sents:
+            sents.append(sent_of(piece[0]))
     # Also the sentence right after the quote: “…,” Qasemi said.
-    if last is not None and last.sent.end < len(doc):
-        after = doc[last.sent.end].sent
-        if after.start_char - end < 6 and "\n\n" not in doc.text[end:after.start_char]:
+    if last is not None and sent_of(last[0]).end < len(doc):
+        after = sent_of(doc[sent_of(last[0]).end])
+        if after.start_char - end < 6 and not any(
+                "\n\n" in t.whitespace_ or (t.is_space and "\n\n" in t.text)
+                for t in doc[max(last.end - 1, 0): after.start]):
             sents.append(after)
     best: Token | None = None
     for sent in sents:
@@ -291,7 +295,8 @@ def _is_title(content: str) -> bool:
 
 
 def _token_at(doc: Doc, char: int) -> Token | None:
-    span = doc.char_span(char, min(char + 1, len(doc.text)), alignment_mode="expand")
+    end = doc[-1].idx + len(doc[-1].text) if len(doc) else 0
+    span = doc.char_span(char, min(char + 1, end), alignment_mode="expand")
     return span[0] if span is not None and len(span) else None
 
 
@@ -335,7 +340,7 @@ def _according_to(doc: Doc, actors: ActorLayer, marked: list[Span], offset: int,
         if not objs:
             continue
         skip = set(t.i for t in token.subtree) | {token.i + 1}
-        words = [t for t in head.sent if t.i not in skip and not t.is_punct]
+        words = [t for t in sent_of(head) if t.i not in skip and not t.is_punct]
         if not words:
             continue
         content = Span(words[0].idx, words[-1].idx + len(words[-1].text))
