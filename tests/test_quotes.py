@@ -56,3 +56,10 @@ def test_quotes_indirect_speech_content_without_complementizer(pipeline) -> None
     (quote,) = result.quotes
     assert quote.kind == "indirect"
     assert quote.span.text(result.article.text) == "foreign powers must leave Syria"
+
+
+def test_quotes_marks_around_blank_space_do_not_break_the_article(pipeline) -> None:
+    # A quote whose first or last character is a space used to break the cue search.
+    text = "He said “ we will stay ” and left.\n\n“  \n\n” Ana Ruiz said nothing more."
+    result = extract(text, published="2024-05-01")
+    assert result.article.text.startswith("He said")

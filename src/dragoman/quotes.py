@@ -12,6 +12,7 @@ inherits the speaker of the quote just before it ("floating" quotes).
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 from dataclasses import dataclass
@@ -174,18 +175,18 @@ def _source(token: Token, actors: ActorLayer, role: str) -> Source:
 
 def _find_cue(doc: Doc, start: int, end: int, cues: set[str]) -> Token | None:
     """A speech verb outside the quote, in the sentences the quote starts or ends in."""
-    first = doc.char_span(start, start + 1, alignment_mode="expand")
-    last = doc.char_span(max(start, end - 1), end, alignment_mode="expand")
+    first = _token_at(doc, start)
+    last = _token_at(doc, max(start, end - 1))
     sents = []
     for piece in (last, first):
-        if piece is not None and sent_of(piece[0]) not in sents:
-            sents.append(sent_of(piece[0]))
+        if piece is not None and sent_of(piece) not in sents:
+            sents.append(sent_of(piece))
     # Also the sentence right after the quote: “…,” Qasemi said.
-    if last is not None and sent_of(last[0]).end < len(doc):
-        after = sent_of(doc[sent_of(last[0]).end])
+    if last is not None and sent_of(last).end < len(doc):
+        after = sent_of(doc[sent_of(last).end])
         if after.start_char - end < 6 and not any(
                 "\n\n" in t.whitespace_ or (t.is_space and "\n\n" in t.text)
-                for t in doc[max(last.end - 1, 0): after.start]):
+                for t in doc[last.i: after.start]):
             sents.append(after)
     best: Token | None = None
     for sent in sents:
@@ -295,9 +296,17 @@ def _is_title(content: str) -> bool:
 
 
 def _token_at(doc: Doc, char: int) -> Token | None:
-    end = doc[-1].idx + len(doc[-1].text) if len(doc) else 0
-    span = doc.char_span(char, min(char + 1, end), alignment_mode="expand")
-    return span[0] if span is not None and len(span) else None
+    """The token covering character `char`, else the next token (None past the end)."""
+    if not len(doc):
+        return None
+    starts = doc.user_data.get("dragoman.starts")
+    if starts is None:
+        starts = doc.user_data["dragoman.starts"] = [t.idx for t in doc]
+    i = bisect.bisect_right(starts, char) - 1 if char >= doc[0].idx else 0
+    token = doc[max(i, 0)]
+    if char >= token.idx + len(token.text) and token.i + 1 < len(doc):
+        token = doc[token.i + 1]  # the character is whitespace after `token`
+    return token
 
 
 def _colon_lines(doc: Doc, actors: ActorLayer, offset: int, tail: list[Source],
