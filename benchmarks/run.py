@@ -2,8 +2,9 @@
 
 Also the helpers the scripts share: the machine description and the rewriting
 of one `## Section` of docs/benchmarks.md (each script owns its sections and
-leaves the others as they are). Arguments are passed on to every script.
-Speed goals are checked in the document, never as timed tests.
+leaves the others as they are). Each script takes its own options (`--help`);
+run it directly to use them. Speed goals are checked in the document, never as
+timed tests.
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ def main() -> int:
     for script in scripts:
         print(f"== {script.name}", flush=True)
         started = time.perf_counter()
-        done = subprocess.run([sys.executable, str(script), *sys.argv[1:]], check=False)
+        done = subprocess.run([sys.executable, str(script)], check=False)
         print(f"== {script.name}: exit {done.returncode} in "
               f"{time.perf_counter() - started:.0f} s", flush=True)
         if done.returncode:

@@ -12,10 +12,14 @@ from dragoman.pipeline import Pipeline
 from dragoman.settings import Settings
 
 
-@functools.lru_cache(maxsize=4)
 def pipeline(settings: Settings | None = None) -> Pipeline:
-    """The pipeline for `settings`, built once per process."""
-    return Pipeline(settings or Settings())
+    """The pipeline for `settings` (defaults when None), built once per process."""
+    return _pipeline(settings or Settings())
+
+
+@functools.lru_cache(maxsize=4)
+def _pipeline(settings: Settings) -> Pipeline:
+    return Pipeline(settings)
 
 
 def _date(value: dt.date | str | None) -> dt.date | None:

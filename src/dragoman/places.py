@@ -14,6 +14,8 @@ from dragoman.models import Place, Span
 
 
 def _fold(text: str) -> str:
+    if text.isascii():
+        return text.lower().strip()
     text = unicodedata.normalize("NFKD", text)
     return "".join(c for c in text if not unicodedata.combining(c)).lower().strip()
 

@@ -277,8 +277,8 @@ def _write(frame: DataFrame, target: str, overwrite: bool) -> None:
 def _exists(spark: SparkSession, target: str) -> bool:
     """Whether `target` exists, asked of Hadoop's file system (works for s3://, dbfs:/ …)."""
     try:  # no public Python API for this; absent under Spark Connect
-        jvm = spark.sparkContext._jvm
-        conf = spark.sparkContext._jsc.hadoopConfiguration()
+        jvm: Any = spark.sparkContext._jvm
+        conf = spark.sparkContext._jsc.hadoopConfiguration()  # type: ignore[union-attr]
         path = jvm.org.apache.hadoop.fs.Path(target)
         return bool(path.getFileSystem(conf).exists(path))
     except Exception:  # then the write itself refuses an existing directory
