@@ -198,3 +198,37 @@ def test_clean_english_with_many_foreign_names_is_english() -> None:
     french = ("Le gouvernement français a annoncé mardi une nouvelle réforme des retraites, "
               "critiquée par les syndicats.")
     assert detect_language(french, ("en",)) == "fr"
+
+
+def test_clean_seed_article_as_html_with_share_buttons() -> None:
+    """The founding example, as a page with navigation, share buttons and a photo credit,
+    comes out with all its paragraphs and none of the furniture."""
+    import html as html_lib
+    from pathlib import Path
+
+    from dragoman.clean import clean
+    from dragoman.models import Record
+    from dragoman.settings import Settings
+
+    seed = Path(__file__).resolve().parents[2] / "shared/samples/seed-article.txt"
+    if not seed.exists():
+        pytest.skip(f"needs {seed} (the ../shared folder beside the repository)")
+    lines = [line.strip() for line in seed.read_text("utf-8").splitlines() if line.strip()]
+    title, body = lines[2], [p for p in lines[3:] if not p.startswith("[Photo")]
+    paragraphs = "\n".join(f"<p>{html_lib.escape(p)}</p>" for p in body)
+    page = f"""<!doctype html><html><head><title>{html_lib.escape(title)}</title>
+<meta property="og:site_name" content="The Times of Israel"></head><body>
+<nav><a href="/">Home</a> <a href="/world">World</a></nav>
+<div class="share"><a href="#">Print Friendly, PDF &amp; Email</a> <a href="#">Send to Kindle</a>
+<a href="#">Share on Facebook</a></div>
+<article><h1>{html_lib.escape(title)}</h1>
+{paragraphs}
+<figure><img src="x.jpg"><figcaption>Photo: Darius Bazargan / YouTube</figcaption></figure>
+</article><footer>Subscribe to our newsletter. © 2018</footer>
+<script>var tracker = 1;</script></body></html>"""
+    article = clean(Record(origin="seed.html", html=page), Settings())
+    for paragraph in body:
+        assert paragraph[:40] in article.text, paragraph[:40]
+    for furniture in ("Print Friendly", "Send to Kindle", "Share on Facebook", "Photo:",
+                      "newsletter", "tracker", "Home"):
+        assert furniture not in article.text, furniture
