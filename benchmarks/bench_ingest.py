@@ -29,10 +29,38 @@ from run import SHARED, machine, replace_section, table
 
 PAGES = SHARED / "data" / "article-extraction" / "html"
 SIZES = (1_000, 10_000)
-_WORDS = ("minister", "said", "talks", "government", "sanctions", "troops", "border",
-          "agreement", "spokesman", "according", "officials", "capital", "election",
-          "parliament", "protest", "police", "ceasefire", "president", "the", "of", "and",
-          "in", "on", "a", "to", "with", "after", "over", "against", "new")
+_WORDS = (
+    "minister",
+    "said",
+    "talks",
+    "government",
+    "sanctions",
+    "troops",
+    "border",
+    "agreement",
+    "spokesman",
+    "according",
+    "officials",
+    "capital",
+    "election",
+    "parliament",
+    "protest",
+    "police",
+    "ceasefire",
+    "president",
+    "the",
+    "of",
+    "and",
+    "in",
+    "on",
+    "a",
+    "to",
+    "with",
+    "after",
+    "over",
+    "against",
+    "new",
+)
 
 
 def throughput(passes: int) -> tuple[list[tuple[str, ...]], str]:
@@ -72,14 +100,22 @@ def throughput(passes: int) -> tuple[list[tuple[str, ...]], str]:
         size = sum(len((i.html or "").encode("utf-8")) for i in items if isinstance(i, Record))
     both = best_read + best_clean
     rows = [
-        ("read (`ingest.read`: gunzip, decode, checks)", f"{pages / best_read:,.0f}",
-         f"{size / best_read / 1e6:.1f}"),
-        ("clean (`clean.clean`: trafilatura, furniture, language)",
-         f"{pages / best_clean:,.1f}", f"{size / best_clean / 1e6:.1f}"),
+        (
+            "read (`ingest.read`: gunzip, decode, checks)",
+            f"{pages / best_read:,.0f}",
+            f"{size / best_read / 1e6:.1f}",
+        ),
+        (
+            "clean (`clean.clean`: trafilatura, furniture, language)",
+            f"{pages / best_clean:,.1f}",
+            f"{size / best_clean / 1e6:.1f}",
+        ),
         ("read + clean", f"{pages / both:,.1f}", f"{size / both / 1e6:.1f}"),
     ]
-    note = (f"{len(paths)} pages ({size / 1e6:.1f} MB of HTML), {cleaned} cleaned into "
-            f"articles; best of {passes} passes, one process.")
+    note = (
+        f"{len(paths)} pages ({size / 1e6:.1f} MB of HTML), {cleaned} cleaned into "
+        f"articles; best of {passes} passes, one process."
+    )
     return rows, note
 
 
@@ -88,11 +124,21 @@ def generate(path: Path, count: int) -> None:
     rng = random.Random(count)
     with open(path, "w", encoding="utf-8") as out:
         for n in range(count):
-            paragraphs = [" ".join(rng.choice(_WORDS) for _ in range(60)).capitalize() + "."
-                          for _ in range(8)]
-            out.write(json.dumps({"id": f"g{n}", "url": f"https://example.org/{n}",
-                                  "published": "2024-01-02", "outlet": "Generated",
-                                  "text": "\n\n".join(paragraphs)}) + "\n")
+            paragraphs = [
+                " ".join(rng.choice(_WORDS) for _ in range(60)).capitalize() + "." for _ in range(8)
+            ]
+            out.write(
+                json.dumps(
+                    {
+                        "id": f"g{n}",
+                        "url": f"https://example.org/{n}",
+                        "published": "2024-01-02",
+                        "outlet": "Generated",
+                        "text": "\n\n".join(paragraphs),
+                    }
+                )
+                + "\n"
+            )
 
 
 def child_read(path: str) -> None:
@@ -116,13 +162,22 @@ def memory() -> list[tuple[str, ...]]:
         for count in SIZES:
             path = folder / f"generated-{count}.jsonl"
             generate(path, count)
-            done = subprocess.run([sys.executable, __file__, "--child-read", str(path)],
-                                  check=True, capture_output=True, text=True)
+            done = subprocess.run(
+                [sys.executable, __file__, "--child-read", str(path)],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
             result = json.loads(done.stdout.strip().splitlines()[-1])
-            rows.append((f"{result['records']:,}", f"{path.stat().st_size / 1e6:.1f} MB",
-                         f"{result['base_kib'] / 1024:.0f} MiB",
-                         f"{result['peak_kib'] / 1024:.0f} MiB",
-                         f"{result['records'] / result['seconds']:,.0f}"))
+            rows.append(
+                (
+                    f"{result['records']:,}",
+                    f"{path.stat().st_size / 1e6:.1f} MB",
+                    f"{result['base_kib'] / 1024:.0f} MiB",
+                    f"{result['peak_kib'] / 1024:.0f} MiB",
+                    f"{result['records'] / result['seconds']:,.0f}",
+                )
+            )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return rows
@@ -142,20 +197,25 @@ def main() -> None:
     mem = memory()
     peaks = [float(r[3].split()[0]) for r in mem]
     flat = peaks[-1] <= peaks[0] * 1.10 + 5
-    body = "\n".join([
-        note,
-        "",
-        table(rows, ("step", "pages/s", "MB/s of HTML")),
-        "",
-        "Peak memory reading a generated JSON Lines corpus (`ingest.read`, each size in a "
-        "fresh process; RSS after imports, then the peak): "
-        + ("flat in corpus size (goal met)." if flat
-           else "**grows with corpus size (goal not met)**."),
-        "",
-        table(mem, ("records", "file", "RSS before", "peak RSS", "records/s")),
-        "",
-        machine(),
-    ])
+    body = "\n".join(
+        [
+            note,
+            "",
+            table(rows, ("step", "pages/s", "MB/s of HTML")),
+            "",
+            "Peak memory reading a generated JSON Lines corpus (`ingest.read`, each size in a "
+            "fresh process; RSS after imports, then the peak): "
+            + (
+                "flat in corpus size (goal met)."
+                if flat
+                else "**grows with corpus size (goal not met)**."
+            ),
+            "",
+            table(mem, ("records", "file", "RSS before", "peak RSS", "records/s")),
+            "",
+            machine(),
+        ]
+    )
     if not args.no_write:
         replace_section("Ingest", body)
     print(f"## Ingest\n\n{body}")

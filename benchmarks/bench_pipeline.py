@@ -30,14 +30,25 @@ from run import SHARED, machine, replace_section, table
 CORPUS = SHARED / "data" / "polnear"
 SEED = SHARED / "samples" / "seed-article.txt"
 GOALS = {"ratio": 1.35, "scaling": 1.7, "rss_gib": 1.0, "cold_s": 3.0}
-_SPACY_FILES = ("spacy/", "thinc/", "cymem/", "preshed/", "srsly/", "murmurhash/",
-                "numpy/", "blis/")
+_SPACY_FILES = (
+    "spacy/",
+    "thinc/",
+    "cymem/",
+    "preshed/",
+    "srsly/",
+    "murmurhash/",
+    "numpy/",
+    "blis/",
+)
 
 
 def corpus() -> list[Path]:
     """The PolNeAR article files, train then dev, sorted by name."""
-    files = [Path(p) for split in ("train", "dev")
-             for p in sorted(glob.glob(str(CORPUS / split / "text" / "*.txt")))]
+    files = [
+        Path(p)
+        for split in ("train", "dev")
+        for p in sorted(glob.glob(str(CORPUS / split / "text" / "*.txt")))
+    ]
     if not files:
         sys.exit(f"no corpus at {CORPUS}/{{train,dev}}/text (the ../shared folder)")
     return files
@@ -73,7 +84,7 @@ def _stat(pid: int) -> tuple[int, float] | None:
             text = stat.read()
     except OSError:
         return None
-    fields = text[text.rindex(")") + 2:].split()
+    fields = text[text.rindex(")") + 2 :].split()
     return int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
@@ -122,7 +133,7 @@ class Workers:
 
 
 def gib(n: float) -> str:
-    return f"{n / 1024 ** 3:.2f} GiB"
+    return f"{n / 1024**3:.2f} GiB"
 
 
 # --- the measurements -----------------------------------------------------------------
@@ -174,8 +185,10 @@ def parallel(items: list[Record], settings: Settings, workers: int):
 
 def cold_start(runs: int = 2) -> list[tuple[float, float]]:
     """Wall and CPU seconds of `import dragoman; dragoman.extract(seed)` in a fresh process."""
-    code = ("import dragoman, pathlib; "
-            f"dragoman.extract(pathlib.Path({str(SEED)!r}).read_text(), published='2018-05-22')")
+    code = (
+        "import dragoman, pathlib; "
+        f"dragoman.extract(pathlib.Path({str(SEED)!r}).read_text(), published='2018-05-22')"
+    )
     out = []
     for _ in range(runs):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -236,11 +249,17 @@ class Sampler:
             while frame is not None:
                 code = frame.f_code
                 name = code.co_filename.replace("\\", "/")
-                if part is None and name.endswith("dragoman/pipeline.py") \
-                        and code.co_name in _PARTS:
+                if (
+                    part is None
+                    and name.endswith("dragoman/pipeline.py")
+                    and code.co_name in _PARTS
+                ):
                     part = _PARTS[code.co_name]
-                if inner is None and not any(f in name for f in _SPACY_FILES) \
-                        and "/bench_pipeline.py" not in name:
+                if (
+                    inner is None
+                    and not any(f in name for f in _SPACY_FILES)
+                    and "/bench_pipeline.py" not in name
+                ):
                     where = name.split("site-packages/")[-1].split("src/")[-1]
                     line = f":{frame.f_lineno}" if frame.f_lineno else ""
                     inner = f"`{code.co_name}` ({where}{line})"
@@ -257,10 +276,14 @@ def profile(pipe, items: list[Record]) -> tuple[list[tuple[str, ...]], list[tupl
     with Clock() as clock, Sampler() as sampler:
         list(pipe.extract_many(items))
     total = max(sampler.samples, 1)
-    breakdown = [(part, f"{clock.wall * n / total:.1f}", f"{100 * n / total:.1f}%")
-                 for part, n in sorted(sampler.parts.items(), key=lambda kv: -kv[1])]
-    top = [(where, f"{100 * n / total:.1f}%")
-           for where, n in sorted(sampler.frames.items(), key=lambda kv: -kv[1])[:15]]
+    breakdown = [
+        (part, f"{clock.wall * n / total:.1f}", f"{100 * n / total:.1f}%")
+        for part, n in sorted(sampler.parts.items(), key=lambda kv: -kv[1])
+    ]
+    top = [
+        (where, f"{100 * n / total:.1f}%")
+        for where, n in sorted(sampler.frames.items(), key=lambda kv: -kv[1])[:15]
+    ]
     return breakdown, top
 
 
@@ -302,24 +325,32 @@ def spark_bench(items: list[Record], settings: Settings, local_rate: float) -> s
     n = len(items)
     rows = [
         ("session start (JVM, `local[2]`)", f"{session_s:.1f} s", ""),
-        ("job, first run (Python workers load the model)", f"{cold.wall:.1f} s",
-         f"{n / cold.wall:.1f} articles/s"),
-        ("job, second run (workers reused, model loaded)", f"{warm.wall:.1f} s",
-         f"{n / warm.wall:.1f} articles/s"),
+        (
+            "job, first run (Python workers load the model)",
+            f"{cold.wall:.1f} s",
+            f"{n / cold.wall:.1f} articles/s",
+        ),
+        (
+            "job, second run (workers reused, model loaded)",
+            f"{warm.wall:.1f} s",
+            f"{n / warm.wall:.1f} articles/s",
+        ),
         ("the local pipeline, 1 process (above)", "", f"{local_rate:.1f} articles/s"),
     ]
-    return "\n".join([
-        f"{n} PolNeAR articles in 2 JSON Lines files (2 tasks), written to a temporary "
-        f"folder; `local[2]`, default settings. {report}.",
-        "",
-        table(rows, ("run", "wall", "throughput")),
-        "",
-        "Each task runs the pipeline and a DuckDB store of its own; the model loads once "
-        "per executor Python process (`spark.python.worker.reuse`, the default), so the "
-        "first run pays it once per worker.",
-        "",
-        machine(),
-    ])
+    return "\n".join(
+        [
+            f"{n} PolNeAR articles in 2 JSON Lines files (2 tasks), written to a temporary "
+            f"folder; `local[2]`, default settings. {report}.",
+            "",
+            table(rows, ("run", "wall", "throughput")),
+            "",
+            "Each task runs the pipeline and a DuckDB store of its own; the model loads once "
+            "per executor Python process (`spark.python.worker.reuse`, the default), so the "
+            "first run pays it once per worker.",
+            "",
+            machine(),
+        ]
+    )
 
 
 def main() -> None:
@@ -349,8 +380,12 @@ def main() -> None:
     load_before = os.getloadavg()[0]
     wall2, first2, results2, _, cpu2 = parallel(items, settings, 2)
     load_during = os.getloadavg()[0]
-    same = "identical" if results2 == results else \
-        "**not identical** (did the code change during the run? else see tests/test_parallel.py)"
+    same = (
+        "identical"
+        if results2 == results
+        else "**not identical** (did the code change during the run? "
+        "else see tests/test_parallel.py)"
+    )
     print(f"2 workers: {wall2:.1f} s wall, first result after {first2:.1f} s", flush=True)
     small = parallel(records(files[: args.small]), settings, 2)
     large = parallel(records(files[: args.large]), settings, 2)
@@ -373,72 +408,114 @@ def main() -> None:
         return "met" if ok else "**not met**"
 
     rows = [
-        ("bare spaCy (`nlp.pipe`, same model and batch size)",
-         f"{nwords / bare.wall:,.0f}", f"{n / bare.wall:.1f}", f"{bare.wall:.1f} s / "
-         f"{bare.cpu:.1f} s", ""),
-        ("whole pipeline, 1 process (clean + parse + stages)",
-         f"{nwords / whole.wall:,.0f}", f"{n / whole.wall:.1f}",
-         f"{whole.wall:.1f} s / {whole.cpu:.1f} s", ""),
-        ("whole pipeline, 2 workers (`extract_parallel`)",
-         f"{nwords / wall2:,.0f}", f"{n / wall2:.1f}", f"{wall2:.1f} s / {cpu2:.1f} s",
-         f"first result after {first2:.1f} s; load average {load_before:.1f} → "
-         f"{load_during:.1f}"),
+        (
+            "bare spaCy (`nlp.pipe`, same model and batch size)",
+            f"{nwords / bare.wall:,.0f}",
+            f"{n / bare.wall:.1f}",
+            f"{bare.wall:.1f} s / {bare.cpu:.1f} s",
+            "",
+        ),
+        (
+            "whole pipeline, 1 process (clean + parse + stages)",
+            f"{nwords / whole.wall:,.0f}",
+            f"{n / whole.wall:.1f}",
+            f"{whole.wall:.1f} s / {whole.cpu:.1f} s",
+            "",
+        ),
+        (
+            "whole pipeline, 2 workers (`extract_parallel`)",
+            f"{nwords / wall2:,.0f}",
+            f"{n / wall2:.1f}",
+            f"{wall2:.1f} s / {cpu2:.1f} s",
+            f"first result after {first2:.1f} s; load average {load_before:.1f} → "
+            f"{load_during:.1f}",
+        ),
     ]
     goals = [
-        ("pipeline ÷ bare spaCy, CPU time", f"{ratio_cpu:.2f}", f"≤ {GOALS['ratio']}",
-         met(ratio_cpu <= GOALS["ratio"])),
-        ("pipeline ÷ bare spaCy, wall time", f"{ratio_wall:.2f}", f"≤ {GOALS['ratio']}",
-         met(ratio_wall <= GOALS["ratio"])),
-        ("2 workers ÷ 1, end to end (with worker start-up)", f"{scaling_e2e:.2f}×",
-         f"≥ {GOALS['scaling']}×", met(scaling_e2e >= GOALS["scaling"])),
-        ("2 workers ÷ 1, after the first result", f"{scaling_steady:.2f}×",
-         f"≥ {GOALS['scaling']}×", met(scaling_steady >= GOALS["scaling"])),
-        ("2 workers ÷ 1, CPU time (two free cores)", f"{scaling_cpu:.2f}×",
-         f"≥ {GOALS['scaling']}×", met(scaling_cpu >= GOALS["scaling"])),
-        (f"peak RSS per worker, {args.small} articles",
-         " / ".join(gib(p) for p in small[3]), f"≤ {GOALS['rss_gib']} GiB",
-         met(max(small[3], default=0) <= GOALS["rss_gib"] * 1024 ** 3)),
-        (f"peak RSS per worker, {args.large} articles",
-         " / ".join(gib(p) for p in large[3]), "flat in corpus size",
-         met(max(large[3], default=0) <= 1.15 * max(small[3], default=1))),
-        ("cold start, one article in a fresh process (wall)",
-         " / ".join(f"{w:.1f} s" for w, _ in colds), f"≤ {GOALS['cold_s']:.0f} s",
-         met(cold <= GOALS["cold_s"])),
+        (
+            "pipeline ÷ bare spaCy, CPU time",
+            f"{ratio_cpu:.2f}",
+            f"≤ {GOALS['ratio']}",
+            met(ratio_cpu <= GOALS["ratio"]),
+        ),
+        (
+            "pipeline ÷ bare spaCy, wall time",
+            f"{ratio_wall:.2f}",
+            f"≤ {GOALS['ratio']}",
+            met(ratio_wall <= GOALS["ratio"]),
+        ),
+        (
+            "2 workers ÷ 1, end to end (with worker start-up)",
+            f"{scaling_e2e:.2f}×",
+            f"≥ {GOALS['scaling']}×",
+            met(scaling_e2e >= GOALS["scaling"]),
+        ),
+        (
+            "2 workers ÷ 1, after the first result",
+            f"{scaling_steady:.2f}×",
+            f"≥ {GOALS['scaling']}×",
+            met(scaling_steady >= GOALS["scaling"]),
+        ),
+        (
+            "2 workers ÷ 1, CPU time (two free cores)",
+            f"{scaling_cpu:.2f}×",
+            f"≥ {GOALS['scaling']}×",
+            met(scaling_cpu >= GOALS["scaling"]),
+        ),
+        (
+            f"peak RSS per worker, {args.small} articles",
+            " / ".join(gib(p) for p in small[3]),
+            f"≤ {GOALS['rss_gib']} GiB",
+            met(max(small[3], default=0) <= GOALS["rss_gib"] * 1024**3),
+        ),
+        (
+            f"peak RSS per worker, {args.large} articles",
+            " / ".join(gib(p) for p in large[3]),
+            "flat in corpus size",
+            met(max(large[3], default=0) <= 1.15 * max(small[3], default=1)),
+        ),
+        (
+            "cold start, one article in a fresh process (wall)",
+            " / ".join(f"{w:.1f} s" for w, _ in colds),
+            f"≤ {GOALS['cold_s']:.0f} s",
+            met(cold <= GOALS["cold_s"]),
+        ),
         ("cold start, CPU time", " / ".join(f"{c:.1f} s" for _, c in colds), "", ""),
     ]
-    body = "\n".join([
-        f"{n} PolNeAR articles ({nwords:,} words, `text/*.txt` of train then dev, sorted), "
-        f"{extracted} extracted; model `{settings.model}`, batch size {settings.batch_size}. "
-        "Wall and CPU time of this process; each timed run after a warm-up (model loaded, "
-        "lazy tables built). The 2-worker run uses `dragoman.parallel.extract_parallel` "
-        f"(forkserver, model loaded once per worker); its results were {same} to the "
-        "1-process run's.",
-        "",
-        table(rows, ("run", "words/s", "articles/s", "wall / CPU", "")),
-        "",
-        table(goals, ("figure", "value", "goal", "")),
-        "",
-        "The CPU time of the 2-worker run is the workers' (model loading included). "
-        "On a shared machine the wall-clock scaling depends on what else runs: the CPU-time "
-        "figure is the pool's own overhead. Peak RSS is each worker's `VmHWM`. Cold start is "
-        "`python -c 'import dragoman; dragoman.extract(seed)'` (the seed article), twice.",
-        "",
-        f"Where the time goes ({min(args.profile_articles, n)} articles, sampled every 2 ms; "
-        "spaCy's own components are in the parse, except dragoman's `mark_paragraphs`):",
-        "",
-        table(breakdown, ("part", "seconds", "share")),
-        "",
-        "Top lines beyond spaCy's parse (the innermost Python frame outside spaCy and "
-        "thinc; time in spaCy's Cython called from a stage counts for that stage's line):",
-        "",
-        table(top, ("function (file:line)", "share of all samples")),
-        "",
-        machine(),
-    ])
+    body = "\n".join(
+        [
+            f"{n} PolNeAR articles ({nwords:,} words, `text/*.txt` of train then dev, sorted), "
+            f"{extracted} extracted; model `{settings.model}`, batch size {settings.batch_size}. "
+            "Wall and CPU time of this process; each timed run after a warm-up (model loaded, "
+            "lazy tables built). The 2-worker run uses `dragoman.parallel.extract_parallel` "
+            f"(forkserver, model loaded once per worker); its results were {same} to the "
+            "1-process run's.",
+            "",
+            table(rows, ("run", "words/s", "articles/s", "wall / CPU", "")),
+            "",
+            table(goals, ("figure", "value", "goal", "")),
+            "",
+            "The CPU time of the 2-worker run is the workers' (model loading included). "
+            "On a shared machine the wall-clock scaling depends on what else runs: the CPU-time "
+            "figure is the pool's own overhead. Peak RSS is each worker's `VmHWM`. Cold start is "
+            "`python -c 'import dragoman; dragoman.extract(seed)'` (the seed article), twice.",
+            "",
+            f"Where the time goes ({min(args.profile_articles, n)} articles, sampled every 2 ms; "
+            "spaCy's own components are in the parse, except dragoman's `mark_paragraphs`):",
+            "",
+            table(breakdown, ("part", "seconds", "share")),
+            "",
+            "Top lines beyond spaCy's parse (the innermost Python frame outside spaCy and "
+            "thinc; time in spaCy's Cython called from a stage counts for that stage's line):",
+            "",
+            table(top, ("function (file:line)", "share of all samples")),
+            "",
+            machine(),
+        ]
+    )
     print(replace_body("Pipeline", body, args.no_write))
     if not args.no_spark:
-        spark_body = spark_bench(records(files[: args.spark_articles]), settings,
-                                 n / whole.wall)
+        spark_body = spark_bench(records(files[: args.spark_articles]), settings, n / whole.wall)
         print(replace_body("Spark", spark_body, args.no_write))
 
 

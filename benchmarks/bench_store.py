@@ -58,8 +58,10 @@ def _ingest(store: Store, articles: int) -> dict[str, float]:
     single_s = time.perf_counter() - start
     batch_s = 0.0
     for begin in range(single, articles, BATCH):
-        batch = [synthetic(i, events=EVENTS_PER_ARTICLE)
-                 for i in range(begin, min(articles, begin + BATCH))]
+        batch = [
+            synthetic(i, events=EVENTS_PER_ARTICLE)
+            for i in range(begin, min(articles, begin + BATCH))
+        ]
         start = time.perf_counter()
         store.add_many(batch)
         batch_s += time.perf_counter() - start
@@ -76,10 +78,14 @@ def _queries(store: Store) -> list[tuple[str, Callable[[], Any]]]:
     some = store.events(limit=1)["article_id"][0]
     return [
         ("events(actor='IRN', limit=100)", lambda: store.events(actor="IRN", limit=100)),
-        ("events(source_actor='ISR', target_actor='IRN')",
-         lambda: store.events(source_actor="ISR", target_actor="IRN")),
-        ("events(root='19', since/until one month)",
-         lambda: store.events(root="19", since="2018-03-01", until="2018-03-31")),
+        (
+            "events(source_actor='ISR', target_actor='IRN')",
+            lambda: store.events(source_actor="ISR", target_actor="IRN"),
+        ),
+        (
+            "events(root='19', since/until one month)",
+            lambda: store.events(root="19", since="2018-03-01", until="2018-03-31"),
+        ),
         ("events(text='round 3', limit=100)", lambda: store.events(text="round 3", limit=100)),
         ("events(via='Reuters', limit=100)", lambda: store.events(via="Reuters", limit=100)),
         ("dyads(period='month')", lambda: store.dyads(period="month")),
@@ -105,8 +111,9 @@ def _latency(store: Store) -> list[tuple[str, float, float, int]]:
     return rows
 
 
-def run(url: str, events: int) -> tuple[dict[str, float], list[tuple[str, float, float, int]],
-                                        dict[str, Any]]:
+def run(
+    url: str, events: int
+) -> tuple[dict[str, float], list[tuple[str, float, float, int]], dict[str, Any]]:
     """Ingest and query one backend."""
     articles = events // EVENTS_PER_ARTICLE
     with Store.open(url) as store:
@@ -120,8 +127,9 @@ def run(url: str, events: int) -> tuple[dict[str, float], list[tuple[str, float,
     return rates, latency, figures
 
 
-def _markdown(results: dict[str, tuple[dict[str, float], list, dict[str, Any]]],
-              events: int) -> str:
+def _markdown(
+    results: dict[str, tuple[dict[str, float], list, dict[str, Any]]], events: int
+) -> str:
     import duckdb
 
     uname = " ".join(platform.uname())
@@ -151,8 +159,10 @@ def _markdown(results: dict[str, tuple[dict[str, float], list, dict[str, Any]]],
             f"| query ({RUNS} runs) | p50 ms | p95 ms | rows |",
             "| --- | ---: | ---: | ---: |",
         ]
-        lines += [f"| `{label}` | {p50:,.1f} | {p95:,.1f} | {size:,} |"
-                  for label, p50, p95, size in latency]
+        lines += [
+            f"| `{label}` | {p50:,.1f} | {p95:,.1f} | {size:,} |"
+            for label, p50, p95, size in latency
+        ]
         lines.append("")
     return "\n".join(lines)
 
@@ -171,8 +181,9 @@ def _update_docs(section: str, path: Path) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--events", type=int, default=100_000)
-    parser.add_argument("--postgres", metavar="URL",
-                        help="Also benchmark this (empty) PostgreSQL database.")
+    parser.add_argument(
+        "--postgres", metavar="URL", help="Also benchmark this (empty) PostgreSQL database."
+    )
     parser.add_argument("--no-docs", action="store_true", help="Do not update docs/benchmarks.md.")
     args = parser.parse_args(argv)
     results = {}

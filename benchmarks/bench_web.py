@@ -71,8 +71,11 @@ def queries(n: int, events: int, seed: int = 0) -> list[dict[str, Any]]:
         kinds = [
             {"actor": rng.choice(COUNTRIES), "limit": 100},
             {"source_actor": rng.choice(COUNTRIES), "target_actor": rng.choice(COUNTRIES)},
-            {"root": rng.choice(["04", "12", "19", "11"]),
-             "since": f"2018-{month:02d}-01", "until": f"2018-{month + 1:02d}-01"},
+            {
+                "root": rng.choice(["04", "12", "19", "11"]),
+                "since": f"2018-{month:02d}-01",
+                "until": f"2018-{month + 1:02d}-01",
+            },
             {"quad": rng.randrange(1, 5), "limit": 50, "offset": rng.randrange(0, 1000)},
             {"via": rng.choice(OUTLETS), "limit": 100},
             {"text": f"round {rng.randrange(10)}", "limit": 100},
@@ -90,8 +93,17 @@ def free_port() -> int:
 
 def start_server(db: str, port: int, log: Path) -> subprocess.Popen[bytes]:
     """`dragoman serve --db DB --port PORT` in a subprocess, once it answers /api/health."""
-    command = [sys.executable, "-c", "from dragoman.web.cli import serve; serve()",
-               "--db", db, "--host", "127.0.0.1", "--port", str(port)]
+    command = [
+        sys.executable,
+        "-c",
+        "from dragoman.web.cli import serve; serve()",
+        "--db",
+        db,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
     with log.open("wb") as sink:
         proc = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
@@ -123,15 +135,17 @@ async def one(client: httpx.AsyncClient, params: dict[str, Any]) -> tuple[float,
         return (time.perf_counter() - start) * 1000, f"{type(exc).__name__}: {exc}"
 
 
-async def load(base: str, events: int, concurrency: int, rounds: int, timeout: float,
-               budget: float) -> dict[str, Any]:
+async def load(
+    base: str, events: int, concurrency: int, rounds: int, timeout: float, budget: float
+) -> dict[str, Any]:
     """Warm up, run the sequential baseline, then the bursts (stopping when `budget`
     seconds are spent: a run is bounded by `budget` + one burst's `timeout`)."""
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     began = time.monotonic()
     load_average = os.getloadavg()[0]
-    async with httpx.AsyncClient(base_url=base, limits=limits,
-                                 timeout=httpx.Timeout(timeout)) as client:
+    async with httpx.AsyncClient(
+        base_url=base, limits=limits, timeout=httpx.Timeout(timeout)
+    ) as client:
         for params in queries(20, events, seed=99):  # warm-up: caches, thread pool
             await one(client, params)
         baseline = [await one(client, p) for p in queries(BASELINE, events, seed=1)]
@@ -163,39 +177,41 @@ def markdown(events: int, build_s: float, concurrency: int, result: dict[str, An
     errors = sum(1 for _, err in (*result["baseline"], *result["bursts"]) if err)
     total = len(result["baseline"]) + len(result["bursts"])
     uname = " ".join(platform.uname())
-    return "\n".join([
-        "## Web",
-        "",
-        f"Run {dt.date.today().isoformat()} by `python benchmarks/bench_web.py` on "
-        f"`{uname}`, {os.cpu_count()} cores; Python {platform.python_version()}, "
-        f"DuckDB {duckdb.__version__}, FastAPI {fastapi.__version__}, "
-        f"uvicorn {uvicorn.__version__}.",
-        "",
-        f"Data: {events:,} synthetic events in {events // EVENTS_PER_ARTICLE:,} articles "
-        f"(the generator of `bench_store.py`), loaded in {build_s:,.0f} s. Server: "
-        "`dragoman serve` (one uvicorn process, routes in its thread pool, DuckDB "
-        "per-thread cursors); client: httpx AsyncClient in another process, over "
-        "127.0.0.1. Queries: `GET /api/events` with a mix of actor, dyad, root + one "
-        "month, quad class, via, text and deep-offset filters, 50–100 rows a page.",
-        "",
-        "| load | requests | errors | p50 ms | p95 ms | max ms | requests/s |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-        f"| one at a time | {len(base)} | "
-        f"{sum(1 for _, e in result['baseline'] if e)} | {statistics.median(base):,.0f} | "
-        f"{percentile(base, 0.95):,.0f} | {max(base):,.0f} | "
-        f"{len(base) / (sum(base) / 1000):,.1f} |",
-        f"| {concurrency} at once × {len(burst) // concurrency} rounds | {len(burst)} | "
-        f"{sum(1 for _, e in result['bursts'] if e)} | {statistics.median(burst):,.0f} | "
-        f"{percentile(burst, 0.95):,.0f} | {max(burst):,.0f} | "
-        f"{len(burst) / result['wall']:,.1f} |",
-        "",
-        f"{total - errors} of {total} requests answered 200 with a page of events. "
-        "In a burst every request is sent at once, so its latency is mostly waiting in "
-        "line: p50 is about half the burst divided by the throughput. Load average "
-        f"(1 min) when the run started: {result['load']:.1f} on {os.cpu_count()} cores "
-        "(other processes on the machine count too).",
-        "",
-    ])
+    return "\n".join(
+        [
+            "## Web",
+            "",
+            f"Run {dt.date.today().isoformat()} by `python benchmarks/bench_web.py` on "
+            f"`{uname}`, {os.cpu_count()} cores; Python {platform.python_version()}, "
+            f"DuckDB {duckdb.__version__}, FastAPI {fastapi.__version__}, "
+            f"uvicorn {uvicorn.__version__}.",
+            "",
+            f"Data: {events:,} synthetic events in {events // EVENTS_PER_ARTICLE:,} articles "
+            f"(the generator of `bench_store.py`), loaded in {build_s:,.0f} s. Server: "
+            "`dragoman serve` (one uvicorn process, routes in its thread pool, DuckDB "
+            "per-thread cursors); client: httpx AsyncClient in another process, over "
+            "127.0.0.1. Queries: `GET /api/events` with a mix of actor, dyad, root + one "
+            "month, quad class, via, text and deep-offset filters, 50–100 rows a page.",
+            "",
+            "| load | requests | errors | p50 ms | p95 ms | max ms | requests/s |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+            f"| one at a time | {len(base)} | "
+            f"{sum(1 for _, e in result['baseline'] if e)} | {statistics.median(base):,.0f} | "
+            f"{percentile(base, 0.95):,.0f} | {max(base):,.0f} | "
+            f"{len(base) / (sum(base) / 1000):,.1f} |",
+            f"| {concurrency} at once × {len(burst) // concurrency} rounds | {len(burst)} | "
+            f"{sum(1 for _, e in result['bursts'] if e)} | {statistics.median(burst):,.0f} | "
+            f"{percentile(burst, 0.95):,.0f} | {max(burst):,.0f} | "
+            f"{len(burst) / result['wall']:,.1f} |",
+            "",
+            f"{total - errors} of {total} requests answered 200 with a page of events. "
+            "In a burst every request is sent at once, so its latency is mostly waiting in "
+            "line: p50 is about half the burst divided by the throughput. Load average "
+            f"(1 min) when the run started: {result['load']:.1f} on {os.cpu_count()} cores "
+            "(other processes on the machine count too).",
+            "",
+        ]
+    )
 
 
 def update_docs(section: str, path: Path) -> None:
@@ -214,11 +230,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--concurrency", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--timeout", type=float, default=300.0,
-                        help="Seconds one request may take (a burst queues: the last "
-                             "request waits for all the others).")
-    parser.add_argument("--budget", type=float, default=1200.0,
-                        help="Start no new burst after this many seconds.")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=300.0,
+        help="Seconds one request may take (a burst queues: the last "
+        "request waits for all the others).",
+    )
+    parser.add_argument(
+        "--budget", type=float, default=1200.0, help="Start no new burst after this many seconds."
+    )
     parser.add_argument("--no-docs", action="store_true", help="Do not update docs/benchmarks.md.")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
@@ -229,9 +250,16 @@ def main(argv: list[str] | None = None) -> int:
         server = start_server(db, port, Path(tmp) / "server.log")
         try:
             print(f"loading http://127.0.0.1:{port} …", file=sys.stderr)
-            result = asyncio.run(load(f"http://127.0.0.1:{port}", args.events,
-                                      args.concurrency, args.rounds, args.timeout,
-                                      args.budget))
+            result = asyncio.run(
+                load(
+                    f"http://127.0.0.1:{port}",
+                    args.events,
+                    args.concurrency,
+                    args.rounds,
+                    args.timeout,
+                    args.budget,
+                )
+            )
         finally:
             server.terminate()
             try:

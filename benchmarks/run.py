@@ -44,15 +44,17 @@ def machine() -> str:
         with open("/proc/meminfo", encoding="utf-8") as info:
             for line in info:
                 if line.startswith("MemTotal:"):
-                    ram = f"{int(line.split()[1]) / 1024 ** 2:.1f} GiB"
+                    ram = f"{int(line.split()[1]) / 1024**2:.1f} GiB"
                     break
     except OSError:
         pass
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     today = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return (f"Machine: `{uname.system} {uname.release} {uname.machine}`, {cpu}, "
-            f"{os.cpu_count()} cores, {ram} RAM; Python {platform.python_version()}; "
-            f"load average {load} (1, 5, 15 min) at the end; {today}.")
+    return (
+        f"Machine: `{uname.system} {uname.release} {uname.machine}`, {cpu}, "
+        f"{os.cpu_count()} cores, {ram} RAM; Python {platform.python_version()}; "
+        f"load average {load} (1, 5, 15 min) at the end; {today}."
+    )
 
 
 def replace_section(title: str, body: str, doc: Path = DOC) -> None:
@@ -68,8 +70,9 @@ def replace_section(title: str, body: str, doc: Path = DOC) -> None:
             lines.pop()
         lines += ["", *new]
     else:
-        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")),
-                   len(lines))
+        end = next(
+            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
+        )
         lines[start:end] = new
     doc.parent.mkdir(parents=True, exist_ok=True)
     doc.write_text("\n".join(lines).rstrip("\n") + "\n", encoding="utf-8")
@@ -89,8 +92,10 @@ def main() -> int:
         print(f"== {script.name}", flush=True)
         started = time.perf_counter()
         done = subprocess.run([sys.executable, str(script)], check=False)
-        print(f"== {script.name}: exit {done.returncode} in "
-              f"{time.perf_counter() - started:.0f} s", flush=True)
+        print(
+            f"== {script.name}: exit {done.returncode} in {time.perf_counter() - started:.0f} s",
+            flush=True,
+        )
         if done.returncode:
             failed.append(script.name)
     if failed:

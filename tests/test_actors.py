@@ -30,32 +30,45 @@ def test_actors_every_un_member_resolves_from_name_demonym_and_capital(pipeline)
         name = row["names"][0]
         probes.append((row["code"], "name", f"Officials from {name} met on Monday."))
         if row["capitals"]:
-            probes.append((row["code"], "capital", f"{row['capitals'][0]} said on Monday "
-                                                   "that talks would resume."))
+            probes.append(
+                (
+                    row["code"],
+                    "capital",
+                    f"{row['capitals'][0]} said on Monday that talks would resume.",
+                )
+            )
         adjectives = [d for d in row["demonyms"] if not d.endswith("s")]
         if adjectives:
             probes.append((row["code"], "demonym", f"The {adjectives[0]} delegation arrived."))
     results = _codes_in(pipeline, [p[2] for p in probes])
-    missed = [(code, kind, text) for (code, kind, text), got in zip(probes, results, strict=True)
-              if code not in got]
+    missed = [
+        (code, kind, text)
+        for (code, kind, text), got in zip(probes, results, strict=True)
+        if code not in got
+    ]
     assert not missed, f"{len(missed)} of {len(probes)} not resolved: {missed[:20]}"
 
 
 def test_actors_role_phrase_codes_person_and_outranks_dictionary(pipeline) -> None:
-    result = extract("Iran's Foreign Ministry spokesperson Bahram Qasemi spoke on Monday. "
-                     "Later, Qasemi repeated the point.", published="2018-05-22")
+    result = extract(
+        "Iran's Foreign Ministry spokesperson Bahram Qasemi spoke on Monday. "
+        "Later, Qasemi repeated the point.",
+        published="2018-05-22",
+    )
     (qasemi,) = [a for a in result.actors if a.name == "Bahram Qasemi"]
     assert qasemi.code == "IRNGOV" and len(qasemi.mentions) == 2
     assert "role:" in qasemi.why and "spokesperson" in qasemi.why
 
 
 def test_actors_definite_role_and_pronoun_link_to_the_person(pipeline) -> None:
-    text = ("Russia's envoy for Syria, Alexander Lavrentiev, arrived in Geneva. "
-            "The envoy said the talks were useful. He left on Friday.")
+    text = (
+        "Russia's envoy for Syria, Alexander Lavrentiev, arrived in Geneva. "
+        "The envoy said the talks were useful. He left on Friday."
+    )
     result = extract(text, published="2018-05-22")
     (envoy,) = [a for a in result.actors if a.name == "Alexander Lavrentiev"]
     assert envoy.code == "RUSGOV"
-    spans = {result.article.text[m.start:m.end] for m in envoy.mentions}
+    spans = {result.article.text[m.start : m.end] for m in envoy.mentions}
     assert {"envoy", "He"} <= {s.split()[-1] for s in spans}
 
 
@@ -63,14 +76,23 @@ def test_actors_dated_role_follows_the_article_date(pipeline) -> None:
     text = "Mike Pompeo visited Seoul."
     before = extract(text, published="2017-06-01")
     after = extract(text, published="2018-06-01")
-    code = {r: next(a.code for a in x.actors if a.name == "Mike Pompeo")
-            for r, x in (("before", before), ("after", after))}
+    code = {
+        r: next(a.code for a in x.actors if a.name == "Mike Pompeo")
+        for r, x in (("before", before), ("after", after))
+    }
     assert code == {"before": "USASPY", "after": "USAGOV"}
 
 
-@pytest.mark.parametrize(("phrase", "code"), [
-    ("the Kremlin", "RUSGOV"), ("Hezbollah", "LBNREB"), ("Tasnim", "IRNMED"),
-    ("Iranian forces", "IRNMIL"), ("the regime in Tehran", "IRNGOV")])
+@pytest.mark.parametrize(
+    ("phrase", "code"),
+    [
+        ("the Kremlin", "RUSGOV"),
+        ("Hezbollah", "LBNREB"),
+        ("Tasnim", "IRNMED"),
+        ("Iranian forces", "IRNMIL"),
+        ("the regime in Tehran", "IRNGOV"),
+    ],
+)
 def test_actors_phrases_get_codes(pipeline, phrase: str, code: str) -> None:
     result = extract(f"Officials say {phrase} criticised the plan.", published="2020-01-01")
     assert code in {a.code for a in result.actors}, [(a.name, a.code) for a in result.actors]
@@ -87,6 +109,7 @@ def test_actors_user_role_file_adds_role_words(tmp_path) -> None:
     roles = tmp_path / "roles.tsv"
     roles.write_text("phrase\tsectors\tkind\tnote\nzoneguard\tCOP\tgroup\ttest\n", "utf-8")
     settings = Settings(role_files=(str(roles),))
-    result = extract("Kenyan zoneguards arrested two men.", published="2020-01-01",
-                     settings=settings)
+    result = extract(
+        "Kenyan zoneguards arrested two men.", published="2020-01-01", settings=settings
+    )
     assert "KENCOP" in {a.code for a in result.actors}

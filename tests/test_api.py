@@ -14,15 +14,37 @@ from dragoman.errors import RejectedInput, SettingsError
 from dragoman.models import Extraction, Reject
 from dragoman.settings import Settings
 
-STORY = ("Turkey on Monday rejected a proposal from Greece to hold talks in Athens, "
-         "the foreign ministry said.")
+STORY = (
+    "Turkey on Monday rejected a proposal from Greece to hold talks in Athens, "
+    "the foreign ministry said."
+)
 
 
 def test_api_exported_members_are_pinned() -> None:
-    assert sorted(dragoman.__all__) == sorted([
-        "Actor", "ActorRef", "Article", "DragomanError", "Event", "Extraction", "Place",
-        "Quote", "Record", "Reject", "RejectedInput", "Settings", "Source", "Speaker", "Span",
-        "__version__", "extract", "extract_many", "extract_paths", "open"])
+    assert sorted(dragoman.__all__) == sorted(
+        [
+            "Actor",
+            "ActorRef",
+            "Article",
+            "DragomanError",
+            "Event",
+            "Extraction",
+            "Place",
+            "Quote",
+            "Record",
+            "Reject",
+            "RejectedInput",
+            "Settings",
+            "Source",
+            "Speaker",
+            "Span",
+            "__version__",
+            "extract",
+            "extract_many",
+            "extract_paths",
+            "open",
+        ]
+    )
     for name in dragoman.__all__:
         assert hasattr(dragoman, name)
 
@@ -80,8 +102,9 @@ def test_api_cli_eval_pins_and_checks_a_baseline(tmp_path: Path, pipeline) -> No
     gold = Path(__file__).parent / "fixtures" / "eval" / "plover-gsr" / "gold.json"
     baseline = tmp_path / "baseline.json"
     runner = CliRunner()
-    pinned = runner.invoke(main, ["eval", "plover-gsr", str(gold), "--update-baseline",
-                                  str(baseline)])
+    pinned = runner.invoke(
+        main, ["eval", "plover-gsr", str(gold), "--update-baseline", str(baseline)]
+    )
     assert pinned.exit_code == 0, pinned.output
     assert json.loads(baseline.read_text())
     checked = runner.invoke(main, ["eval", "plover-gsr", str(gold), "--check", str(baseline)])

@@ -46,13 +46,28 @@ def test_clean_seed_keeps_every_paragraph_and_drops_furniture(seed_text: str) ->
 def test_clean_html_keeps_body_and_loses_furniture() -> None:
     html = (FIXTURES / "article.html").read_text(encoding="utf-8")
     article = clean(Record("article.html", html=html), SETTINGS)
-    for start in ("The foreign ministers of Norland", "“Our people have waited long enough,”",
-                  "Vestria’s envoy, Tomas Rebane,", "The two governments had traded",
-                  "Opposition leaders in Vestria"):
+    for start in (
+        "The foreign ministers of Norland",
+        "“Our people have waited long enough,”",
+        "Vestria’s envoy, Tomas Rebane,",
+        "The two governments had traded",
+        "Opposition leaders in Vestria",
+    ):
         assert start in article.text
-    for furniture in ("Share on Facebook", "Tweet", "Home", "Sport", "Most read",
-                      "Storm closes ports", "newsletter", "All rights reserved",
-                      "trackPageView", "querySelectorAll", "display: flex", "Photo: Lena"):
+    for furniture in (
+        "Share on Facebook",
+        "Tweet",
+        "Home",
+        "Sport",
+        "Most read",
+        "Storm closes ports",
+        "newsletter",
+        "All rights reserved",
+        "trackPageView",
+        "querySelectorAll",
+        "display: flex",
+        "Photo: Lena",
+    ):
         assert furniture not in article.text, furniture
     assert "\n\n“Our people" in article.text  # paragraphs separated by a blank line
     assert article.title == "Ministers agree to reopen border crossing"
@@ -135,8 +150,9 @@ def test_clean_rejects_oversized() -> None:
 
 
 def test_clean_rejects_empty_after_cleaning() -> None:
-    text = ("• Print Friendly, PDF & Email\n• Send to Kindle\n\n"
-            "Share this:\nTweet\n\nAdvertisement\n")
+    text = (
+        "• Print Friendly, PDF & Email\n• Send to Kindle\n\nShare this:\nTweet\n\nAdvertisement\n"
+    )
     assert _reason(Record("furniture", text=text)) == "empty"
     assert _reason(Record("blank", text=" \n\u200b\n ")) == "empty"
     assert _reason(Record("nothing")) == "empty"
@@ -145,17 +161,27 @@ def test_clean_rejects_empty_after_cleaning() -> None:
 
 def test_clean_ids_hashes_and_metadata_precedence() -> None:
     text = "Ministers of Norland and Vestria met in Kessel on Sunday to reopen the crossing."
-    plain = clean(Record("a", text=text, url="https://www.example.org/x"), SETTINGS,
-                  published=dt.date(2020, 1, 1))
+    plain = clean(
+        Record("a", text=text, url="https://www.example.org/x"),
+        SETTINGS,
+        published=dt.date(2020, 1, 1),
+    )
     assert plain.hash == hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
     assert plain.id == plain.hash
     assert plain.outlet == "example.org"
     assert plain.published == dt.date(2020, 1, 1)
     assert plain.origin == "a"
-    own = clean(Record("b", text=text, id="wire-7", outlet="Ledger",
-                       published=dt.date(2021, 5, 2)), SETTINGS, published=dt.date(2020, 1, 1))
+    own = clean(
+        Record("b", text=text, id="wire-7", outlet="Ledger", published=dt.date(2021, 5, 2)),
+        SETTINGS,
+        published=dt.date(2020, 1, 1),
+    )
     assert (own.id, own.hash, own.outlet, own.published) == (
-        "wire-7", plain.hash, "Ledger", dt.date(2021, 5, 2))
+        "wire-7",
+        plain.hash,
+        "Ledger",
+        dt.date(2021, 5, 2),
+    )
     # The page's own date beats the record's; the record's outlet beats the page's.
     html = (FIXTURES / "article.html").read_text(encoding="utf-8")
     page = clean(Record("c", html=html, outlet="Wire", published=dt.date(2000, 1, 1)), SETTINGS)
@@ -179,8 +205,9 @@ def test_clean_html_fragment_falls_back_to_plain_walk() -> None:
 
 def test_clean_furniture_file_errors_name_the_problem(tmp_path: Path) -> None:
     bad = tmp_path / "furniture.yaml"
-    bad.write_text("version: 1\ndrop_lines:\n  - name: broken\n    patterns: ['(unclosed']\n",
-                   encoding="utf-8")
+    bad.write_text(
+        "version: 1\ndrop_lines:\n  - name: broken\n    patterns: ['(unclosed']\n", encoding="utf-8"
+    )
     with pytest.raises(KnowledgeError, match=r"drop_lines\[0\]\.patterns\[0\]"):
         load_furniture(bad)
     bad.write_text("version: 2\n", encoding="utf-8")
@@ -192,11 +219,15 @@ def test_clean_furniture_file_errors_name_the_problem(tmp_path: Path) -> None:
 def test_clean_english_with_many_foreign_names_is_english() -> None:
     from dragoman.clean import detect_language
 
-    text = ("On Tuesday, Ghana's deputy trade minister Kofi Adjei Mensah summoned "
-            "Togo's envoy Komla Agbeko Dossou to complain of delays at the border.")
+    text = (
+        "On Tuesday, Ghana's deputy trade minister Kofi Adjei Mensah summoned "
+        "Togo's envoy Komla Agbeko Dossou to complain of delays at the border."
+    )
     assert detect_language(text, ("en",)) == "en"
-    french = ("Le gouvernement français a annoncé mardi une nouvelle réforme des retraites, "
-              "critiquée par les syndicats.")
+    french = (
+        "Le gouvernement français a annoncé mardi une nouvelle réforme des retraites, "
+        "critiquée par les syndicats."
+    )
     assert detect_language(french, ("en",)) == "fr"
 
 
@@ -229,6 +260,13 @@ def test_clean_seed_article_as_html_with_share_buttons() -> None:
     article = clean(Record(origin="seed.html", html=page), Settings())
     for paragraph in body:
         assert paragraph[:40] in article.text, paragraph[:40]
-    for furniture in ("Print Friendly", "Send to Kindle", "Share on Facebook", "Photo:",
-                      "newsletter", "tracker", "Home"):
+    for furniture in (
+        "Print Friendly",
+        "Send to Kindle",
+        "Share on Facebook",
+        "Photo:",
+        "newsletter",
+        "tracker",
+        "Home",
+    ):
         assert furniture not in article.text, furniture

@@ -108,10 +108,13 @@ def test_dedup_pipeline_codes_a_republished_story_once(pipeline) -> None:
 
     copy = STORY.replace("the", "this", 1)  # a near copy: one word changed
     first, exact, near, other = extract_many(
-        [{"text": STORY, "url": "https://a.example/1"},
-         {"text": STORY, "url": "https://b.example/2"},
-         {"text": copy, "url": "https://c.example/3"},
-         "Japan and India agreed on Monday to hold talks in Tokyo."])
+        [
+            {"text": STORY, "url": "https://a.example/1"},
+            {"text": STORY, "url": "https://b.example/2"},
+            {"text": copy, "url": "https://c.example/3"},
+            "Japan and India agreed on Monday to hold talks in Tokyo.",
+        ]
+    )
     assert first.duplicate_of is None and (first.actors or first.events)
     assert exact.duplicate_of == first.article.hash and exact.events == ()
     assert near.duplicate_of == first.article.hash and near.actors == ()
@@ -122,8 +125,10 @@ def test_dedup_copies_count_as_mentions_in_the_store(tmp_path, pipeline) -> None
     from dragoman import extract_many
     from dragoman.store import Store
 
-    records = [{"id": "1", "text": STORY, "url": "https://a.example/1", "outlet": "A"},
-               {"id": "2", "text": STORY, "url": "https://b.example/2", "outlet": "B"}]
+    records = [
+        {"id": "1", "text": STORY, "url": "https://a.example/1", "outlet": "A"},
+        {"id": "2", "text": STORY, "url": "https://b.example/2", "outlet": "B"},
+    ]
     with Store.open(str(tmp_path / "d.duckdb")) as store:
         for _ in range(2):  # the second run changes nothing
             report = store.ingest(extract_many(records))

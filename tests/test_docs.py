@@ -18,9 +18,15 @@ DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 def _reference() -> str:
     runner = CliRunner()
-    parts = ["# Command-line reference", "",
-             "Generated from `dragoman --help`; `tests/test_docs.py` checks it.", "",
-             "```", runner.invoke(main, ["--help"], terminal_width=100).output.rstrip(), "```"]
+    parts = [
+        "# Command-line reference",
+        "",
+        "Generated from `dragoman --help`; `tests/test_docs.py` checks it.",
+        "",
+        "```",
+        runner.invoke(main, ["--help"], terminal_width=100).output.rstrip(),
+        "```",
+    ]
     for name in sorted(main.commands):
         result = runner.invoke(main, [name, "--help"], terminal_width=100)
         assert result.exit_code == 0, result.output
@@ -36,7 +42,8 @@ def test_docs_cli_reference_is_current() -> None:
     if os.environ.get("DRAGOMAN_UPDATE_DOCS"):
         path.write_text(expected, encoding="utf-8")
     assert path.read_text(encoding="utf-8") == expected, (
-        "docs/cli.md is stale: run DRAGOMAN_UPDATE_DOCS=1 pytest tests/test_docs.py")
+        "docs/cli.md is stale: run DRAGOMAN_UPDATE_DOCS=1 pytest tests/test_docs.py"
+    )
 
 
 def test_docs_every_command_and_setting_documented() -> None:

@@ -38,7 +38,8 @@ def test_evaluate_article_extraction_reads_pages() -> None:
     assert record.html is not None and "Harbour reopens" in record.html
     # The JSON file itself names the same gold set.
     assert [p.id for p in article_extraction.read(GOLD / "ground-truth.json")] == [
-        p.id for p in pages]
+        p.id for p in pages
+    ]
     assert len(article_extraction.read(GOLD, limit=1)) == 1
 
 
@@ -69,8 +70,7 @@ def test_evaluate_article_extraction_with_dragoman_clean() -> None:
 def test_evaluate_article_extraction_bad_gold(tmp_path: Path) -> None:
     with pytest.raises(EvalError, match="cannot read ground truth"):
         article_extraction.read(tmp_path)
-    (tmp_path / "ground-truth.json").write_text('{"nope": {"articleBody": "x"}}',
-                                                encoding="utf-8")
+    (tmp_path / "ground-truth.json").write_text('{"nope": {"articleBody": "x"}}', encoding="utf-8")
     with pytest.raises(EvalError, match="no HTML"):
         article_extraction.read(tmp_path)
 

@@ -27,15 +27,27 @@ def _span(text: str, words: str, nth: int = 0) -> Span:
     return Span(start, start + len(words))
 
 
-def _quote(text: str, content: str, speaker: str | None = None, actor: str | None = None,
-           kind: str = "direct") -> Quote:
+def _quote(
+    text: str,
+    content: str,
+    speaker: str | None = None,
+    actor: str | None = None,
+    kind: str = "direct",
+) -> Quote:
     who = Speaker(name=speaker, span=_span(text, speaker), actor=actor) if speaker else None
     return Quote(id="Q1", kind=kind, span=_span(text, content), cue=None, speaker=who)
 
 
 def _predictions() -> dict[str, Extraction]:
-    ruiz = Actor(id="A1", name="Ana Ruiz", kind="person", code="USAGOV", country="USA",
-                 sectors=("GOV",), mentions=(_span(SENATE, "Senator Ana Ruiz"),))
+    ruiz = Actor(
+        id="A1",
+        name="Ana Ruiz",
+        kind="person",
+        code="USAGOV",
+        country="USA",
+        sectors=("GOV",),
+        mentions=(_span(SENATE, "Senator Ana Ruiz"),),
+    )
     senate = Extraction(
         article=Article(id="senate-vote", hash="0" * 16, text=SENATE),
         actors=(ruiz,),
@@ -54,8 +66,12 @@ def _predictions() -> dict[str, Extraction]:
         article=Article(id="budget-talks", hash="1" * 16, text=BUDGET_CLEAN),
         quotes=(
             _quote(BUDGET_CLEAN, "“There will be no new taxes.”", "Mayor Lee"),
-            _quote(BUDGET_CLEAN, "must “find savings elsewhere” before June", "The council",
-                   kind="partial"),
+            _quote(
+                BUDGET_CLEAN,
+                "must “find savings elsewhere” before June",
+                "The council",
+                kind="partial",
+            ),
             _quote(BUDGET_CLEAN, "talks would", kind="indirect"),
         ),
     )
@@ -86,10 +102,16 @@ def test_evaluate_brat_reads_character_offsets_and_discontinuous_spans() -> None
     # Curly quotes and dashes come before these spans: offsets are characters, not bytes.
     assert said.text(SENATE, "content") == "the vote was “a win for every family.”"
     assert [s.text(SENATE) for s in told.content] == [
-        "“We did not get everything we wanted,”", "“But this is a start.”"]
+        "“We did not get everything we wanted,”",
+        "“But this is a start.”",
+    ]
     assert told.text(SENATE, "source") == "Senator Ana Ruiz"
     assert (said.kind, told.kind, believe.kind, according.kind) == (
-        "speech", "speech", "other", "speech")
+        "speech",
+        "speech",
+        "other",
+        "speech",
+    )
     assert gold.counts.get("excerpt_mismatch", 0) == 0
     assert gold.counts["continuation_lines"] == 1  # the Discuss excerpt spans a newline
 
@@ -100,17 +122,31 @@ def test_evaluate_brat_event_shapes() -> None:
     assert colon.kind == "speech" and colon.text(BUDGET, "cue") == ":"
     # Content and Content2 together
     assert [s.text(BUDGET) for s in insisted.content] == [
-        "The council", "must “find savings elsewhere” before June"]
+        "The council",
+        "must “find savings elsewhere” before June",
+    ]
     assert reported.source == () and reported.kind == "speech"  # Attribution-no-source
     assert brat.read(GOLD).counts["no_content"] == 1
 
 
-@pytest.mark.parametrize(("cue", "kind"), [
-    ("said", "speech"), ("has said", "speech"), ("according to", "speech"), (":", "speech"),
-    ("―", "speech"), ("told reporters", "speech"), ("was reported", "speech"),
-    ("believe", "other"), ("are hoping", "other"), ("mocked", "other"), ("like", "other"),
-    ("wants", "other"), ("shows", "other"),
-])
+@pytest.mark.parametrize(
+    ("cue", "kind"),
+    [
+        ("said", "speech"),
+        ("has said", "speech"),
+        ("according to", "speech"),
+        (":", "speech"),
+        ("―", "speech"),
+        ("told reporters", "speech"),
+        ("was reported", "speech"),
+        ("believe", "other"),
+        ("are hoping", "other"),
+        ("mocked", "other"),
+        ("like", "other"),
+        ("wants", "other"),
+        ("shows", "other"),
+    ],
+)
 def test_evaluate_brat_cue_kinds(cue: str, kind: str) -> None:
     assert brat.cue_kind(cue) == kind
 
@@ -138,8 +174,11 @@ def test_evaluate_brat_realigns_changed_text() -> None:
 def test_evaluate_brat_misses() -> None:
     misses = _report().misses
     kinds = [(m["kind"], m["doc"]) for m in misses]
-    assert kinds == [("missed", "senate-vote"), ("spurious", "senate-vote"),
-                     ("wrong speaker", "budget-talks")]
+    assert kinds == [
+        ("missed", "senate-vote"),
+        ("spurious", "senate-vote"),
+        ("wrong speaker", "budget-talks"),
+    ]
     assert misses[0]["cue"] == "according to"
     assert misses[2]["predicted speaker"] == "The council"
 

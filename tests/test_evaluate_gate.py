@@ -31,7 +31,8 @@ GATED = [
 ]
 
 needs_shared = pytest.mark.skipif(
-    not DATA.is_dir(), reason=f"gold sets not found: {DATA} is absent (../shared/data)")
+    not DATA.is_dir(), reason=f"gold sets not found: {DATA} is absent (../shared/data)"
+)
 
 
 class Recording:
@@ -81,16 +82,25 @@ class FixedEvents:
     def extract_many(self, records: Iterable[Record]) -> Iterator[Extraction]:
         for r in records:
             assert r.id is not None and r.text is not None
-            event = Event(id="E1", sentence=0, trigger=Span(0, 1), source=None, target=None,
-                          cameo="000", root="00", plover=self.plover, quad_class=1,
-                          goldstein=0.0)
-            yield Extraction(article=Article(id=r.id, hash="0" * 16, text=r.text),
-                             events=(event,))
+            event = Event(
+                id="E1",
+                sentence=0,
+                trigger=Span(0, 1),
+                source=None,
+                target=None,
+                cameo="000",
+                root="00",
+                plover=self.plover,
+                quad_class=1,
+                goldstein=0.0,
+            )
+            yield Extraction(article=Article(id=r.id, hash="0" * 16, text=r.text), events=(event,))
 
 
 def _fixture_report(plover: str, limit: int | None = None) -> Report:
-    return evaluate("plover-gsr", FIXTURES / "plover-gsr" / "gold.json", limit=limit,
-                    system=FixedEvents(plover))
+    return evaluate(
+        "plover-gsr", FIXTURES / "plover-gsr" / "gold.json", limit=limit, system=FixedEvents(plover)
+    )
 
 
 def test_evaluate_gate_passes_then_fails_on_drop(tmp_path: Path) -> None:
@@ -120,8 +130,10 @@ def test_evaluate_gate_refuses_changed_gold_and_limit(tmp_path: Path) -> None:
 
 def test_evaluate_gate_update_keeps_other_pins(tmp_path: Path) -> None:
     baseline = tmp_path / "baseline.json"
-    baseline.write_text(json.dumps({"x:y": {"sha256": "a", "limit": None,
-                                            "figures": {"f1": 0.5}}}), encoding="utf-8")
+    baseline.write_text(
+        json.dumps({"x:y": {"sha256": "a", "limit": None, "figures": {"f1": 0.5}}}),
+        encoding="utf-8",
+    )
     report = _fixture_report("AGREE")
     written = gate.update_baseline([report], baseline)
     assert set(written) == {"x:y", gate.key(report)}
@@ -132,8 +144,9 @@ def test_evaluate_gate_update_keeps_other_pins(tmp_path: Path) -> None:
 
 
 def test_evaluate_gate_key_is_relative_to_shared_data() -> None:
-    report = dataclasses.replace(_fixture_report("AGREE"),
-                                 gold="/somewhere/shared/data/plover-gsr/PLOVER_GSR_CAMEO.json")
+    report = dataclasses.replace(
+        _fixture_report("AGREE"), gold="/somewhere/shared/data/plover-gsr/PLOVER_GSR_CAMEO.json"
+    )
     assert gate.key(report) == "plover-gsr:plover-gsr/PLOVER_GSR_CAMEO.json"
     assert gate.key(_fixture_report("AGREE")).startswith("plover-gsr:/")
 
@@ -170,7 +183,8 @@ def test_evaluate_gate_dev_sets_hold_their_baseline(
     baseline = gate.load_baseline(gate.BASELINE)
     assert gate.key(report) in baseline, (
         f"{gate.key(report)} is not pinned in {gate.BASELINE}; run "
-        "`dragoman eval ... --update-baseline`")
+        "`dragoman eval ... --update-baseline`"
+    )
     assert gate.check(report, baseline) == [], report.format_text(misses=0)
 
 

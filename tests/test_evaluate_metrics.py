@@ -30,8 +30,11 @@ def test_evaluate_metrics_prf_math() -> None:
     assert (prf.precision, prf.recall) == (0.75, 0.5)
     assert prf.f1 == pytest.approx(0.6)
     assert PRF(1, 2, 1, 4) + PRF(2, 2, 2, 2) == PRF(3, 4, 3, 6)
-    assert prf.figures("event") == {"event_precision": 0.75, "event_recall": 0.5,
-                                    "event_f1": pytest.approx(0.6)}
+    assert prf.figures("event") == {
+        "event_precision": 0.75,
+        "event_recall": 0.5,
+        "event_f1": pytest.approx(0.6),
+    }
 
 
 def test_evaluate_metrics_prf_edge_cases() -> None:
@@ -70,7 +73,7 @@ def test_evaluate_metrics_shingles() -> None:
     assert shingles("a b c d e") == {("a", "b", "c", "d"): 1, ("b", "c", "d", "e"): 1}
     assert shingles("two words") == {("two", "words"): 1}  # short text: one short shingle
     assert shingles("") == {}
-    assert shingles("A b c d a b c d a") [("a", "b", "c", "d")] == 1  # case is kept
+    assert shingles("A b c d a b c d a")[("a", "b", "c", "d")] == 1  # case is kept
     assert shingles("x y z w x y z w")[("x", "y", "z", "w")] == 2  # a multiset
 
 
@@ -114,7 +117,7 @@ def test_evaluate_metrics_offset_map() -> None:
         assert offsets.span(Span(start, start + len(words))).text(original) == words
     # a span across a changed region keeps both ends, and no more
     whole = offsets.span(Span(0, len(changed)))
-    assert whole.text(original) == original[original.index("First"):]
+    assert whole.text(original) == original[original.index("First") :]
     identity = OffsetMap.between(original, original)
     assert identity.identity and identity.span(Span(3, 9)) == Span(3, 9)
 
@@ -128,13 +131,14 @@ def test_evaluate_metrics_offset_map_end_does_not_swallow_deleted_text() -> None
 
 @given(
     st.text(alphabet="abcdefgh \n", min_size=5, max_size=60),
-    st.integers(0, 59), st.integers(0, 8),
+    st.integers(0, 59),
+    st.integers(0, 8),
 )
 def test_evaluate_metrics_offset_map_property(text: str, cut: int, size: int) -> None:
     # Delete a piece of the text; every character the alignment matched maps back to its
     # equal, and an unmatched one still maps inside the original text (never past it).
     cut = min(cut, len(text))
-    changed = text[:cut] + text[cut + size:]
+    changed = text[:cut] + text[cut + size :]
     offsets = OffsetMap.between(text, changed)
     for i, ch in enumerate(changed):
         if not ch.isspace():
@@ -144,9 +148,15 @@ def test_evaluate_metrics_offset_map_property(text: str, cut: int, size: int) ->
                 assert text[where] == ch
 
 
-@given(st.lists(st.sampled_from(["word", "Word2", "x", " ", "  ", "\n", "\xa0", "\u200b"]),
-                min_size=1, max_size=40),
-       st.integers(0, 200), st.integers(0, 200))
+@given(
+    st.lists(
+        st.sampled_from(["word", "Word2", "x", " ", "  ", "\n", "\xa0", "\u200b"]),
+        min_size=1,
+        max_size=40,
+    ),
+    st.integers(0, 200),
+    st.integers(0, 200),
+)
 def test_evaluate_metrics_offset_map_whitespace_edits_are_exact(
     pieces: list[str], a: int, b: int
 ) -> None:
@@ -165,18 +175,42 @@ def test_evaluate_metrics_offset_map_whitespace_edits_are_exact(
     assert visible(moved.text(original)) == visible(changed[start:end])
 
 
-@pytest.mark.parametrize(("code", "country"), [
-    ("JAP", "JPN"), ("ITL", "ITA"), ("VTN", "VNM"), ("USAGOV", "USA"), ("usa", "USA"),
-    ("IGO", "IGO"), ("IGOUNO", "IGO"), ("UNO", "IGO"), ("EUR", "IGO"), ("NGOAMN", "NGO"),
-    ("IMG", "IMG"), ("---MIL", None), ("---", None), ("***", None), ("", None), (None, None),
-])
+@pytest.mark.parametrize(
+    ("code", "country"),
+    [
+        ("JAP", "JPN"),
+        ("ITL", "ITA"),
+        ("VTN", "VNM"),
+        ("USAGOV", "USA"),
+        ("usa", "USA"),
+        ("IGO", "IGO"),
+        ("IGOUNO", "IGO"),
+        ("UNO", "IGO"),
+        ("EUR", "IGO"),
+        ("NGOAMN", "NGO"),
+        ("IMG", "IMG"),
+        ("---MIL", None),
+        ("---", None),
+        ("***", None),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_evaluate_metrics_country_codes(code: str | None, country: str | None) -> None:
     assert codes.country(code) == country
 
 
-@pytest.mark.parametrize(("raw", "sector"), [
-    ("GOV", "GOV"), ("CVLalb", "CVL"), ("REFKUR", "REF"), ("CIV", "CVL"), ("***", None),
-    ("", None), (None, None),
-])
+@pytest.mark.parametrize(
+    ("raw", "sector"),
+    [
+        ("GOV", "GOV"),
+        ("CVLalb", "CVL"),
+        ("REFKUR", "REF"),
+        ("CIV", "CVL"),
+        ("***", None),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_evaluate_metrics_sector_codes(raw: str | None, sector: str | None) -> None:
     assert codes.sector(raw) == sector

@@ -21,13 +21,27 @@ def _ref(code: str) -> ActorRef:
     return ActorRef(actor=None, code=code, country=country, sectors=(), span=Span(0, 1))
 
 
-def _event(cameo: str, source: str | None, target: str | None, confidence: float = 0.5,
-           negated: bool = False) -> Event:
-    return Event(id="E1", sentence=0, trigger=Span(0, 1),
-                 source=_ref(source) if source else None,
-                 target=_ref(target) if target else None,
-                 cameo=cameo, root=cameo[:2], plover=None, quad_class=1, goldstein=0.0,
-                 negated=negated, confidence=confidence)
+def _event(
+    cameo: str,
+    source: str | None,
+    target: str | None,
+    confidence: float = 0.5,
+    negated: bool = False,
+) -> Event:
+    return Event(
+        id="E1",
+        sentence=0,
+        trigger=Span(0, 1),
+        source=_ref(source) if source else None,
+        target=_ref(target) if target else None,
+        cameo=cameo,
+        root=cameo[:2],
+        plover=None,
+        quad_class=1,
+        goldstein=0.0,
+        negated=negated,
+        confidence=confidence,
+    )
 
 
 class Canned:
@@ -39,15 +53,19 @@ class Canned:
     def extract_many(self, records: Iterable[Record]) -> Iterator[Extraction | Reject]:
         for r in records:
             assert r.id is not None and r.text is not None
-            yield Extraction(article=Article(id=r.id, hash="0" * 16, text=r.text),
-                             events=tuple(self.events.get(r.id, ())))
+            yield Extraction(
+                article=Article(id=r.id, hash="0" * 16, text=r.text),
+                events=tuple(self.events.get(r.id, ())),
+            )
 
 
 PREDICTIONS = {
     "TEST-01": [_event("042", "USAGOV", "RUS", 0.9), _event("010", "USA", None, 0.2)],
     "TEST-02": [_event("036", "FRAGOV", "DEU"), _event("036", "FRA", "JPN")],
-    "TEST-04": [_event("043", "RUS", "USA"),
-                _event("190", "RUS", "USA", negated=True)],  # negated: not counted
+    "TEST-04": [
+        _event("043", "RUS", "USA"),
+        _event("190", "RUS", "USA", negated=True),
+    ],  # negated: not counted
     "TEST-05": [_event("182", "---MIL", "UNO")],
 }
 
@@ -57,8 +75,9 @@ def test_evaluate_petrarch_reads_sentences() -> None:
     assert notes == []
     assert [s.id for s in sentences] == ["TEST-01", "TEST-02", "TEST-03", "TEST-04", "TEST-05"]
     first, compound, noevents, nocoding, agent = sentences
-    assert first.text == ("The American secretary of state travelled to Moscow "
-                          "on Thursday for talks.")  # whitespace collapsed, Parse ignored
+    assert first.text == (
+        "The American secretary of state travelled to Moscow on Thursday for talks."
+    )  # whitespace collapsed, Parse ignored
     assert first.date == dt.date(2015, 1, 1)
     assert first.codings == {Coding("042", "USAGOV", "RUS")}
     assert compound.codings == {Coding("036", "FRAGOV", "DEU"), Coding("036", "FRAGOV", "JAP")}
@@ -89,8 +108,9 @@ def test_evaluate_petrarch_actor_codes_compare_by_country() -> None:
 def test_evaluate_petrarch_confusion_and_misses() -> None:
     report = evaluate("petrarch-validation", GOLD, system=Canned(PREDICTIONS))
     assert report.confusion is not None
-    rows = {r[0]: dict(zip(report.confusion.columns, r, strict=True))
-            for r in report.confusion.rows}
+    rows = {
+        r[0]: dict(zip(report.confusion.columns, r, strict=True)) for r in report.confusion.rows
+    }
     assert rows["NONE"]["NONE"] == 1 and rows["NONE"]["04"] == 1
     assert rows["18"]["18"] == 1
     missed = {m["id"]: m for m in report.misses}
@@ -117,15 +137,21 @@ def test_evaluate_petrarch_malformed(tmp_path: Path) -> None:
     with pytest.raises(EvalError, match="no <Sentence>"):
         petrarch.read(empty)
     both = tmp_path / "both.xml"
-    both.write_text('<Sentences><Sentence id="x" date="20150101"><Text>A b.</Text>'
-                    '<EventCoding noevents="true"/><EventCoding sourcecode="A" targetcode="B" '
-                    'eventcode="010"/></Sentence></Sentences>', encoding="utf-8")
+    both.write_text(
+        '<Sentences><Sentence id="x" date="20150101"><Text>A b.</Text>'
+        '<EventCoding noevents="true"/><EventCoding sourcecode="A" targetcode="B" '
+        'eventcode="010"/></Sentence></Sentences>',
+        encoding="utf-8",
+    )
     with pytest.raises(EvalError, match="noevents"):
         petrarch.read(both)
     broken = tmp_path / "broken.xml"
-    broken.write_text('<Sentences><Sentence id="x" date="20150101"><Text>Arnor & Gondor '
-                      'met.</Text><EventCoding sourcecode="ARN" targetcode="GON" '
-                      'eventcode="040"/></Sentence></Sentences>', encoding="utf-8")
+    broken.write_text(
+        '<Sentences><Sentence id="x" date="20150101"><Text>Arnor & Gondor '
+        'met.</Text><EventCoding sourcecode="ARN" targetcode="GON" '
+        'eventcode="040"/></Sentence></Sentences>',
+        encoding="utf-8",
+    )
     sentences, notes = petrarch.read(broken)  # recovered, with a note
     assert len(sentences) == 1 and sentences[0].codings
     assert notes and "recovery" in notes[0]

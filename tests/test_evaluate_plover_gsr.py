@@ -22,26 +22,59 @@ def _span(text: str, words: str) -> Span:
 
 
 def _ref(text: str, words: str, country: str | None, sectors: tuple[str, ...] = ()) -> ActorRef:
-    return ActorRef(actor=None, code=(country or "---") + "".join(sectors), country=country,
-                    sectors=sectors, span=_span(text, words))
+    return ActorRef(
+        actor=None,
+        code=(country or "---") + "".join(sectors),
+        country=country,
+        sectors=sectors,
+        span=_span(text, words),
+    )
 
 
-def _event(plover: str | None, source: ActorRef | None = None, target: ActorRef | None = None,
-           confidence: float = 0.5, negated: bool = False, cameo: str = "000") -> Event:
-    return Event(id="E1", sentence=0, trigger=Span(0, 1), source=source, target=target,
-                 cameo=cameo, root=cameo[:2], plover=plover, quad_class=1, goldstein=0.0,
-                 negated=negated, confidence=confidence)
+def _event(
+    plover: str | None,
+    source: ActorRef | None = None,
+    target: ActorRef | None = None,
+    confidence: float = 0.5,
+    negated: bool = False,
+    cameo: str = "000",
+) -> Event:
+    return Event(
+        id="E1",
+        sentence=0,
+        trigger=Span(0, 1),
+        source=source,
+        target=target,
+        cameo=cameo,
+        root=cameo[:2],
+        plover=plover,
+        quad_class=1,
+        goldstein=0.0,
+        negated=negated,
+        confidence=confidence,
+    )
 
 
 def _actor(text: str, words: str, country: str | None, sectors: tuple[str, ...] = ()) -> Actor:
-    return Actor(id="A1", name=words, kind="state", code=(country or "") + "".join(sectors),
-                 country=country, sectors=sectors, mentions=(_span(text, words),))
+    return Actor(
+        id="A1",
+        name=words,
+        kind="state",
+        code=(country or "") + "".join(sectors),
+        country=country,
+        sectors=sectors,
+        mentions=(_span(text, words),),
+    )
 
 
-def _extraction(sentence_id: str, text: str, events: Iterable[Event] = (),
-                actors: Iterable[Actor] = ()) -> Extraction:
-    return Extraction(article=Article(id=sentence_id, hash="0" * 16, text=text),
-                      events=tuple(events), actors=tuple(actors))
+def _extraction(
+    sentence_id: str, text: str, events: Iterable[Event] = (), actors: Iterable[Actor] = ()
+) -> Extraction:
+    return Extraction(
+        article=Article(id=sentence_id, hash="0" * 16, text=text),
+        events=tuple(events),
+        actors=tuple(actors),
+    )
 
 
 class Canned:
@@ -61,24 +94,46 @@ def _predictions() -> list[Extraction]:
     t1, t2, t3, t4 = (texts[f"TEST-GSR-{k}-0001"] for k in ("AGREE", "DEMAND", "FIGHT", "SUPPORT"))
     return [
         # AGREE: one of the two reciprocal dyads, plus a wrong SUPPORT event.
-        _extraction("TEST-GSR-AGREE-0001", t1, [
-            _event("AGREE", _ref(t1, "Chilean", "CHL"), _ref(t1, "Peruvian", "PER"), 0.9),
-            _event("SUPPORT", _ref(t1, "Chilean", "CHL"), None, 0.3),
-        ], [_actor(t1, "Chilean", "CHL", ("GOV",)), _actor(t1, "Peruvian", "PER")]),
+        _extraction(
+            "TEST-GSR-AGREE-0001",
+            t1,
+            [
+                _event("AGREE", _ref(t1, "Chilean", "CHL"), _ref(t1, "Peruvian", "PER"), 0.9),
+                _event("SUPPORT", _ref(t1, "Chilean", "CHL"), None, 0.3),
+            ],
+            [_actor(t1, "Chilean", "CHL", ("GOV",)), _actor(t1, "Peruvian", "PER")],
+        ),
         # DEMAND (= REQUEST): one of the two compound targets; JAP in gold is JPN here.
-        _extraction("TEST-GSR-DEMAND-0001", t2, [
-            _event("REQUEST", _ref(t2, "Tokyo", "JPN"), _ref(t2, "North Korea", "PRK"), 0.8),
-        ], [_actor(t2, "Tokyo", "JPN", ("GOV",)), _actor(t2, "China", "TWN")]),
+        _extraction(
+            "TEST-GSR-DEMAND-0001",
+            t2,
+            [
+                _event("REQUEST", _ref(t2, "Tokyo", "JPN"), _ref(t2, "North Korea", "PRK"), 0.8),
+            ],
+            [_actor(t2, "Tokyo", "JPN", ("GOV",)), _actor(t2, "China", "TWN")],
+        ),
         # FIGHT (= ASSAULT): the only PLOVER event is negated, the other has no PLOVER type.
-        _extraction("TEST-GSR-FIGHT-0001", t3, [
-            _event("ASSAULT", _ref(t3, "Ugandan troops", "UGA", ("MIL",)),
-                   _ref(t3, "rebels", "UGA", ("REB",)), negated=True),
-            _event(None, cameo="010"),
-        ]),
+        _extraction(
+            "TEST-GSR-FIGHT-0001",
+            t3,
+            [
+                _event(
+                    "ASSAULT",
+                    _ref(t3, "Ugandan troops", "UGA", ("MIL",)),
+                    _ref(t3, "rebels", "UGA", ("REB",)),
+                    negated=True,
+                ),
+                _event(None, cameo="010"),
+            ],
+        ),
         # SUPPORT: UNO is an IGO; no target, as in gold.
-        _extraction("TEST-GSR-SUPPORT-0001", t4, [
-            _event("SUPPORT", _ref(t4, "The United Nations", "UNO"), None, 0.7),
-        ]),
+        _extraction(
+            "TEST-GSR-SUPPORT-0001",
+            t4,
+            [
+                _event("SUPPORT", _ref(t4, "The United Nations", "UNO"), None, 0.7),
+            ],
+        ),
         # ASSAULT: no extraction at all (the pipeline rejects it).
     ]
 
@@ -90,8 +145,12 @@ def _report() -> Report:
 def test_evaluate_plover_gsr_reads_records() -> None:
     sentences = plover_gsr.read(GOLD)
     assert [s.id for s in sentences] == [
-        "TEST-GSR-AGREE-0001", "TEST-GSR-DEMAND-0001", "TEST-GSR-FIGHT-0001",
-        "TEST-GSR-SUPPORT-0001", "TEST-GSR-ASSAULT-0001"]  # DOCUMENT skipped
+        "TEST-GSR-AGREE-0001",
+        "TEST-GSR-DEMAND-0001",
+        "TEST-GSR-FIGHT-0001",
+        "TEST-GSR-SUPPORT-0001",
+        "TEST-GSR-ASSAULT-0001",
+    ]  # DOCUMENT skipped
     agree, demand, fight, support, assault = sentences
     assert (demand.gold_type, demand.plover) == ("DEMAND", "REQUEST")
     assert fight.plover == "ASSAULT"
@@ -107,8 +166,10 @@ def test_evaluate_plover_gsr_reads_records() -> None:
 
 def test_evaluate_plover_gsr_dyads_compound_and_reciprocal() -> None:
     agree, demand, _fight, support, assault = plover_gsr.read(GOLD)
-    assert agree.dyads() == {Dyad("CHL", frozenset({None, "PER"})),
-                             Dyad("PER", frozenset({None, "CHL"}))}
+    assert agree.dyads() == {
+        Dyad("CHL", frozenset({None, "PER"})),
+        Dyad("PER", frozenset({None, "CHL"})),
+    }
     assert demand.dyads() == {Dyad("JPN", frozenset({"PRK"})), Dyad("JPN", frozenset({"CHN"}))}
     assert support.dyads() == {Dyad("IGO", frozenset({None}))}
     assert assault.dyads() == {Dyad(None, frozenset({"IRQ"}))}
@@ -163,8 +224,7 @@ def test_evaluate_plover_gsr_confusion_and_breakdown() -> None:
     by_type = {r[0]: r for r in report.breakdowns[0].rows}
     assert by_type["ASSAULT"][1:3] == (2, 0.0)  # two sentences, none right
     assert by_type["SUPPORT"][3] == 2  # predicted twice, once right
-    assert [m["id"] for m in report.misses][:2] == ["TEST-GSR-ASSAULT-0001",
-                                                   "TEST-GSR-FIGHT-0001"]
+    assert [m["id"] for m in report.misses][:2] == ["TEST-GSR-ASSAULT-0001", "TEST-GSR-FIGHT-0001"]
 
 
 def test_evaluate_plover_gsr_report_is_json_and_text() -> None:

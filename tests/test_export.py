@@ -54,25 +54,36 @@ def test_export_gdelt_has_61_fields_in_gdelt_order(store: Store) -> None:
     col = {name: i for i, name in enumerate(export.GDELT_COLUMNS)}
     events = _by_event(store, rows, col["GlobalEventID"])
     e1 = events["E1"]
-    assert (e1[col["Day"]], e1[col["MonthYear"]], e1[col["Year"]]) == ("20180521", "201805",
-                                                                        "2018")
+    assert (e1[col["Day"]], e1[col["MonthYear"]], e1[col["Year"]]) == ("20180521", "201805", "2018")
     assert e1[col["FractionDate"]] == f"{2018 + (5 * 30 + 21) / 365:.4f}"
     assert (e1[col["Actor1Code"]], e1[col["Actor1Name"]], e1[col["Actor1CountryCode"]]) == (
-        "IRN", "IRAN", "IRN")
+        "IRN",
+        "IRAN",
+        "IRN",
+    )
     assert (e1[col["Actor2Code"]], e1[col["Actor2CountryCode"]]) == ("RUS", "RUS")
     assert (e1[col["EventCode"]], e1[col["EventBaseCode"]], e1[col["EventRootCode"]]) == (
-        "120", "120", "12")
+        "120",
+        "120",
+        "12",
+    )
     assert (e1[col["QuadClass"]], e1[col["GoldsteinScale"]]) == ("3", "-4.0")
     assert (e1[col["NumMentions"]], e1[col["NumSources"]], e1[col["NumArticles"]]) == (
-        "1", "1", "1")
+        "1",
+        "1",
+        "1",
+    )
     assert e1[col["IsRootEvent"]] == "1" and events["E4"][col["IsRootEvent"]] == "0"
     assert e1[col["AvgTone"]] == "" and e1[col["Actor1Geo_Type"]] == ""
     assert e1[col["SOURCEURL"]] == seed_extraction().article.url
     assert len(e1[col["DATEADDED"]]) == 14 and e1[col["DATEADDED"]].isdigit()
     e2 = events["E2"]
-    assert (e2[col["ActionGeo_Type"]], e2[col["ActionGeo_Fullname"]],
-            e2[col["ActionGeo_CountryCode"]], e2[col["ActionGeo_FeatureID"]]) == (
-        "1", "Syria", "SY", "163843")
+    assert (
+        e2[col["ActionGeo_Type"]],
+        e2[col["ActionGeo_Fullname"]],
+        e2[col["ActionGeo_CountryCode"]],
+        e2[col["ActionGeo_FeatureID"]],
+    ) == ("1", "Syria", "SY", "163843")
     e5 = events["E5"]
     assert (e5[col["Actor2Code"]], e5[col["Actor2Type1Code"]]) == ("IRNGOV", "GOV")
     assert events["E6"][col["Actor2Code"]] == ""  # no target
@@ -85,7 +96,10 @@ def test_export_gdelt_counts_copies(store: Store) -> None:
     row = _lines(store, "gdelt", root="12")[0].split("\t")
     col = {name: i for i, name in enumerate(export.GDELT_COLUMNS)}
     assert (row[col["NumMentions"]], row[col["NumSources"]], row[col["NumArticles"]]) == (
-        "2", "2", "2")
+        "2",
+        "2",
+        "2",
+    )
 
 
 def test_export_phoenix_has_26_fields(store: Store) -> None:
@@ -98,8 +112,11 @@ def test_export_phoenix_has_26_fields(store: Store) -> None:
     col = {name: i for i, name in enumerate(export.PHOENIX_COLUMNS)}
     by_code = {(r[col["SourceActorFull"]], r[col["EventCode"]]): r for r in rows}
     accuse = by_code[("ISR", "112")]
-    assert (accuse[col["TargetActorFull"]], accuse[col["TargetActorEntity"]],
-            accuse[col["TargetActorRole"]]) == ("IRNGOV", "IRN", "GOV")
+    assert (
+        accuse[col["TargetActorFull"]],
+        accuse[col["TargetActorEntity"]],
+        accuse[col["TargetActorRole"]],
+    ) == ("IRNGOV", "IRN", "GOV")
     assert accuse[col["Date"]] == "20180522"  # no event date: the publication date
     assert accuse[col["SentenceID"]] == "seed_4"
     assert accuse[col["NewsSources"]] == "The Times of Israel"
@@ -117,9 +134,15 @@ def test_export_icews_has_its_20_columns(store: Store) -> None:
     col = {name: i for i, name in enumerate(export.ICEWS_COLUMNS)}
     e5 = _by_event(store, rows, col["Event ID"])["E5"]
     assert (e5[col["Source Name"]], e5[col["Source Country"]], e5[col["Target Country"]]) == (
-        "Israel", "Israel", "Iran")
+        "Israel",
+        "Israel",
+        "Iran",
+    )
     assert (e5[col["Target Sectors"]], e5[col["CAMEO Code"]], e5[col["Intensity"]]) == (
-        "GOV", "112", "-2.0")
+        "GOV",
+        "112",
+        "-2.0",
+    )
     assert (e5[col["Story ID"]], e5[col["Sentence Number"]]) == ("seed", "4")
 
 
@@ -130,8 +153,9 @@ def test_export_plover_uses_plover_field_names(store: Store) -> None:
     records = {r["id"].split(":")[1]: r for r in map(json.loads, _lines(store, "plover"))}
     e1 = records["E1"]
     assert e1["date"] == "2018-05-21" and e1["event"] == "REJECT"
-    assert e1["actor"] == [{"code": "IRN", "sector": None, "entity_text": "Iran",
-                            "identifier_text": "Iran"}]
+    assert e1["actor"] == [
+        {"code": "IRN", "sector": None, "entity_text": "Iran", "identifier_text": "Iran"}
+    ]
     assert e1["recipient"][0]["code"] == "RUS"
     assert e1["event_text"] == "rejected" and e1["text"].startswith("Iran on Monday")
     assert e1["quad_code"] == 3 and e1["has_event"] is True
@@ -189,8 +213,7 @@ def test_export_write_frame_formats(store: Store, tmp_path: Path) -> None:
     dyads = store.dyads(period=None)
     out = io.StringIO()
     export.write_frame(dyads, out, "csv")
-    assert out.getvalue().splitlines()[:2] == ["source,target,events,goldstein",
-                                               "ISR,IRN,2,-3.5"]
+    assert out.getvalue().splitlines()[:2] == ["source,target,events,goldstein", "ISR,IRN,2,-3.5"]
     out = io.StringIO()
     export.write_frame(store.events(root="12"), out, "jsonl")
     record = json.loads(out.getvalue())

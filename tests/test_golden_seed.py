@@ -16,9 +16,15 @@ def seed(seed_text: str, pipeline) -> Extraction:
 
 
 def _events(seed: Extraction, source: str, target: str, root: str) -> list:
-    return [e for e in seed.events
-            if e.source and e.source.country == source
-            and e.target and e.target.country == target and e.root == root]
+    return [
+        e
+        for e in seed.events
+        if e.source
+        and e.source.country == source
+        and e.target
+        and e.target.country == target
+        and e.root == root
+    ]
 
 
 def _speaker(seed: Extraction, starts: str):
@@ -77,12 +83,16 @@ def test_golden_seed_actor_codes(seed: Extraction) -> None:
     assert codes["Mike Pompeo"] == "USAGOV"
     assert codes["Joshua S. Block"] == "USANGO"  # TIP (The Israel Project) is an NGO
     by_name = {a.name: a for a in seed.actors}
-    for outlet, country in (("Tasnim", "IRN"), ("CNN", "USA"), ("The Times of Israel", "ISR"),
-                            ("The Hill", "USA")):
+    for outlet, country in (
+        ("Tasnim", "IRN"),
+        ("CNN", "USA"),
+        ("The Times of Israel", "ISR"),
+        ("The Hill", "USA"),
+    ):
         actor = next(a for n, a in by_name.items() if outlet.lower() in n.lower())
         assert actor.country == country and "MED" in actor.sectors, actor
     text = seed.article.text
-    mentioned = {text[m.start:m.end]: a.code for a in seed.actors for m in a.mentions}
+    mentioned = {text[m.start : m.end]: a.code for a in seed.actors for m in a.mentions}
     assert any(k.endswith("regime in Tehran") and v == "IRNGOV" for k, v in mentioned.items())
     assert any(k.endswith("Jewish State") and v == "ISR" for k, v in mentioned.items())
     hezbollah = next(a for n, a in by_name.items() if "Hezbollah" in n)

@@ -89,38 +89,68 @@ def test_ingest_batch_counts_every_unit_and_reason(tmp_path: Path) -> None:
         write("blank.txt", "  \n\t\n"),
         write("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4),
         write("undecodable.txt", bytes(rng.randrange(0x80, 0x100) for _ in range(400))),
-        write("latin.txt", "Le président a déclaré que la réunion était très importante."
-              .encode("cp1252")),
+        write(
+            "latin.txt",
+            "Le président a déclaré que la réunion était très importante.".encode("cp1252"),
+        ),
         write("utf16.txt", TEXT.encode("utf-16")),
         write("page.html", html),
         write("big.html", html + "<p>" + "More words about the crossing. " * 200 + "</p>"),
-        write("deep.html", "<html><body>" + "<i>" * (MAX_DEPTH + 10) + "x"
-              + "</i>" * (MAX_DEPTH + 10) + "</body></html>"),
-        write("records.jsonl", "".join([
-            json.dumps({"id": "r1", "text": TEXT, "url": "https://www.ledger.example/r1",
-                        "title": "Crossing", "published": "2021-03-14T09:30:00+01:00",
-                        "outlet": "Ledger", "author": "M. Ellison"}) + "\n",
-            '{"id": "r2", "text": "unterminated\n',
-            "\n",
-            json.dumps({"id": "r4", "title": "no body"}) + "\n",
-            _deep_json(MAX_DEPTH + 10) + "\n",
-            "[1, 2, 3]\n",
-            json.dumps({"id": 7, "html": "<p>" + TEXT + "</p>", "published": "2021-03-14"}) + "\n",
-            json.dumps({"id": "r8", "text": "x" * 5000}) + "\n",
-            json.dumps({"id": "r9", "text": "   "}) + "\n",
-        ])),
+        write(
+            "deep.html",
+            "<html><body>"
+            + "<i>" * (MAX_DEPTH + 10)
+            + "x"
+            + "</i>" * (MAX_DEPTH + 10)
+            + "</body></html>",
+        ),
+        write(
+            "records.jsonl",
+            "".join(
+                [
+                    json.dumps(
+                        {
+                            "id": "r1",
+                            "text": TEXT,
+                            "url": "https://www.ledger.example/r1",
+                            "title": "Crossing",
+                            "published": "2021-03-14T09:30:00+01:00",
+                            "outlet": "Ledger",
+                            "author": "M. Ellison",
+                        }
+                    )
+                    + "\n",
+                    '{"id": "r2", "text": "unterminated\n',
+                    "\n",
+                    json.dumps({"id": "r4", "title": "no body"}) + "\n",
+                    _deep_json(MAX_DEPTH + 10) + "\n",
+                    "[1, 2, 3]\n",
+                    json.dumps({"id": 7, "html": "<p>" + TEXT + "</p>", "published": "2021-03-14"})
+                    + "\n",
+                    json.dumps({"id": "r8", "text": "x" * 5000}) + "\n",
+                    json.dumps({"id": "r9", "text": "   "}) + "\n",
+                ]
+            ),
+        ),
         write("truncated.jsonl.gz", cut),
         write("notgzip.txt.gz", b"this is not gzip data at all"),
         write("feed.rss", RSS),
         write("atom.xml", ATOM),
         write("notfeed.xml", "<?xml version='1.0'?><config><a>1</a></config>"),
-        write("rows.csv", "id,text,title,published\n"
-                          f'c1,"{TEXT}",Crossing,2021-03-14\n'
-                          'c2,"Two lines\nin one cell",,\n'
-                          "c3,,,\n"),
+        write(
+            "rows.csv",
+            "id,text,title,published\n"
+            f'c1,"{TEXT}",Crossing,2021-03-14\n'
+            'c2,"Two lines\nin one cell",,\n'
+            "c3,,,\n",
+        ),
         write("notext.csv", "id,body\n1,hello\n"),
-        write("latin.csv", "id,text\nl1,Le président a déclaré que la réunion était très "
-              "importante.\n".encode("cp1252")),
+        write(
+            "latin.csv",
+            "id,text\nl1,Le président a déclaré que la réunion était très importante.\n".encode(
+                "cp1252"
+            ),
+        ),
         write("report.pdf", b"%PDF-1.4"),
         write("folder/b.txt", TEXT),
         write("folder/a/z.txt", TEXT),
@@ -186,9 +216,16 @@ def test_ingest_batch_counts_every_unit_and_reason(tmp_path: Path) -> None:
     page = by_origin[at("page.html")]
     assert isinstance(page, Record) and page.html == html and page.text is None
     first = by_origin[at("records.jsonl") + ":1"]
-    assert first == Record(at("records.jsonl") + ":1", text=TEXT, id="r1",
-                           url="https://www.ledger.example/r1", title="Crossing",
-                           outlet="Ledger", author="M. Ellison", published=dt.date(2021, 3, 14))
+    assert first == Record(
+        at("records.jsonl") + ":1",
+        text=TEXT,
+        id="r1",
+        url="https://www.ledger.example/r1",
+        title="Crossing",
+        outlet="Ledger",
+        author="M. Ellison",
+        published=dt.date(2021, 3, 14),
+    )
     seventh = by_origin[at("records.jsonl") + ":7"]
     assert isinstance(seventh, Record) and seventh.id == "7" and seventh.html
     assert seventh.published == dt.date(2021, 3, 14)
@@ -197,14 +234,21 @@ def test_ingest_batch_counts_every_unit_and_reason(tmp_path: Path) -> None:
     item = by_origin[at("feed.rss") + "#1"]
     assert isinstance(item, Record)
     assert (item.url, item.title, item.published) == (
-        "https://ledger.example/a", "Crossing to reopen", dt.date(2021, 3, 14))
+        "https://ledger.example/a",
+        "Crossing to reopen",
+        dt.date(2021, 3, 14),
+    )
     assert item.html is not None and "reopen the crossing" in item.html
     plain_item = by_origin[at("feed.rss") + "#2"]
     assert isinstance(plain_item, Record)
     row = by_origin[at("rows.csv") + ":2"]
     assert isinstance(row, Record)
-    assert (row.id, row.text, row.title, row.published) == ("c1", TEXT, "Crossing",
-                                                            dt.date(2021, 3, 14))
+    assert (row.id, row.text, row.title, row.published) == (
+        "c1",
+        TEXT,
+        "Crossing",
+        dt.date(2021, 3, 14),
+    )
     multiline = by_origin[at("rows.csv") + ":3"]
     assert isinstance(multiline, Record) and multiline.text == "Two lines\nin one cell"
 
@@ -218,22 +262,35 @@ def _write_warc(path: Path, *, corrupt_tail: bool = False, compress: bool = True
     with path.open("wb") as out:
         writer = WARCWriter(out, gzip=compress)
         writer.write_record(writer.create_warcinfo_record(path.name, {"software": "test"}))
-        request = StatusAndHeaders("GET /a HTTP/1.1", [("Host", "ledger.example")],
-                                   is_http_request=True)
-        writer.write_record(writer.create_warc_record(
-            "https://ledger.example/a", "request", payload=io.BytesIO(b""), length=0,
-            http_headers=request))
-        for n, (ctype, body) in enumerate([
-            ("text/html; charset=utf-8", f"<html><body><p>{TEXT} One.</p></body></html>"),
-            ("text/html", f"<html><body><p>{TEXT} Two.</p></body></html>"),
-            ("image/png", "\x89PNG"),
-        ]):
+        request = StatusAndHeaders(
+            "GET /a HTTP/1.1", [("Host", "ledger.example")], is_http_request=True
+        )
+        writer.write_record(
+            writer.create_warc_record(
+                "https://ledger.example/a",
+                "request",
+                payload=io.BytesIO(b""),
+                length=0,
+                http_headers=request,
+            )
+        )
+        for n, (ctype, body) in enumerate(
+            [
+                ("text/html; charset=utf-8", f"<html><body><p>{TEXT} One.</p></body></html>"),
+                ("text/html", f"<html><body><p>{TEXT} Two.</p></body></html>"),
+                ("image/png", "\x89PNG"),
+            ]
+        ):
             headers = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
             payload = body.encode("utf-8")
             # a known length spares warcio a temporary file it would never close
             record = writer.create_warc_record(
-                f"https://ledger.example/{n}", "response", payload=io.BytesIO(payload),
-                length=len(payload), http_headers=headers)
+                f"https://ledger.example/{n}",
+                "response",
+                payload=io.BytesIO(payload),
+                length=len(payload),
+                http_headers=headers,
+            )
             ids.append(record.rec_headers.get_header("WARC-Record-ID").strip("<>"))
             writer.write_record(record)
         if corrupt_tail:
@@ -261,13 +318,20 @@ def test_ingest_warc_corruption_is_one_reject_after_the_good_records(tmp_path: P
     path = tmp_path / "broken.warc.gz"
     _write_warc(path, corrupt_tail=True)
     assert [r for _, r in _summary(list(read([str(path)], Settings())))] == [
-        "record", "record", "format", "warc"]
+        "record",
+        "record",
+        "format",
+        "warc",
+    ]
     # A payload changed after writing fails its WARC-Payload-Digest; the rest go on.
     tampered = tmp_path / "tampered.warc"
     _write_warc(tampered, compress=False)
     tampered.write_bytes(tampered.read_bytes().replace(b"One.", b"0ne."))
     assert [r for _, r in _summary(list(read([str(tampered)], Settings())))] == [
-        "warc", "record", "format"]
+        "warc",
+        "record",
+        "format",
+    ]
     garbage = tmp_path / "garbage.warc"
     garbage.write_bytes(b"garbage\r\n\r\n")
     assert _summary(list(read([str(garbage)], Settings()))) == [(str(garbage), "warc")]
@@ -280,7 +344,9 @@ def _stdin(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
 def test_ingest_stdin_sniffs_jsonl_html_and_text(monkeypatch: pytest.MonkeyPatch) -> None:
     _stdin(monkeypatch, ("\n\n" + _jsonl({"text": TEXT, "id": "s1"}) + "{oops\n").encode())
     assert _summary(list(read(["-"], Settings()))) == [
-        ("<stdin>:3", "record"), ("<stdin>:4", "json")]
+        ("<stdin>:3", "record"),
+        ("<stdin>:4", "json"),
+    ]
 
     _stdin(monkeypatch, b"  <html><body><p>" + TEXT.encode() + b"</p></body></html>")
     (page,) = read(["-"], Settings())
@@ -292,7 +358,10 @@ def test_ingest_stdin_sniffs_jsonl_html_and_text(monkeypatch: pytest.MonkeyPatch
 
     _stdin(monkeypatch, RSS.encode())
     assert [r for _, r in _summary(list(read(["-"], Settings())))] == [
-        "record", "record", "no-text"]
+        "record",
+        "record",
+        "no-text",
+    ]
 
     _stdin(monkeypatch, b"")
     assert _summary(list(read(["-"], Settings()))) == [("<stdin>", "empty")]
@@ -320,8 +389,11 @@ class _Site(BaseHTTPRequestHandler):
 
     pages: ClassVar[dict[str, tuple[int, str, bytes]]] = {
         "/robots.txt": (200, "text/plain", b"User-agent: *\nCrawl-delay: 0\nDisallow: /private\n"),
-        "/page.html": (200, "text/html; charset=utf-8",
-                       f"<html><body><p>{TEXT}</p></body></html>".encode()),
+        "/page.html": (
+            200,
+            "text/html; charset=utf-8",
+            f"<html><body><p>{TEXT}</p></body></html>".encode(),
+        ),
         "/feed.xml": (200, "application/rss+xml", RSS.encode()),
         "/big.html": (200, "text/html", b"<p>" + b"x" * 10_000 + b"</p>"),
         "/private/secret.html": (200, "text/html", b"<p>secret</p>"),
@@ -357,12 +429,20 @@ def site() -> Iterator[str]:
 
 def test_ingest_fetches_urls_politely(site: str) -> None:
     _Site.agents.clear()
-    urls = [f"{site}/page.html", f"{site}/feed.xml", f"{site}/private/secret.html",
-            f"{site}/missing.html", f"{site}/big.html", f"{site}/image.png"]
+    urls = [
+        f"{site}/page.html",
+        f"{site}/feed.xml",
+        f"{site}/private/secret.html",
+        f"{site}/missing.html",
+        f"{site}/big.html",
+        f"{site}/image.png",
+    ]
     items = list(read(urls, SMALL))
     assert _summary(items) == [
         (urls[0], "record"),
-        (urls[1] + "#1", "record"), (urls[1] + "#2", "record"), (urls[1] + "#3", "no-text"),
+        (urls[1] + "#1", "record"),
+        (urls[1] + "#2", "record"),
+        (urls[1] + "#3", "no-text"),
         (urls[2], "fetch"),
         (urls[3], "fetch"),
         (urls[4], "oversized"),
@@ -390,8 +470,9 @@ _PROPERTY_SETTINGS = Settings(max_bytes=1500, languages=("en",))
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=40),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
     max_leaves=12,
 )
 json_records = st.fixed_dictionaries(
@@ -402,13 +483,17 @@ json_records = st.fixed_dictionaries(
         "id": st.one_of(st.text(max_size=10), st.integers(), json_values),
         "url": st.one_of(st.text(max_size=30), st.just("https://www.ledger.example/x")),
         "title": json_values,
-        "published": st.one_of(st.dates().map(str), st.datetimes().map(str),
-                               st.text(max_size=20), json_values),
+        "published": st.one_of(
+            st.dates().map(str), st.datetimes().map(str), st.text(max_size=20), json_values
+        ),
         "outlet": json_values,
         "author": json_values,
     },
-).flatmap(lambda base: st.dictionaries(st.text(max_size=6), json_values, max_size=3)
-          .map(lambda extra: {**extra, **base}))
+).flatmap(
+    lambda base: st.dictionaries(st.text(max_size=6), json_values, max_size=3).map(
+        lambda extra: {**extra, **base}
+    )
+)
 
 
 def _read_and_clean(paths: list[str]) -> list[Record | Reject]:
@@ -426,8 +511,9 @@ def _read_and_clean(paths: list[str]) -> list[Record | Reject]:
     return items
 
 
-def _check_units(path: str, suffix: str, data: bytes, compressed: bool,
-                 mine: list[Record | Reject]) -> None:
+def _check_units(
+    path: str, suffix: str, data: bytes, compressed: bool, mine: list[Record | Reject]
+) -> None:
     """The items of one file account for its units exactly once."""
     whole = [i for i in mine if i.origin == path]
     if suffix in _SINGLE:
@@ -444,11 +530,18 @@ def _check_units(path: str, suffix: str, data: bytes, compressed: bool,
         assert numbers == [n for n, line in enumerate(data.split(b"\n"), 1) if line.strip()]
 
 
-@settings(max_examples=80, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(files=st.lists(st.tuples(st.sampled_from(_SINGLE + _STREAMED), st.binary(max_size=2000),
-                                st.booleans()),
-                      min_size=1, max_size=4))
+@settings(
+    max_examples=80,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    files=st.lists(
+        st.tuples(st.sampled_from(_SINGLE + _STREAMED), st.binary(max_size=2000), st.booleans()),
+        min_size=1,
+        max_size=4,
+    )
+)
 def test_ingest_random_bytes_never_raise_and_every_unit_counts(
     files: list[tuple[str, bytes, bool]],
 ) -> None:
@@ -464,8 +557,9 @@ def test_ingest_random_bytes_never_raise_and_every_unit_counts(
             mine = [i for i in items if i.origin == path or i.origin.startswith(path + ":")]
             _check_units(path, suffix, data, compress and suffix.endswith(".gz"), mine)
         # nothing else came out: every item belongs to one of the files
-        assert sum(len([i for i in items if i.origin.split(":")[0] == p]) for p in paths) \
-            == len(items)
+        assert sum(len([i for i in items if i.origin.split(":")[0] == p]) for p in paths) == len(
+            items
+        )
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -18,7 +18,7 @@ PUBLISHED = dt.date(2024, 3, 12)
 # Short articles written for this test: states, officials, quotes, relays.
 TEXTS = (
     "Iran on Monday rejected a proposal by the United States to resume talks on its "
-    "nuclear programme. \"We will not negotiate under pressure,\" foreign ministry "
+    'nuclear programme. "We will not negotiate under pressure," foreign ministry '
     "spokesman Nasser Kanaani said, according to the Tasnim news agency.",
     "Russian troops shelled the Ukrainian city of Kharkiv overnight, killing three "
     "civilians, the regional governor said on Tuesday. Ukraine accused Moscow of "
@@ -29,7 +29,7 @@ TEXTS = (
     "Macron urged China to help end the war, while Xi called for dialogue, according "
     "to Xinhua.",
     "Israel and Egypt agreed to reopen the Rafah crossing, officials said. Egypt's "
-    "foreign minister praised the agreement as \"a first step\".",
+    'foreign minister praised the agreement as "a first step".',
     "Protesters marched on parliament in Nairobi on Thursday. Kenyan police fired tear "
     "gas at the crowd, witnesses told Reuters.",
 )
@@ -104,11 +104,15 @@ def test_parallel_duplicates_across_chunks_match_one_process(tmp_path) -> None:
     from dragoman.parallel import extract_parallel
     from dragoman.settings import Settings
 
-    story = ("Kenya and Uganda agreed on Monday to reopen their border, officials said. "
-             "Trade ministers of both countries will meet next week in Kampala.")
+    story = (
+        "Kenya and Uganda agreed on Monday to reopen their border, officials said. "
+        "Trade ministers of both countries will meet next week in Kampala."
+    )
     other = "Chile accused Peru of violating the maritime border on Sunday."
-    records = [Record(origin=f"r{i}", id=f"r{i}", text=t)
-               for i, t in enumerate([story, other, other, story])]
+    records = [
+        Record(origin=f"r{i}", id=f"r{i}", text=t)
+        for i, t in enumerate([story, other, other, story])
+    ]
     settings = replace(Settings(), batch_size=2)  # the copies fall in other chunks
     alone = list(pipeline(replace(settings, workers=1)).extract_many(records))
     pooled = list(extract_parallel(records, settings, workers=2))

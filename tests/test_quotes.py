@@ -11,10 +11,14 @@ def _texts(text: str) -> list[str]:
 
 
 def test_quotes_marks_curly_straight_nested_and_apostrophes() -> None:
-    text = ("“As a voter, I’d rather live in what he calls “hell” than here,” she said. "
-            'He added "we will see." Iran’s envoy left.')
-    assert _texts(text) == ["As a voter, I’d rather live in what he calls “hell” than here,",
-                            "we will see."]
+    text = (
+        "“As a voter, I’d rather live in what he calls “hell” than here,” she said. "
+        'He added "we will see." Iran’s envoy left.'
+    )
+    assert _texts(text) == [
+        "As a voter, I’d rather live in what he calls “hell” than here,",
+        "we will see.",
+    ]
 
 
 def test_quotes_marks_continue_across_paragraphs() -> None:
@@ -28,8 +32,10 @@ def test_quotes_line_opened_with_a_closing_mark() -> None:
 
 
 def test_quotes_speaker_relay_and_floating_quote(pipeline) -> None:
-    text = ("“We will not leave,” Turkish Foreign Minister Hakan Fidan said, according to "
-            "Anadolu. “The border stays closed.”")
+    text = (
+        "“We will not leave,” Turkish Foreign Minister Hakan Fidan said, according to "
+        "Anadolu. “The border stays closed.”"
+    )
     result = extract(text, published="2024-05-01")
     first, second = result.quotes
     assert first.speaker.name == "Hakan Fidan" and first.speaker.code == "TURGOV"
@@ -38,8 +44,10 @@ def test_quotes_speaker_relay_and_floating_quote(pipeline) -> None:
 
 
 def test_quotes_signature_and_colon_lines(pipeline) -> None:
-    text = ("“Prices keep rising and nobody listens to us.” ― Maria Lopez\n\n"
-            "SMITH: We are done here today.")
+    text = (
+        "“Prices keep rising and nobody listens to us.” ― Maria Lopez\n\n"
+        "SMITH: We are done here today."
+    )
     result = extract(text, published="2024-05-01")
     names = {q.span.text(result.article.text)[:12]: q.speaker.name for q in result.quotes}
     assert names["Prices keep "] == "Maria Lopez"

@@ -22,22 +22,36 @@ from dragoman.models import Reject
 from dragoman.settings import Settings
 
 ARTICLES = (
-    {"id": "s1", "url": "https://example.org/s1", "outlet": "Test Wire",
-     "published": "2024-03-11",
-     "text": "Iran on Monday rejected a proposal by the United States to resume talks on "
-             "its nuclear programme. \"We will not negotiate under pressure,\" foreign "
-             "ministry spokesman Nasser Kanaani said, according to the Tasnim news agency."},
-    {"id": "s2", "published": "2024-03-12",
-     "text": "Russian troops shelled the Ukrainian city of Kharkiv overnight, killing three "
-             "civilians, the regional governor said on Tuesday. Ukraine accused Moscow of "
-             "targeting residential buildings."},
-    {"id": "s3", "outlet": "Daily Example", "published": "2024-03-13",
-     "text": "The European Union imposed new sanctions on Belarus on Wednesday. The "
-             "Belarusian government condemned the decision and threatened to retaliate, "
-             "state media reported."},
-    {"id": "s4", "published": "2024-03-14",
-     "text": "Israel and Egypt agreed to reopen the Rafah crossing, officials said. Egypt's "
-             "foreign minister praised the agreement as \"a first step\"."},
+    {
+        "id": "s1",
+        "url": "https://example.org/s1",
+        "outlet": "Test Wire",
+        "published": "2024-03-11",
+        "text": "Iran on Monday rejected a proposal by the United States to resume talks on "
+        'its nuclear programme. "We will not negotiate under pressure," foreign '
+        "ministry spokesman Nasser Kanaani said, according to the Tasnim news agency.",
+    },
+    {
+        "id": "s2",
+        "published": "2024-03-12",
+        "text": "Russian troops shelled the Ukrainian city of Kharkiv overnight, killing three "
+        "civilians, the regional governor said on Tuesday. Ukraine accused Moscow of "
+        "targeting residential buildings.",
+    },
+    {
+        "id": "s3",
+        "outlet": "Daily Example",
+        "published": "2024-03-13",
+        "text": "The European Union imposed new sanctions on Belarus on Wednesday. The "
+        "Belarusian government condemned the decision and threatened to retaliate, "
+        "state media reported.",
+    },
+    {
+        "id": "s4",
+        "published": "2024-03-14",
+        "text": "Israel and Egypt agreed to reopen the Rafah crossing, officials said. Egypt's "
+        'foreign minister praised the agreement as "a first step".',
+    },
 )
 BAD_LINE = "{not json"
 
@@ -52,8 +66,10 @@ def _java() -> str | None:
 @pytest.fixture(scope="session")
 def spark_session():
     """One local SparkSession for the test run (2 cores, small memory, no UI)."""
-    pytest.importorskip("pyspark", reason="pyspark is not installed (pip install "
-                                          "'dragoman[spark]'); Spark tests skipped")
+    pytest.importorskip(
+        "pyspark",
+        reason="pyspark is not installed (pip install 'dragoman[spark]'); Spark tests skipped",
+    )
     pytest.importorskip("pyarrow", reason="pyarrow is not installed; Spark tests skipped")
     if _java() is None:
         pytest.skip("Java is not installed (no JAVA_HOME, no java on PATH); Spark tests skipped")
@@ -62,20 +78,22 @@ def spark_session():
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     with job._quiet_pandas_check():
-        session = (SparkSession.builder.master("local[2]").appName("dragoman-tests")
-                   .config("spark.ui.enabled", "false")
-                   .config("spark.driver.memory", "1g")
-                   .config("spark.sql.shuffle.partitions", "2")
-                   .config("spark.default.parallelism", "2")
-                   .config("spark.ui.showConsoleProgress", "false")
-                   # One task at a time: both input files go through one Python
-                   # worker, which loads the model once for the whole test run.
-                   .config("spark.task.cpus", "2")
-                   # A short-lived JVM: the C1 compiler and the serial collector halve
-                   # the JVM's CPU time here (the job's work is in Python anyway).
-                   .config("spark.driver.extraJavaOptions",
-                           "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
-                   .getOrCreate())
+        session = (
+            SparkSession.builder.master("local[2]")
+            .appName("dragoman-tests")
+            .config("spark.ui.enabled", "false")
+            .config("spark.driver.memory", "1g")
+            .config("spark.sql.shuffle.partitions", "2")
+            .config("spark.default.parallelism", "2")
+            .config("spark.ui.showConsoleProgress", "false")
+            # One task at a time: both input files go through one Python
+            # worker, which loads the model once for the whole test run.
+            .config("spark.task.cpus", "2")
+            # A short-lived JVM: the C1 compiler and the serial collector halve
+            # the JVM's CPU time here (the job's work is in Python anyway).
+            .config("spark.driver.extraJavaOptions", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
+            .getOrCreate()
+        )
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()
@@ -119,8 +137,9 @@ def local_run(jsonl, parquet_copy, tmp_path_factory, pipeline):
     from dragoman import export, ingest
     from dragoman.store import Store
 
-    records = itertools.chain(ingest.read([str(jsonl)], Settings()),
-                              job.parquet_records(str(parquet_copy), Settings()))
+    records = itertools.chain(
+        ingest.read([str(jsonl)], Settings()), job.parquet_records(str(parquet_copy), Settings())
+    )
     out = tmp_path_factory.mktemp("local") / "events.parquet"
     with Store.open(":memory:") as store:
         report = store.ingest(pipeline.extract_many(records))
@@ -167,12 +186,19 @@ def test_spark_bad_lines_are_in_rejects(spark_run, local_run, jsonl, parquet_cop
     report, out = spark_run
     _, _, local = local_run
     rejects = sorted(pq.read_table(out / "rejects").to_pylist(), key=lambda r: r["origin"])
-    assert [(r["input"], r["origin"], r["reason"]) for r in rejects] == sorted([
-        (str(jsonl), f"{jsonl}:3", "json"), (str(parquet_copy), f"{parquet_copy}:5", "no-text"),
-    ], key=lambda r: r[1])
+    assert [(r["input"], r["origin"], r["reason"]) for r in rejects] == sorted(
+        [
+            (str(jsonl), f"{jsonl}:3", "json"),
+            (str(parquet_copy), f"{parquet_copy}:5", "no-text"),
+        ],
+        key=lambda r: r[1],
+    )
     # The second copy of each article is a duplicate, as in the local store.
-    assert (report.read, report.stored, report.duplicates, report.rejected) == \
-        (local.read, local.stored, local.duplicates, local.rejected) == (10, 4, 4, 2)
+    assert (
+        (report.read, report.stored, report.duplicates, report.rejected)
+        == (local.read, local.stored, local.duplicates, local.rejected)
+        == (10, 4, 4, 2)
+    )
 
 
 def test_spark_quotes_and_actors_written(spark_run, local_run, pipeline) -> None:
@@ -216,21 +242,27 @@ def test_spark_expand_lists_directories(tmp_path) -> None:
     (tmp_path / "a.jsonl").write_text("{}\n")
     (tmp_path / ".hidden.jsonl").write_text("{}\n")
     assert job.expand([str(tmp_path), "missing.jsonl"]) == [
-        str(tmp_path / "a.jsonl"), str(tmp_path / "b" / "2.jsonl"), "missing.jsonl"]
+        str(tmp_path / "a.jsonl"),
+        str(tmp_path / "b" / "2.jsonl"),
+        "missing.jsonl",
+    ]
     assert job.expand([f"file://{tmp_path}/b"]) == [str(tmp_path / "b" / "2.jsonl")]
     with pytest.raises(InputError, match="stdin"):
         job.expand(["-"])
 
 
 def test_spark_module_imports_without_pyspark(monkeypatch) -> None:
-    code = ("import sys; sys.modules['pyspark'] = None\n"
-            "import dragoman.spark, dragoman.cli_spark\n"
-            "try:\n"
-            "    dragoman.spark.run(['x.jsonl'], 'out')\n"
-            "except dragoman.DragomanError as exc:\n"
-            "    print(exc)\n")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120, check=True)
+    code = (
+        "import sys; sys.modules['pyspark'] = None\n"
+        "import dragoman.spark, dragoman.cli_spark\n"
+        "try:\n"
+        "    dragoman.spark.run(['x.jsonl'], 'out')\n"
+        "except dragoman.DragomanError as exc:\n"
+        "    print(exc)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
     assert "pip install 'dragoman[spark]'" in done.stdout
 
 
@@ -241,12 +273,15 @@ def test_spark_cli_reports_and_exits_3_on_rejects(monkeypatch, tmp_path) -> None
 
     def fake_run(inputs, output, **kwargs):
         seen.update(inputs=inputs, output=output, **kwargs)
-        return job.JobReport(read=3, stored=2, duplicates=0, rejected=1, events=5, quotes=1,
-                             actors=4, output=output)
+        return job.JobReport(
+            read=3, stored=2, duplicates=0, rejected=1, events=5, quotes=1, actors=4, output=output
+        )
 
     monkeypatch.setattr(job, "run", fake_run)
-    result = CliRunner().invoke(spark, ["in.jsonl", "--output", str(tmp_path),
-                                        "--workers", "2", "--published", "2024-01-02"])
+    result = CliRunner().invoke(
+        spark,
+        ["in.jsonl", "--output", str(tmp_path), "--workers", "2", "--published", "2024-01-02"],
+    )
     assert result.exit_code == 3, result.output
     assert "read 3 = stored 2 + duplicates 0 + rejected 1" in result.output
     assert seen["inputs"] == ["in.jsonl"] and seen["workers"] == 2

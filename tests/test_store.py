@@ -52,8 +52,16 @@ from test_store_support import (  # noqa: F401 - fixtures are used by name
 )
 
 TESTS = Path(__file__).resolve().parent
-TABLES = ("articles", "article_mentions", "sentences", "actors", "mentions", "events", "quotes",
-          "attributions")
+TABLES = (
+    "articles",
+    "article_mentions",
+    "sentences",
+    "actors",
+    "mentions",
+    "events",
+    "quotes",
+    "attributions",
+)
 
 
 def counts(store: Store) -> dict[str, int]:
@@ -127,8 +135,9 @@ def test_store_add_mention_counts_copies_once(store: Store) -> None:
 def test_store_near_duplicate_adds_a_mention_not_events(store: Store) -> None:
     seed = seed_extraction()
     store.add(seed)
-    copy = seed_extraction(hash="1" * 16, id="copy", url="https://jns.org/iran-rejects",
-                           outlet="JNS")
+    copy = seed_extraction(
+        hash="1" * 16, id="copy", url="https://jns.org/iran-rejects", outlet="JNS"
+    )
     copy = dataclasses.replace(copy, warnings=(f"duplicate_of:{seed.article.hash}",))
     before = counts(store)
     assert store.add(copy) is False
@@ -140,8 +149,10 @@ def test_store_near_duplicate_adds_a_mention_not_events(store: Store) -> None:
 
 def test_store_ingest_counts_add_up(store: Store) -> None:
     seed = seed_extraction()
-    syndicated = dataclasses.replace(seed, article=dataclasses.replace(
-        seed.article, url="https://other.example/copy", outlet="Other"))
+    syndicated = dataclasses.replace(
+        seed,
+        article=dataclasses.replace(seed.article, url="https://other.example/copy", outlet="Other"),
+    )
     reject = Reject(origin="x.txt", reason="empty")
     seen: list[Reject] = []
     report = store.ingest([seed, seed, syndicated, reject, synthetic(1)], seen.append)
@@ -158,8 +169,10 @@ def test_store_readers_see_only_committed_articles(store: Store) -> None:
     head, _ = _rows.to_rows(seed, dt.datetime(2020, 1, 1))
     columns = _rows.ARTICLE_COLUMNS
     with store._db.transaction() as tx:
-        tx.execute(f"INSERT INTO articles ({', '.join(columns)}) VALUES "
-                   f"({', '.join('?' * len(columns))})", head)
+        tx.execute(
+            f"INSERT INTO articles ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            head,
+        )
         # a reader, while the writer holds its transaction open: not blocked, sees nothing
         assert store.has(seed.article.hash) is False
         assert store.stats()["articles"] == 0
@@ -180,9 +193,17 @@ def test_store_duckdb_file_held_by_another_process_is_a_store_error(tmp_path: Pa
     path = tmp_path / "held.duckdb"
     Store.open(path).close()
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from dragoman.store import Store; "
-         "s = Store.open(sys.argv[1]); print('ready', flush=True); sys.stdin.read()", str(path)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import sys; from dragoman.store import Store; "
+            "s = Store.open(sys.argv[1]); print('ready', flush=True); sys.stdin.read()",
+            str(path),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
         with pytest.raises(StoreError, match="another process"):
@@ -233,8 +254,9 @@ def test_store_migrations_are_recorded_once(store_url: str) -> None:
 
 def test_store_refuses_a_database_newer_than_itself(store_url: str) -> None:
     with Store.open(store_url) as store, store._db.transaction() as tx:
-        tx.execute("INSERT INTO schema_migrations VALUES (?, ?)",
-                   ["9999_future", dt.datetime(2030, 1, 1)])
+        tx.execute(
+            "INSERT INTO schema_migrations VALUES (?, ?)", ["9999_future", dt.datetime(2030, 1, 1)]
+        )
     with pytest.raises(StoreError, match="9999_future"):
         Store.open(store_url)
 
@@ -264,7 +286,10 @@ def test_store_events_filters(store: Store) -> None:
     assert ids(store.events(quad=[1, 2], **seed)) == ["E3", "E6"]
     assert ids(store.events(quad=1, **seed)) == ["E3"]
     assert ids(store.events(since="2018-05-18", until=dt.date(2018, 5, 21), **seed)) == [
-        "E1", "E2", "E6"]
+        "E1",
+        "E2",
+        "E6",
+    ]
     # events without a date fall back on the publication date
     assert ids(store.events(since="2018-05-22", **seed)) == ["E4", "E5"]
     assert ids(store.events(outlet="the times of israel")) == ids(store.events(**seed))
@@ -327,8 +352,9 @@ def test_store_actors_are_counted_over_articles(store: Store) -> None:
     assert (int(iran["articles"]), int(iran["mentions"])) == (1, 2)
     assert set(frame["code"]) == {"IRN", "IRNGOV", "IRNMED"}
     assert list(store.actors(name="pompeo")["code"]) == ["USAGOV"]
-    assert list(store.actors(kind="media")["name"]) == ["Tasnim", "The Times of Israel"] or \
-        sorted(store.actors(kind="media")["name"]) == ["Tasnim", "The Times of Israel"]
+    assert list(store.actors(kind="media")["name"]) == ["Tasnim", "The Times of Israel"] or sorted(
+        store.actors(kind="media")["name"]
+    ) == ["Tasnim", "The Times of Israel"]
     assert len(store.actors(limit=3)) == 3
 
 
@@ -363,10 +389,12 @@ def test_store_check_finds_orphans_and_dangling_links(store: Store) -> None:
     key = seed_extraction().article.hash
     with store._db.transaction() as tx:
         tx.execute("INSERT INTO sentences VALUES (?, ?, ?, ?)", ["gone", 0, 0, 1])
-        tx.execute("INSERT INTO attributions VALUES (?, 'event', 'E99', 0, 'relay', 'X', "
-                   "NULL, NULL, NULL, NULL, NULL)", [key])
-        tx.execute("UPDATE events SET trigger_end = 100000 WHERE article = ? AND id = 'E1'",
-                   [key])
+        tx.execute(
+            "INSERT INTO attributions VALUES (?, 'event', 'E99', 0, 'relay', 'X', "
+            "NULL, NULL, NULL, NULL, NULL)",
+            [key],
+        )
+        tx.execute("UPDATE events SET trigger_end = 100000 WHERE article = ? AND id = 'E1'", [key])
         tx.execute("UPDATE articles SET mentions = 5")
     problems = store.check()
     assert any("sentences rows whose article is missing: 1" in p for p in problems)
@@ -394,14 +422,18 @@ _BATCH = textwrap.dedent("""
 
 
 @pytest.mark.parametrize("backend", ["duckdb", "postgres"])
-def test_store_survives_a_killed_ingest(backend: str, tmp_path: Path,
-                                        request: pytest.FixtureRequest) -> None:
+def test_store_survives_a_killed_ingest(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     total = 150
     script = tmp_path / "batch.py"
     script.write_text(_BATCH)
     with contextlib_schema(backend, tmp_path, request) as url:
-        proc = subprocess.Popen([sys.executable, str(script), url, str(total), str(TESTS),
-                                 "slow"], stdout=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, str(script), url, str(total), str(TESTS), "slow"],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         assert proc.stdout is not None
         done = 0
         deadline = time.monotonic() + 120
@@ -417,8 +449,13 @@ def test_store_survives_a_killed_ingest(backend: str, tmp_path: Path,
             figures = store.stats()
             assert done <= figures["articles"] < total
             assert figures["events"] == 5 * figures["articles"]  # whole articles only
-        rerun = subprocess.run([sys.executable, str(script), url, str(total), str(TESTS)],
-                               capture_output=True, text=True, timeout=300, check=True)
+        rerun = subprocess.run(
+            [sys.executable, str(script), url, str(total), str(TESTS)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=True,
+        )
         assert rerun.stdout.count("\n") == total
         with Store.open(url) as store:
             assert store.check() == []
@@ -441,8 +478,9 @@ _CHARS = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"
 _TEXTS = st.text(_CHARS, min_size=1, max_size=12)
 _OPT_TEXT = st.none() | _TEXTS
 _CODES = st.sampled_from(["IRN", "IRNGOV", "RUSMIL", "ISR", "USAGOVMIL", "LBNREB"])
-_SECTORS = st.lists(st.sampled_from(["GOV", "MIL", "MED", "REB", "BUS"]), max_size=3,
-                    unique=True).map(tuple)
+_SECTORS = st.lists(
+    st.sampled_from(["GOV", "MIL", "MED", "REB", "BUS"]), max_size=3, unique=True
+).map(tuple)
 _FLOATS = st.floats(allow_nan=False, allow_infinity=False)
 _COUNTER = itertools.count()
 
@@ -452,8 +490,7 @@ def extractions(draw: st.DrawFn) -> Extraction:
     text = draw(st.text(_CHARS, min_size=1, max_size=120))
     size = len(text)
 
-    spans = st.integers(0, size).flatmap(
-        lambda a: st.integers(a, size).map(lambda b: Span(a, b)))
+    spans = st.integers(0, size).flatmap(lambda a: st.integers(a, size).map(lambda b: Span(a, b)))
 
     def span() -> Span:
         return draw(spans)
@@ -462,55 +499,108 @@ def extractions(draw: st.DrawFn) -> Extraction:
         return draw(st.none() | strategy)
 
     actors = tuple(
-        Actor(f"A{i + 1}", draw(_TEXTS), draw(st.sampled_from(["state", "person", "media"])),
-              draw(_CODES), opt(st.sampled_from(["IRN", "RUS", "NATO"])), draw(_SECTORS),
-              tuple(span() for _ in range(draw(st.integers(0, 3)))), draw(st.text(_CHARS,
-                                                                                    max_size=8)))
-        for i in range(draw(st.integers(0, 3))))
+        Actor(
+            f"A{i + 1}",
+            draw(_TEXTS),
+            draw(st.sampled_from(["state", "person", "media"])),
+            draw(_CODES),
+            opt(st.sampled_from(["IRN", "RUS", "NATO"])),
+            draw(_SECTORS),
+            tuple(span() for _ in range(draw(st.integers(0, 3)))),
+            draw(st.text(_CHARS, max_size=8)),
+        )
+        for i in range(draw(st.integers(0, 3)))
+    )
     actor_ids = st.none() | st.sampled_from([a.id for a in actors] or [None])
 
     def ref() -> ActorRef | None:
         if draw(st.booleans()):
             return None
-        return ActorRef(draw(actor_ids), draw(_CODES), opt(st.just("IRN")), draw(_SECTORS),
-                        span())
+        return ActorRef(draw(actor_ids), draw(_CODES), opt(st.just("IRN")), draw(_SECTORS), span())
 
     def sources() -> tuple[Source, ...]:
-        return tuple(Source(draw(st.sampled_from(["speaker", "relay", "outlet"])), draw(_TEXTS),
-                            draw(st.none() | _CODES), draw(actor_ids), opt(spans))
-                     for _ in range(draw(st.integers(0, 3))))
+        return tuple(
+            Source(
+                draw(st.sampled_from(["speaker", "relay", "outlet"])),
+                draw(_TEXTS),
+                draw(st.none() | _CODES),
+                draw(actor_ids),
+                opt(spans),
+            )
+            for _ in range(draw(st.integers(0, 3)))
+        )
 
     quotes = tuple(
-        Quote(f"Q{i + 1}", draw(st.sampled_from(["direct", "partial", "indirect"])), span(),
-              opt(spans),
-              None if draw(st.booleans()) else Speaker(draw(_TEXTS), span(), draw(actor_ids),
-                                                       draw(st.none() | _CODES)),
-              sources())
-        for i in range(draw(st.integers(0, 2))))
+        Quote(
+            f"Q{i + 1}",
+            draw(st.sampled_from(["direct", "partial", "indirect"])),
+            span(),
+            opt(spans),
+            None
+            if draw(st.booleans())
+            else Speaker(draw(_TEXTS), span(), draw(actor_ids), draw(st.none() | _CODES)),
+            sources(),
+        )
+        for i in range(draw(st.integers(0, 2)))
+    )
     sentences = tuple(span() for _ in range(draw(st.integers(0, 3))))
     events = tuple(
-        Event(f"E{i + 1}", draw(st.integers(0, 5)), span(), ref(), ref(),
-              draw(st.sampled_from(["120", "1056", "04"])), draw(st.sampled_from(["12", "04"])),
-              draw(st.none() | st.sampled_from(["REJECT", "DEMAND"])), draw(st.integers(1, 4)),
-              draw(_FLOATS), date=opt(st.dates()), date_text=draw(_OPT_TEXT),
-              place=None if draw(st.booleans()) else Place(
-                  draw(_TEXTS), opt(st.integers(0, 2**62)), opt(st.just("SYR")), opt(_FLOATS),
-                  opt(_FLOATS), draw(st.sampled_from(["city", "country"])), span()),
-              negated=draw(st.booleans()), hypothetical=draw(st.booleans()),
-              attribution=sources(), quote=opt(st.sampled_from([q.id for q in quotes] or ["Q9"])),
-              confidence=draw(_FLOATS), rule=draw(st.text(_CHARS, max_size=8)))
-        for i in range(draw(st.integers(0, 3))))
+        Event(
+            f"E{i + 1}",
+            draw(st.integers(0, 5)),
+            span(),
+            ref(),
+            ref(),
+            draw(st.sampled_from(["120", "1056", "04"])),
+            draw(st.sampled_from(["12", "04"])),
+            draw(st.none() | st.sampled_from(["REJECT", "DEMAND"])),
+            draw(st.integers(1, 4)),
+            draw(_FLOATS),
+            date=opt(st.dates()),
+            date_text=draw(_OPT_TEXT),
+            place=None
+            if draw(st.booleans())
+            else Place(
+                draw(_TEXTS),
+                opt(st.integers(0, 2**62)),
+                opt(st.just("SYR")),
+                opt(_FLOATS),
+                opt(_FLOATS),
+                draw(st.sampled_from(["city", "country"])),
+                span(),
+            ),
+            negated=draw(st.booleans()),
+            hypothetical=draw(st.booleans()),
+            attribution=sources(),
+            quote=opt(st.sampled_from([q.id for q in quotes] or ["Q9"])),
+            confidence=draw(_FLOATS),
+            rule=draw(st.text(_CHARS, max_size=8)),
+        )
+        for i in range(draw(st.integers(0, 3)))
+    )
     key = f"{next(_COUNTER):016x}"
-    article = Article(id=draw(st.just(key) | _TEXTS), hash=key, text=text, url=draw(_OPT_TEXT),
-                      outlet=draw(_OPT_TEXT), title=draw(_OPT_TEXT), author=draw(_OPT_TEXT),
-                      published=opt(st.dates()), language=draw(st.sampled_from(["en", "de"])),
-                      origin=draw(st.text(_CHARS, max_size=10)))
-    return Extraction(article, sentences, actors, events, quotes,
-                      tuple(draw(st.lists(_TEXTS, max_size=2))))
+    article = Article(
+        id=draw(st.just(key) | _TEXTS),
+        hash=key,
+        text=text,
+        url=draw(_OPT_TEXT),
+        outlet=draw(_OPT_TEXT),
+        title=draw(_OPT_TEXT),
+        author=draw(_OPT_TEXT),
+        published=opt(st.dates()),
+        language=draw(st.sampled_from(["en", "de"])),
+        origin=draw(st.text(_CHARS, max_size=10)),
+    )
+    return Extraction(
+        article, sentences, actors, events, quotes, tuple(draw(st.lists(_TEXTS, max_size=2)))
+    )
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(extraction=extractions())
 def test_store_round_trips_any_extraction(store: Store, extraction: Extraction) -> None:
     assert store.add(extraction) is True
@@ -527,8 +617,9 @@ def seed_from_pipeline() -> Extraction:
     return pipeline_or_skip()
 
 
-def test_store_seed_ingested_twice_leaves_the_same_rows(store: Store,
-                                                        seed_from_pipeline: Extraction) -> None:
+def test_store_seed_ingested_twice_leaves_the_same_rows(
+    store: Store, seed_from_pipeline: Extraction
+) -> None:
     assert store.add(seed_from_pipeline) is True
     before, article = counts(store), store.article(seed_from_pipeline.article.id)
     assert store.add(seed_from_pipeline) is False
@@ -536,17 +627,25 @@ def test_store_seed_ingested_twice_leaves_the_same_rows(store: Store,
     assert store.article(seed_from_pipeline.article.id) == article == to_dict(seed_from_pipeline)
 
 
-def test_store_seed_iran_events_and_israel_dyad(store: Store,
-                                                seed_from_pipeline: Extraction) -> None:
+def test_store_seed_iran_events_and_israel_dyad(
+    store: Store, seed_from_pipeline: Extraction
+) -> None:
     store.add(seed_from_pipeline)
-    iran = [e.id for e in seed_from_pipeline.events
-            if any(r is not None and (r.country == "IRN" or r.code.startswith("IRN"))
-                   for r in (e.source, e.target))]
+    iran = [
+        e.id
+        for e in seed_from_pipeline.events
+        if any(
+            r is not None and (r.country == "IRN" or r.code.startswith("IRN"))
+            for r in (e.source, e.target)
+        )
+    ]
     assert iran, "the pipeline found no Iran event in the seed article"
     assert sorted(store.events(actor="IRN")["event"]) == sorted(iran)
-    isr_irn = [e.goldstein for e in seed_from_pipeline.events
-               if e.source and e.target and e.source.country == "ISR"
-               and e.target.country == "IRN"]
+    isr_irn = [
+        e.goldstein
+        for e in seed_from_pipeline.events
+        if e.source and e.target and e.source.country == "ISR" and e.target.country == "IRN"
+    ]
     assert isr_irn, "the pipeline found no Israel → Iran event in the seed article"
     dyads = store.dyads(period=None)
     row = dyads[(dyads["source"] == "ISR") & (dyads["target"] == "IRN")].iloc[0]
@@ -561,8 +660,10 @@ def test_store_seed_text_hash_is_the_article_key(seed_from_pipeline: Extraction)
 def test_store_add_many_stores_a_batch_like_add(store: Store) -> None:
     seed = seed_extraction()
     store.add(synthetic(0))
-    near = dataclasses.replace(seed_extraction(hash="2" * 16, id="near", url="https://x.org/n"),
-                               warnings=(f"duplicate_of:{seed.article.hash}",))
+    near = dataclasses.replace(
+        seed_extraction(hash="2" * 16, id="near", url="https://x.org/n"),
+        warnings=(f"duplicate_of:{seed.article.hash}",),
+    )
     # enough rows to take the bulk paths (DuckDB DataFrame scan, PostgreSQL COPY)
     batch = [seed, *(synthetic(i) for i in range(120)), seed, near]
     result = store.add_many(batch)

@@ -39,8 +39,9 @@ def test_store_cli_registers_its_commands() -> None:
     assert names <= set(main.commands)
 
 
-def test_store_cli_ingest_counts_and_rejects(tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_store_cli_ingest_counts_and_rejects(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     seed = seed_extraction()
     reject = Reject(origin="bad.txt", reason="empty", record_id="7")
 
@@ -50,12 +51,24 @@ def test_store_cli_ingest_counts_and_rejects(tmp_path: Path,
 
     monkeypatch.setattr(dragoman.api, "extract_paths", fake_extract_paths)
     db, rejects = tmp_path / "x.duckdb", tmp_path / "rejects.jsonl"
-    result = run("ingest", "in.jsonl", "--db", str(db), "--published", "2018-05-22",
-                 "--rejects", str(rejects))
+    result = run(
+        "ingest",
+        "in.jsonl",
+        "--db",
+        str(db),
+        "--published",
+        "2018-05-22",
+        "--rejects",
+        str(rejects),
+    )
     assert result.exit_code == 3  # some inputs were rejected
     assert "read 4 = stored 2 + duplicates 1 + rejected 1" in result.stderr
-    assert json.loads(rejects.read_text()) == {"origin": "bad.txt", "id": "7",
-                                               "reason": "empty", "detail": ""}
+    assert json.loads(rejects.read_text()) == {
+        "origin": "bad.txt",
+        "id": "7",
+        "reason": "empty",
+        "detail": "",
+    }
     again = run("ingest", "in.jsonl", "--db", str(db), "--published", "2018-05-22")
     assert "read 4 = stored 0 + duplicates 3 + rejected 1" in again.stderr
     with Store.open(db) as store:
@@ -63,9 +76,11 @@ def test_store_cli_ingest_counts_and_rejects(tmp_path: Path,
 
 
 def test_store_cli_ingest_batches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(dragoman.api, "extract_paths",
-                        lambda paths, published, settings, workers=None: (
-                            synthetic(i) for i in range(7)))
+    monkeypatch.setattr(
+        dragoman.api,
+        "extract_paths",
+        lambda paths, published, settings, workers=None: (synthetic(i) for i in range(7)),
+    )
     db = tmp_path / "b.duckdb"
     result = run("ingest", "x", "--db", str(db), "--batch", "3")
     assert result.exit_code == 0, result.output
@@ -80,15 +95,17 @@ def test_store_cli_events_formats(db: str, tmp_path: Path) -> None:
     lines = table.stdout.splitlines()
     assert lines[0].split()[:3] == ["date", "published", "source_code"]
     assert len(lines) == 2 + 5
-    rows = [json.loads(line) for line in
-            run("events", "--db", db, "--source-actor", "ISR", "--format", "jsonl").stdout
-            .splitlines()]
+    rows = [
+        json.loads(line)
+        for line in run(
+            "events", "--db", db, "--source-actor", "ISR", "--format", "jsonl"
+        ).stdout.splitlines()
+    ]
     assert [r["event"] for r in rows] == ["E4", "E5"]
     csv_out = run("events", "--db", db, "--quad", "1", "--quad", "2", "--format", "csv").stdout
     assert csv_out.splitlines()[0].startswith("event_id,global_id,article")
     assert len(csv_out.splitlines()) == 3
-    assert run("events", "--db", db, "--via", "pompeo", "--format", "jsonl").stdout.count(
-        "\n") == 1
+    assert run("events", "--db", db, "--via", "pompeo", "--format", "jsonl").stdout.count("\n") == 1
     out = tmp_path / "e.parquet"
     assert run("events", "--db", db, "--format", "parquet", "-o", str(out)).exit_code == 0
     assert out.exists()

@@ -51,9 +51,16 @@ def client(app: Any) -> TestClient:
 @pytest.fixture(scope="module")
 def seed(client: TestClient, seed_text: str) -> dict[str, Any]:
     """The seed article, posted through the API; the response body."""
-    response = client.post("/api/articles", json={
-        "text": seed_text, "published": "2018-05-22", "outlet": "The Times of Israel",
-        "title": "Iran Rejects Russia’s Call", "url": "https://example.org/iran"})
+    response = client.post(
+        "/api/articles",
+        json={
+            "text": seed_text,
+            "published": "2018-05-22",
+            "outlet": "The Times of Israel",
+            "title": "Iran Rejects Russia’s Call",
+            "url": "https://example.org/iran",
+        },
+    )
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -61,17 +68,26 @@ def seed(client: TestClient, seed_text: str) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def hand(client: TestClient) -> dict[str, Any]:
     """The hand-written article, posted through the API."""
-    response = client.post("/api/articles", json={
-        "text": HAND_WRITTEN, "published": "2019-03-14", "outlet": "Example Wire",
-        "id": "hand-1"})
+    response = client.post(
+        "/api/articles",
+        json={
+            "text": HAND_WRITTEN,
+            "published": "2019-03-14",
+            "outlet": "Example Wire",
+            "id": "hand-1",
+        },
+    )
     assert response.status_code == 201, response.text
     return response.json()
 
 
 def _event(body: dict[str, Any], source: str, plover: str, target: str) -> dict[str, Any]:
     for event in body["events"]:
-        if ((event["source"] or {}).get("country") == source and event["plover"] == plover
-                and (event["target"] or {}).get("country") == target):
+        if (
+            (event["source"] or {}).get("country") == source
+            and event["plover"] == plover
+            and (event["target"] or {}).get("country") == target
+        ):
             return event
     raise AssertionError(f"no {source} {plover} {target} event in {body['events']}")
 
@@ -82,9 +98,13 @@ def _event(body: dict[str, Any], source: str, plover: str, target: str) -> dict[
 def test_web_health(client: TestClient) -> None:
     response = client.get("/api/health")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "version": response.json()["version"],
-                               "schema": "dragoman/1", "database": "duckdb",
-                               "writes_need_token": False}
+    assert response.json() == {
+        "status": "ok",
+        "version": response.json()["version"],
+        "schema": "dragoman/1",
+        "database": "duckdb",
+        "writes_need_token": False,
+    }
 
 
 def test_web_post_article_returns_the_output_contract(seed: dict[str, Any]) -> None:
@@ -98,8 +118,9 @@ def test_web_post_article_returns_the_output_contract(seed: dict[str, Any]) -> N
     assert seed["outlet"] == "The Times of Israel"
 
 
-def test_web_post_article_twice_is_200_and_changes_nothing(client: TestClient, seed: dict,
-                                                           seed_text: str) -> None:
+def test_web_post_article_twice_is_200_and_changes_nothing(
+    client: TestClient, seed: dict, seed_text: str
+) -> None:
     before = client.get("/api/stats").json()
     response = client.post("/api/articles", json={"text": seed_text, "published": "2018-05-22"})
     assert response.status_code == 200
@@ -109,8 +130,10 @@ def test_web_post_article_twice_is_200_and_changes_nothing(client: TestClient, s
 
 def test_web_extract_does_not_store(client: TestClient, seed: dict, hand: dict) -> None:
     before = client.get("/api/stats").json()
-    response = client.post("/api/extract", json={
-        "text": HAND_WRITTEN.replace("Turkey", "Bulgaria"), "published": "2019-03-14"})
+    response = client.post(
+        "/api/extract",
+        json={"text": HAND_WRITTEN.replace("Turkey", "Bulgaria"), "published": "2019-03-14"},
+    )
     assert response.status_code == 200, response.text
     assert response.json()["schema"] == "dragoman/1"
     assert any(e["plover"] == "ACCUSE" for e in response.json()["events"])
@@ -124,8 +147,9 @@ def test_web_get_article_by_hash_and_by_id(client: TestClient, seed: dict, hand:
     assert by_id.json()["hash"] == hand["hash"]
     missing = client.get("/api/articles/nope")
     assert missing.status_code == 404
-    assert missing.json() == {"error": {"status": 404, "type": "not_found",
-                                        "message": "no article 'nope'"}}
+    assert missing.json() == {
+        "error": {"status": 404, "type": "not_found", "message": "no article 'nope'"}
+    }
 
 
 def test_web_events_filters(client: TestClient, seed: dict, hand: dict) -> None:
@@ -134,7 +158,8 @@ def test_web_events_filters(client: TestClient, seed: dict, hand: dict) -> None:
     assert len(everything["items"]) == len(seed["events"]) + len(hand["events"])
     rejects = client.get("/api/events", params={"actor": "IRN", "root": "12"}).json()["items"]
     assert [(r["source_country"], r["cameo"], r["target_country"]) for r in rejects] == [
-        ("IRN", "120", "RUS")]
+        ("IRN", "120", "RUS")
+    ]
     assert rejects[0]["date"] == "2018-05-21" and rejects[0]["published"] == "2018-05-22"
     turkey = client.get("/api/events", params={"source_actor": "TUR"}).json()["items"]
     assert turkey and all(r["source_country"] == "TUR" for r in turkey)
@@ -159,8 +184,7 @@ def test_web_events_paging(client: TestClient, seed: dict, hand: dict) -> None:
     assert pages == -(-total // 3)
 
 
-def test_web_quotes_actors_dyads_stats_timeline(client: TestClient, seed: dict,
-                                                hand: dict) -> None:
+def test_web_quotes_actors_dyads_stats_timeline(client: TestClient, seed: dict, hand: dict) -> None:
     quotes = client.get("/api/quotes", params={"speaker": "Qasemi"}).json()["items"]
     assert any(q["text"].startswith("No one can force Iran") for q in quotes)
     assert any("Tasnim" in " ".join(q["via"]) for q in quotes)
@@ -186,9 +210,18 @@ def test_web_quotes_actors_dyads_stats_timeline(client: TestClient, seed: dict,
 def test_web_openapi_lists_every_route(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     assert set(spec["paths"]) == {
-        "/api/health", "/api/articles", "/api/extract", "/api/articles/{article_id}",
-        "/api/events", "/api/quotes", "/api/actors", "/api/actors/{code}", "/api/dyads",
-        "/api/timeline", "/api/stats"}
+        "/api/health",
+        "/api/articles",
+        "/api/extract",
+        "/api/articles/{article_id}",
+        "/api/events",
+        "/api/quotes",
+        "/api/actors",
+        "/api/actors/{code}",
+        "/api/dyads",
+        "/api/timeline",
+        "/api/stats",
+    }
     docs = client.get("/docs")
     assert docs.status_code == 200
     assert "/static/vendor/swagger-ui-dist-5.35.0/swagger-ui-bundle.js" in docs.text
@@ -206,9 +239,11 @@ def test_web_index_shows_form_and_counts(client: TestClient, seed: dict) -> None
 
 def test_web_paste_form_stores_and_redirects(client: TestClient, seed: dict) -> None:
     text = HAND_WRITTEN.replace("Turkey", "Ruritania").replace("Greece", "Freedonia")
-    response = client.post("/", data={"article": text, "format": "text",
-                                      "published": "2020-01-07", "outlet": ""},
-                           follow_redirects=False)
+    response = client.post(
+        "/",
+        data={"article": text, "format": "text", "published": "2020-01-07", "outlet": ""},
+        follow_redirects=False,
+    )
     assert response.status_code == 303
     location = response.headers["location"]
     assert re.fullmatch(r"/articles/[0-9a-f]{16}", location)
@@ -222,13 +257,15 @@ def test_web_article_page_highlights_and_reads_events(client: TestClient, seed: 
     page = client.get(f"/articles/{seed['hash']}")
     assert page.status_code == 200
     html = page.text
-    assert re.search(r'<mark class="[^"]*hl-event quad-3"[^>]*data-events="E\d+"[^>]*>'
-                     r"rejected</mark>", html)
+    assert re.search(
+        r'<mark class="[^"]*hl-event quad-3"[^>]*data-events="E\d+"[^>]*>'
+        r"rejected</mark>",
+        html,
+    )
     assert re.search(r'<mark class="hl-quote quote-direct"[^>]*>No one can force ', html)
     assert re.search(r'<mark class="hl-actor kind-person"[^>]*>[^<]*Bahram Qasemi</mark>', html)
-    assert ("Iran — rejects → Russia, Monday 21 May 2018, reported by The Times of Israel"
-            in html)
-    assert "CAMEO <b class=\"code\">120</b>" in html
+    assert "Iran — rejects → Russia, Monday 21 May 2018, reported by The Times of Israel" in html
+    assert 'CAMEO <b class="code">120</b>' in html
     assert f'href="/api/articles/{seed["hash"]}"' in html
     assert 'href="https://example.org/iran"' in html
 
@@ -262,8 +299,11 @@ def test_web_actor_network_timeline_pages(client: TestClient, seed: dict, hand: 
     network = client.get("/network")
     assert network.status_code == 200
     assert 'href="/api/dyads?period=all"' in network.text
-    assert re.search(r'<path class="edge" d="M[^"]+" stroke="#[0-9a-f]{6}"[^>]*'
-                     r'data-source="IRN" data-target="RUS"', network.text)
+    assert re.search(
+        r'<path class="edge" d="M[^"]+" stroke="#[0-9a-f]{6}"[^>]*'
+        r'data-source="IRN" data-target="RUS"',
+        network.text,
+    )
     timeline = client.get("/timeline", params={"period": "week"})
     assert timeline.status_code == 200
     assert 'href="/api/timeline?period=week"' in timeline.text
@@ -271,8 +311,14 @@ def test_web_actor_network_timeline_pages(client: TestClient, seed: dict, hand: 
 
 
 def test_web_every_page_links_a_json_counterpart(client: TestClient, seed: dict) -> None:
-    for path in ("/", f"/articles/{seed['hash']}", "/events", "/actors/IRN", "/network",
-                 "/timeline"):
+    for path in (
+        "/",
+        f"/articles/{seed['hash']}",
+        "/events",
+        "/actors/IRN",
+        "/network",
+        "/timeline",
+    ):
         html = client.get(path).text
         found = re.search(r'JSON: <a class="json-link" href="([^"]+)"', html)
         assert found, path
@@ -305,15 +351,17 @@ def test_web_serve_command_starts_uvicorn(monkeypatch: pytest.MonkeyPatch, tmp_p
 
     monkeypatch.setattr(uvicorn, "run", fake_run)
     db = str(tmp_path / "serve.duckdb")
-    result = CliRunner().invoke(serve, ["--db", db, "--port", "8123", "--token", "T",
-                                        "--max-body", "1000"])
+    result = CliRunner().invoke(
+        serve, ["--db", db, "--port", "8123", "--token", "T", "--max-body", "1000"]
+    )
     assert result.exit_code == 0, result.output
     assert (seen["host"], seen["port"]) == ("127.0.0.1", 8123)
     assert seen["app"].state.web.token == "T" and seen["app"].state.web.max_body == 1000
     assert f"serving {db} on http://127.0.0.1:8123" in result.output
 
-    result = CliRunner().invoke(serve, ["--db", db, "--host", "0.0.0.0"],
-                                env={"DRAGOMAN_SERVE_TOKEN": "from-env"})
+    result = CliRunner().invoke(
+        serve, ["--db", db, "--host", "0.0.0.0"], env={"DRAGOMAN_SERVE_TOKEN": "from-env"}
+    )
     assert result.exit_code == 0, result.output
     assert seen["app"].state.web.token == "from-env"
     assert "no --token" not in result.output

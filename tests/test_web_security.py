@@ -31,7 +31,7 @@ MALICIOUS = (
     "Ruritania Accuses Freedonia\n\n"
     "Ruritania on Monday accused Freedonia of shelling its border towns, the Example Wire "
     "reported. <script>alert(1)</script> <img src=x onerror=alert(1)> "
-    "\"We will respond,\" the Ruritanian defence minister said. "
+    '"We will respond," the Ruritanian defence minister said. '
     "</mark><svg onload=alert(3)> Freedonia denied the claims on Tuesday."
 )
 # No <script> element without src, and no on*= event handler attribute, anywhere.
@@ -41,8 +41,9 @@ HANDLER = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I)
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory, pipeline: Any) -> Iterator[Any]:
-    application = create_app(Settings(), str(tmp_path_factory.mktemp("sec") / "sec.duckdb"),
-                             max_body=200_000)
+    application = create_app(
+        Settings(), str(tmp_path_factory.mktemp("sec") / "sec.duckdb"), max_body=200_000
+    )
     yield application
     application.state.web.store.close()
 
@@ -54,18 +55,25 @@ def client(app: Any) -> TestClient:
 
 @pytest.fixture(scope="module")
 def locked(tmp_path_factory: pytest.TempPathFactory, pipeline: Any) -> Iterator[TestClient]:
-    application = create_app(Settings(), str(tmp_path_factory.mktemp("tok") / "tok.duckdb"),
-                             token=TOKEN)
+    application = create_app(
+        Settings(), str(tmp_path_factory.mktemp("tok") / "tok.duckdb"), token=TOKEN
+    )
     yield TestClient(application, raise_server_exceptions=False)
     application.state.web.store.close()
 
 
 @pytest.fixture(scope="module")
 def evil(client: TestClient) -> dict[str, Any]:
-    response = client.post("/api/articles", json={
-        "text": MALICIOUS, "published": "2021-06-07", "url": "javascript:alert(4)",
-        "title": "</title><script>alert(5)</script>",
-        "outlet": "<img src=x onerror=alert(6)>"})
+    response = client.post(
+        "/api/articles",
+        json={
+            "text": MALICIOUS,
+            "published": "2021-06-07",
+            "url": "javascript:alert(4)",
+            "title": "</title><script>alert(5)</script>",
+            "outlet": "<img src=x onerror=alert(6)>",
+        },
+    )
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -87,8 +95,14 @@ def assert_error(response: Any, status: int, kind: str | None = None) -> dict[st
 
 def test_web_malicious_article_is_escaped_everywhere(client: TestClient, evil: dict) -> None:
     assert "<script>alert(1)</script>" in evil["text"]  # stored as the text it is
-    pages = [f"/articles/{evil['hash']}", "/events", "/events?actor=RUR", "/",
-             "/network", "/timeline"]
+    pages = [
+        f"/articles/{evil['hash']}",
+        "/events",
+        "/events?actor=RUR",
+        "/",
+        "/network",
+        "/timeline",
+    ]
     for path in pages:
         html = client.get(path).text
         assert not INLINE_SCRIPT.search(html), path
@@ -103,10 +117,12 @@ def test_web_malicious_article_is_escaped_everywhere(client: TestClient, evil: d
 
 
 def test_web_malicious_html_input_loses_its_script(client: TestClient) -> None:
-    page = ("<html><head><title>t</title><script>alert(1)</script></head><body><article>"
-            "<p>Ruritania on Monday accused Freedonia of shelling its border towns, the "
-            "Example Wire reported.</p><p onclick=alert(2)>Freedonia denied the claims on "
-            "Tuesday, officials said.</p></article></body></html>")
+    page = (
+        "<html><head><title>t</title><script>alert(1)</script></head><body><article>"
+        "<p>Ruritania on Monday accused Freedonia of shelling its border towns, the "
+        "Example Wire reported.</p><p onclick=alert(2)>Freedonia denied the claims on "
+        "Tuesday, officials said.</p></article></body></html>"
+    )
     response = client.post("/api/extract", json={"html": page, "published": "2021-06-07"})
     assert response.status_code in (200, 422), response.text
     if response.status_code == 200:
@@ -114,10 +130,16 @@ def test_web_malicious_html_input_loses_its_script(client: TestClient) -> None:
 
 
 def test_web_csv_cells_cannot_start_a_formula(client: TestClient) -> None:
-    text = ("=HYPERLINK(\"http://x\") Ruritania on Monday accused Freedonia of shelling its "
-            "border towns, the Example Wire reported.")
-    assert client.post("/api/articles", json={"text": text, "title": "=1+1",
-                                              "published": "2021-06-08"}).status_code == 201
+    text = (
+        '=HYPERLINK("http://x") Ruritania on Monday accused Freedonia of shelling its '
+        "border towns, the Example Wire reported."
+    )
+    assert (
+        client.post(
+            "/api/articles", json={"text": text, "title": "=1+1", "published": "2021-06-08"}
+        ).status_code
+        == 201
+    )
     csv_text = client.get("/events.csv", params={"since": "2021-06-08"}).text
     assert ",=" not in csv_text and "\n=" not in csv_text
 
@@ -137,8 +159,11 @@ def test_web_templates_never_mark_data_safe() -> None:
 
 def test_web_vendored_assets_are_pinned() -> None:
     vendor = WEB / "static/vendor/swagger-ui-dist-5.35.0"
-    pins = dict(line.split()[::-1] for line in (vendor / "VENDORED.md").read_text().splitlines()
-                if re.fullmatch(r"\s+[0-9a-f]{64}\s+\S+", line))
+    pins = dict(
+        line.split()[::-1]
+        for line in (vendor / "VENDORED.md").read_text().splitlines()
+        if re.fullmatch(r"\s+[0-9a-f]{64}\s+\S+", line)
+    )
     assert set(pins) == {"swagger-ui-bundle.js", "swagger-ui.css"}
     for name, digest in pins.items():
         assert hashlib.sha256((vendor / name).read_bytes()).hexdigest() == digest, name
@@ -148,8 +173,10 @@ def test_web_vendored_assets_are_pinned() -> None:
 # --- headers --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["/", "/events", "/api/health", "/api/articles/nope",
-                                  "/nope", "/static/js/app.js", "/docs"])
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/events", "/api/health", "/api/articles/nope", "/nope", "/static/js/app.js", "/docs"],
+)
 def test_web_security_headers_on_every_response(client: TestClient, path: str) -> None:
     response = client.get(path)
     csp = response.headers["content-security-policy"]
@@ -161,9 +188,9 @@ def test_web_security_headers_on_every_response(client: TestClient, path: str) -
         assert "unsafe-inline" not in csp
 
 
-def test_web_500_is_generic_and_logged(app: Any, client: TestClient,
-                                       monkeypatch: pytest.MonkeyPatch,
-                                       caplog: pytest.LogCaptureFixture) -> None:
+def test_web_500_is_generic_and_logged(
+    app: Any, client: TestClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     def boom() -> None:
         raise RuntimeError("secret detail /etc/passwd")
 
@@ -193,56 +220,85 @@ def test_web_huge_chunked_body_is_413(client: TestClient) -> None:
             yield b"x" * 10_000
         yield b'"}'
 
-    response = client.post("/api/articles", content=chunks(),
-                           headers={"content-type": "application/json"})
+    response = client.post(
+        "/api/articles", content=chunks(), headers={"content-type": "application/json"}
+    )
     assert_error(response, 413, "payload_too_large")
 
 
-@pytest.mark.parametrize("body", [b'{"text": "\xff\xfe Iran \xc3\x28"}', b"\xff" * 64,
-                                  b'{"text": "\xed\xa0\x80"}'])
+@pytest.mark.parametrize(
+    "body", [b'{"text": "\xff\xfe Iran \xc3\x28"}', b"\xff" * 64, b'{"text": "\xed\xa0\x80"}']
+)
 def test_web_invalid_utf8_json_is_4xx(client: TestClient, body: bytes) -> None:
-    response = client.post("/api/articles", content=body,
-                           headers={"content-type": "application/json"})
+    response = client.post(
+        "/api/articles", content=body, headers={"content-type": "application/json"}
+    )
     assert 400 <= response.status_code < 500
     assert_error(response, response.status_code)
 
 
 def test_web_invalid_utf8_form_is_400(client: TestClient) -> None:
-    response = client.post("/", content=b"article=\xff\xfe&format=text",
-                           headers={"content-type": "application/x-www-form-urlencoded"})
+    response = client.post(
+        "/",
+        content=b"article=\xff\xfe&format=text",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
     assert_error(response, 400, "bad_request")
-    encoded = client.post("/", content=b"article=%FF%FE&format=text",
-                          headers={"content-type": "application/x-www-form-urlencoded"})
+    encoded = client.post(
+        "/",
+        content=b"article=%FF%FE&format=text",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
     assert_error(encoded, 400, "bad_request")
 
 
 def test_web_rejected_article_is_422_with_reason(client: TestClient) -> None:
     error = assert_error(client.post("/api/extract", json={"text": "   "}), 422, "rejected")
     assert error["reason"] == "empty"
-    french = ("Le gouvernement iranien a rejeté lundi l'appel de la Russie à retirer ses forces "
-              "de Syrie, selon l'agence de presse Tasnim, qui cite le porte-parole du ministère.")
+    french = (
+        "Le gouvernement iranien a rejeté lundi l'appel de la Russie à retirer ses forces "
+        "de Syrie, selon l'agence de presse Tasnim, qui cite le porte-parole du ministère."
+    )
     error = assert_error(client.post("/api/extract", json={"text": french}), 422, "rejected")
     assert error["reason"].startswith("language")
 
 
-@pytest.mark.parametrize("body", [
-    {}, {"text": "a", "html": "<p>a</p>"}, {"text": 5}, {"text": "x", "published": "soon"},
-    {"text": "x", "surprise": 1}, {"text": "x", "outlet": "o" * 500}, [], "text", None,
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"text": "a", "html": "<p>a</p>"},
+        {"text": 5},
+        {"text": "x", "published": "soon"},
+        {"text": "x", "surprise": 1},
+        {"text": "x", "outlet": "o" * 500},
+        [],
+        "text",
+        None,
+    ],
+)
 def test_web_invalid_article_bodies_are_422(client: TestClient, body: Any) -> None:
     assert_error(client.post("/api/articles", json=body), 422, "validation_error")
 
 
 def test_web_wrong_content_types_are_4xx(client: TestClient) -> None:
     # A cross-site <form enctype=text/plain> cannot post JSON to the API.
-    plain = client.post("/api/articles", content=b'{"text": "Iran rejected it."}',
-                        headers={"content-type": "text/plain"})
+    plain = client.post(
+        "/api/articles",
+        content=b'{"text": "Iran rejected it."}',
+        headers={"content-type": "text/plain"},
+    )
     assert_error(plain, 422)
-    form = client.post("/", content=b'{"article": "x"}',
-                       headers={"content-type": "application/json"})
+    form = client.post(
+        "/", content=b'{"article": "x"}', headers={"content-type": "application/json"}
+    )
     assert_error(form, 415)
-    assert_error(client.post("/api/articles", content=b"{not json",
-                             headers={"content-type": "application/json"}), 422)
+    assert_error(
+        client.post(
+            "/api/articles", content=b"{not json", headers={"content-type": "application/json"}
+        ),
+        422,
+    )
 
 
 def test_web_cross_site_form_post_is_refused(client: TestClient) -> None:
@@ -252,20 +308,38 @@ def test_web_cross_site_form_post_is_refused(client: TestClient) -> None:
 
 
 BAD_REQUESTS = [
-    ("GET", "/api/events?limit=0"), ("GET", "/api/events?limit=100000"),
-    ("GET", "/api/events?offset=-1"), ("GET", "/api/events?since=2018-02-30"),
-    ("GET", "/api/events?until=yesterday"), ("GET", "/api/events?quad=x"),
-    ("GET", "/api/events?quad=0"), ("GET", "/api/events?actor=%00"),
-    ("GET", "/api/events?actor=IRN'--"), ("GET", "/api/events?cameo=1%25"),
-    ("GET", "/api/events?text=%00"), ("GET", "/api/events?root=123"),
-    ("GET", "/api/events?text=" + "x" * 5000), ("GET", "/api/dyads?period=fortnight"),
-    ("GET", "/api/timeline?period=all"), ("GET", "/api/quotes?kind=shouted"),
-    ("GET", "/api/actors?kind=%27"), ("GET", "/api/actors/%00"), ("GET", "/api/actors/I%20R"),
-    ("GET", "/api/articles/%00"), ("GET", "/api/articles/" + "a" * 300),
-    ("GET", "/articles/%ff%fe"), ("GET", "/actors/%3Cscript%3E"), ("GET", "/events?limit=-5"),
-    ("GET", "/events.csv?limit=0"), ("GET", "/network?edges=0"), ("GET", "/timeline?period=x"),
-    ("DELETE", "/api/articles/x"), ("PUT", "/api/events"), ("POST", "/api/events"),
-    ("GET", "/static/../app.py"), ("GET", "/static/%2e%2e/app.py"),
+    ("GET", "/api/events?limit=0"),
+    ("GET", "/api/events?limit=100000"),
+    ("GET", "/api/events?offset=-1"),
+    ("GET", "/api/events?since=2018-02-30"),
+    ("GET", "/api/events?until=yesterday"),
+    ("GET", "/api/events?quad=x"),
+    ("GET", "/api/events?quad=0"),
+    ("GET", "/api/events?actor=%00"),
+    ("GET", "/api/events?actor=IRN'--"),
+    ("GET", "/api/events?cameo=1%25"),
+    ("GET", "/api/events?text=%00"),
+    ("GET", "/api/events?root=123"),
+    ("GET", "/api/events?text=" + "x" * 5000),
+    ("GET", "/api/dyads?period=fortnight"),
+    ("GET", "/api/timeline?period=all"),
+    ("GET", "/api/quotes?kind=shouted"),
+    ("GET", "/api/actors?kind=%27"),
+    ("GET", "/api/actors/%00"),
+    ("GET", "/api/actors/I%20R"),
+    ("GET", "/api/articles/%00"),
+    ("GET", "/api/articles/" + "a" * 300),
+    ("GET", "/articles/%ff%fe"),
+    ("GET", "/actors/%3Cscript%3E"),
+    ("GET", "/events?limit=-5"),
+    ("GET", "/events.csv?limit=0"),
+    ("GET", "/network?edges=0"),
+    ("GET", "/timeline?period=x"),
+    ("DELETE", "/api/articles/x"),
+    ("PUT", "/api/events"),
+    ("POST", "/api/events"),
+    ("GET", "/static/../app.py"),
+    ("GET", "/static/%2e%2e/app.py"),
 ]
 
 
@@ -281,15 +355,49 @@ _text = st.text(st.characters(codec="utf-8"), max_size=40)
 
 
 @settings(max_examples=60, deadline=None)
-@given(params=st.dictionaries(st.sampled_from(
-    ["actor", "source_actor", "target_actor", "cameo", "root", "plover", "quad", "since",
-     "until", "outlet", "via", "text", "article", "limit", "offset", "period", "edges"]),
-    _text, max_size=5),
-    path=st.sampled_from(["/api/events", "/api/dyads", "/api/timeline", "/events",
-                          "/network", "/timeline", "/events.csv", "/api/quotes",
-                          "/api/actors"]))
-def test_web_random_query_strings_never_500(client: TestClient, params: dict[str, str],
-                                            path: str) -> None:
+@given(
+    params=st.dictionaries(
+        st.sampled_from(
+            [
+                "actor",
+                "source_actor",
+                "target_actor",
+                "cameo",
+                "root",
+                "plover",
+                "quad",
+                "since",
+                "until",
+                "outlet",
+                "via",
+                "text",
+                "article",
+                "limit",
+                "offset",
+                "period",
+                "edges",
+            ]
+        ),
+        _text,
+        max_size=5,
+    ),
+    path=st.sampled_from(
+        [
+            "/api/events",
+            "/api/dyads",
+            "/api/timeline",
+            "/events",
+            "/network",
+            "/timeline",
+            "/events.csv",
+            "/api/quotes",
+            "/api/actors",
+        ]
+    ),
+)
+def test_web_random_query_strings_never_500(
+    client: TestClient, params: dict[str, str], path: str
+) -> None:
     response = client.get(path, params=params)
     assert response.status_code < 500, (path, params, response.text)
 
@@ -298,15 +406,18 @@ def test_web_random_query_strings_never_500(client: TestClient, params: dict[str
 
 
 def test_web_token_required_for_writes(locked: TestClient) -> None:
-    body = {"text": "Iran on Monday rejected a call from Russia, officials said.",
-            "published": "2018-05-22"}
+    body = {
+        "text": "Iran on Monday rejected a call from Russia, officials said.",
+        "published": "2018-05-22",
+    }
     error = assert_error(locked.post("/api/articles", json=body), 401, "unauthorized")
     assert "Bearer" in error["message"]
     response = locked.post("/api/articles", json=body)
     assert response.headers["www-authenticate"] == "Bearer"
     for header in ("Bearer wrong", "Basic czNjcmV0LXRva2Vu", TOKEN, f"Bearer {TOKEN}x"):
-        assert_error(locked.post("/api/articles", json=body,
-                                 headers={"authorization": header}), 401)
+        assert_error(
+            locked.post("/api/articles", json=body, headers={"authorization": header}), 401
+        )
     assert_error(locked.post("/api/extract", json=body), 401)
     assert_error(locked.post("/", data={"article": body["text"]}), 401)
     assert_error(locked.post("/", data={"article": body["text"], "token": "nope"}), 401)
@@ -314,8 +425,11 @@ def test_web_token_required_for_writes(locked: TestClient) -> None:
     assert locked.get("/api/stats").json()["articles"] == 0  # nothing was stored
     ok = locked.post("/api/articles", json=body, headers={"authorization": f"Bearer {TOKEN}"})
     assert ok.status_code == 201, ok.text
-    form = locked.post("/", data={"article": body["text"].replace("Monday", "Tuesday"),
-                                  "token": TOKEN}, follow_redirects=False)
+    form = locked.post(
+        "/",
+        data={"article": body["text"].replace("Monday", "Tuesday"), "token": TOKEN},
+        follow_redirects=False,
+    )
     assert form.status_code == 303
     assert locked.get("/api/events").status_code == 200  # reads stay open
     assert 'name="token" type="password"' in locked.get("/").text
@@ -323,8 +437,9 @@ def test_web_token_required_for_writes(locked: TestClient) -> None:
 
 def test_web_unknown_host_is_refused(tmp_path: Path) -> None:
     """A page that rebinds its own name to 127.0.0.1 still sends its own Host: refused."""
-    application = create_app(Settings(), str(tmp_path / "hosts.duckdb"),
-                             allowed_hosts=("127.0.0.1", "localhost", "::1"))
+    application = create_app(
+        Settings(), str(tmp_path / "hosts.duckdb"), allowed_hosts=("127.0.0.1", "localhost", "::1")
+    )
     try:
         rebound = TestClient(application, base_url="http://rebound.example:8000")
         assert_error(rebound.get("/api/health"), 400, "bad_request")

@@ -17,24 +17,53 @@ TEXT = 'Iran rejected "<script>alert(1)</script> the call" from Russia.'
 def _article() -> dict:
     start = TEXT.index('"')
     return {
-        "text": TEXT, "outlet": "The Times of Israel",
+        "text": TEXT,
+        "outlet": "The Times of Israel",
         "actors": [
-            {"id": "A1", "name": "Iran", "kind": "state", "code": "IRN",
-             "mentions": [{"start": 0, "end": 4}]},
-            {"id": "A2", "name": "Russia", "kind": "state", "code": "RUS",
-             "mentions": [{"start": TEXT.index("Russia"), "end": TEXT.index("Russia") + 6}]},
+            {
+                "id": "A1",
+                "name": "Iran",
+                "kind": "state",
+                "code": "IRN",
+                "mentions": [{"start": 0, "end": 4}],
+            },
+            {
+                "id": "A2",
+                "name": "Russia",
+                "kind": "state",
+                "code": "RUS",
+                "mentions": [{"start": TEXT.index("Russia"), "end": TEXT.index("Russia") + 6}],
+            },
         ],
-        "events": [{
-            "id": "E1", "trigger": {"start": 5, "end": 13}, "quad_class": 3, "plover": "REJECT",
-            "cameo": "120", "negated": False, "hypothetical": False, "date": "2018-05-21",
-            "source": {"actor": "A1", "text": "Iran"}, "target": {"actor": "A2", "text": "Russia"},
-            "attribution": [{"role": "speaker", "name": "The Times of Israel"},
-                            {"role": "outlet", "name": "The Times of Israel"}],
-        }],
+        "events": [
+            {
+                "id": "E1",
+                "trigger": {"start": 5, "end": 13},
+                "quad_class": 3,
+                "plover": "REJECT",
+                "cameo": "120",
+                "negated": False,
+                "hypothetical": False,
+                "date": "2018-05-21",
+                "source": {"actor": "A1", "text": "Iran"},
+                "target": {"actor": "A2", "text": "Russia"},
+                "attribution": [
+                    {"role": "speaker", "name": "The Times of Israel"},
+                    {"role": "outlet", "name": "The Times of Israel"},
+                ],
+            }
+        ],
         # Crosses the trigger's end on purpose: spans need not nest.
-        "quotes": [{"id": "Q1", "kind": "direct", "start": 9, "end": TEXT.index("call") + 4,
-                    "speaker": None}, {"id": "Q2", "kind": "direct", "start": start,
-                                       "end": len(TEXT) + 50, "speaker": None}],
+        "quotes": [
+            {
+                "id": "Q1",
+                "kind": "direct",
+                "start": 9,
+                "end": TEXT.index("call") + 4,
+                "speaker": None,
+            },
+            {"id": "Q2", "kind": "direct", "start": start, "end": len(TEXT) + 50, "speaker": None},
+        ],
     }
 
 
@@ -52,8 +81,20 @@ def test_web_views_highlight_covers_the_text_once() -> None:
 
 
 def test_web_views_highlight_ignores_bad_spans() -> None:
-    article = {"text": "abc", "actors": [{"id": "A1", "kind": "x y<z", "mentions": [
-        {"start": 2, "end": 1}, {"start": -5, "end": 99}, {"start": "1", "end": 2}]}]}
+    article = {
+        "text": "abc",
+        "actors": [
+            {
+                "id": "A1",
+                "kind": "x y<z",
+                "mentions": [
+                    {"start": 2, "end": 1},
+                    {"start": -5, "end": 99},
+                    {"start": "1", "end": 2},
+                ],
+            }
+        ],
+    }
     segments = views.highlight(article)
     assert "".join(s.text for s in segments) == "abc"
     assert segments[0].classes == ("hl-actor", "kind-x-y-z")
@@ -61,25 +102,34 @@ def test_web_views_highlight_ignores_bad_spans() -> None:
 
 def test_web_views_event_in_words() -> None:
     [event] = views.article_events(_article())
-    assert event["words"] == ("Iran — rejects → Russia, Monday 21 May 2018, "
-                              "reported by The Times of Israel")
+    assert event["words"] == (
+        "Iran — rejects → Russia, Monday 21 May 2018, reported by The Times of Israel"
+    )
     assert views.verb("REJECT", "120", negated=True) == "does not reject"
     assert views.verb("THREATEN", "130", hypothetical=True) == "may threaten"
     assert views.verb(None, "010", names={"010": "Make statement"}) == "make statement"
     assert views.long_date(dt.date(2018, 5, 21)) == "Monday 21 May 2018"
-    assert views.chain_words([{"role": "speaker", "name": "Qasemi"},
-                              {"role": "relay", "name": "Tasnim"}], outlet="Example Wire") == (
-        "said by Qasemi, according to Tasnim, in Example Wire")
+    assert views.chain_words(
+        [{"role": "speaker", "name": "Qasemi"}, {"role": "relay", "name": "Tasnim"}],
+        outlet="Example Wire",
+    ) == ("said by Qasemi, according to Tasnim, in Example Wire")
 
 
 def test_web_views_records_fast_path_matches_value_by_value() -> None:
-    frame = pd.DataFrame({
-        "published": pd.to_datetime(["2018-05-22", None]),
-        "added_at": pd.to_datetime(["2026-01-02 03:04:05.123456", "2026-01-02 00:00:01.500000"]),
-        "goldstein": [-4.0, float("nan")], "confidence": [0.1 + 0.2, 1 / 3],
-        "n": pd.array([1, None], dtype="Int64"), "name": ["Iran", None],
-        "attribution": [["Tasnim", "CNN"], []], "flag": [True, False],
-    })
+    frame = pd.DataFrame(
+        {
+            "published": pd.to_datetime(["2018-05-22", None]),
+            "added_at": pd.to_datetime(
+                ["2026-01-02 03:04:05.123456", "2026-01-02 00:00:01.500000"]
+            ),
+            "goldstein": [-4.0, float("nan")],
+            "confidence": [0.1 + 0.2, 1 / 3],
+            "n": pd.array([1, None], dtype="Int64"),
+            "name": ["Iran", None],
+            "attribution": [["Tasnim", "CNN"], []],
+            "flag": [True, False],
+        }
+    )
     assert views.records(frame) == views.records_slow(frame)
     assert views.records(frame)[0]["published"] == "2018-05-22"
     assert views.records(frame)[0]["added_at"] == "2026-01-02T03:04:05.123456"
@@ -88,13 +138,21 @@ def test_web_views_records_fast_path_matches_value_by_value() -> None:
 
 
 def test_web_views_network_layout() -> None:
-    dyads = pd.DataFrame({"source": ["IRN", "ISR", "USA", "IRN"],
-                          "target": ["RUS", "IRN", "SYR", "IRN"],
-                          "events": [3, 2, 1, 5], "goldstein": [-4.0, -3.5, 10.0, 0.0]})
+    dyads = pd.DataFrame(
+        {
+            "source": ["IRN", "ISR", "USA", "IRN"],
+            "target": ["RUS", "IRN", "SYR", "IRN"],
+            "events": [3, 2, 1, 5],
+            "goldstein": [-4.0, -3.5, 10.0, 0.0],
+        }
+    )
     net = views.network(dyads)
     assert {n.code for n in net["nodes"]} == {"IRN", "RUS", "ISR", "USA", "SYR"}
     assert [(e.source, e.target) for e in net["edges"]] == [
-        ("IRN", "RUS"), ("ISR", "IRN"), ("USA", "SYR")]
+        ("IRN", "RUS"),
+        ("ISR", "IRN"),
+        ("USA", "SYR"),
+    ]
     assert net["self_pairs"] == 1 and net["pairs"] == 4
     colours = {(e.source, e.target): e.colour for e in net["edges"]}
     red, blue = colours[("IRN", "RUS")], colours[("USA", "SYR")]
@@ -105,14 +163,30 @@ def test_web_views_network_layout() -> None:
 
 def test_web_views_timeline_sums_quads() -> None:
     week = pd.to_datetime(["2018-05-21", "2018-05-21", "2018-05-28"])
-    frames = {3: pd.DataFrame({"period": week, "source": ["IRN", "ISR", "IRN"],
-                               "target": ["RUS", "IRN", "RUS"], "events": [1, 2, 4],
-                               "goldstein": [-4.0, -3.5, -4.0]}),
-              1: pd.DataFrame({"period": week[:1], "source": ["RUS"], "target": ["SYR"],
-                               "events": [1], "goldstein": [1.0]})}
+    frames = {
+        3: pd.DataFrame(
+            {
+                "period": week,
+                "source": ["IRN", "ISR", "IRN"],
+                "target": ["RUS", "IRN", "RUS"],
+                "events": [1, 2, 4],
+                "goldstein": [-4.0, -3.5, -4.0],
+            }
+        ),
+        1: pd.DataFrame(
+            {
+                "period": week[:1],
+                "source": ["RUS"],
+                "target": ["SYR"],
+                "events": [1],
+                "goldstein": [1.0],
+            }
+        ),
+    }
     series = views.timeline_series(frames)
     assert series == [
         {"period": "2018-05-21", "total": 4, "quad_1": 1, "quad_2": 0, "quad_3": 3, "quad_4": 0},
-        {"period": "2018-05-28", "total": 4, "quad_1": 0, "quad_2": 0, "quad_3": 4, "quad_4": 0}]
+        {"period": "2018-05-28", "total": 4, "quad_1": 0, "quad_2": 0, "quad_3": 4, "quad_4": 0},
+    ]
     chart = views.timeline_chart(series)
     assert len(chart["bars"]) == 3 and chart["peak"] == 4

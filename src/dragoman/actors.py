@@ -180,8 +180,13 @@ def _role_of(token: Token, knowledge: Knowledge, multi: dict[int, str]) -> str |
     return text if text in knowledge.roles else None
 
 
-def find(doc: Doc, knowledge: Knowledge, matcher: ActorMatcher,
-         published: dt.date | None, gazetteer: Gazetteer | None = None) -> ActorLayer:
+def find(
+    doc: Doc,
+    knowledge: Knowledge,
+    matcher: ActorMatcher,
+    published: dt.date | None,
+    gazetteer: Gazetteer | None = None,
+) -> ActorLayer:
     """Find, code and link the actors of a parsed article."""
     drafts = _seed_drafts(doc, knowledge, matcher, published, gazetteer)
     drafts = _merge_phrases(doc, drafts)
@@ -190,8 +195,13 @@ def find(doc: Doc, knowledge: Knowledge, matcher: ActorMatcher,
     return _link(doc, list(drafts.values()), knowledge, published)
 
 
-def _seed_drafts(doc: Doc, knowledge: Knowledge, matcher: ActorMatcher,
-                 published: dt.date | None, gazetteer: Gazetteer | None) -> dict[int, _Draft]:
+def _seed_drafts(
+    doc: Doc,
+    knowledge: Knowledge,
+    matcher: ActorMatcher,
+    published: dt.date | None,
+    gazetteer: Gazetteer | None,
+) -> dict[int, _Draft]:
     """One draft per matched name, entity or role word, keyed by its head token."""
     drafts: dict[int, _Draft] = {}
     covered: set[int] = set()
@@ -199,8 +209,13 @@ def _seed_drafts(doc: Doc, knowledge: Knowledge, matcher: ActorMatcher,
         span = doc[start:end]
         phrase = _choose(phrases)
         entry = phrase.entry
-        draft = _Draft(head=span.root.i, tokens=set(range(start, end)), entry=entry,
-                       kind=entry.kind, name=entry.name)
+        draft = _Draft(
+            head=span.root.i,
+            tokens=set(range(start, end)),
+            entry=entry,
+            kind=entry.kind,
+            name=entry.name,
+        )
         draft.why.append(f"dict:{entry.key}:{phrase.form}")
         if entry.kind == "state":
             draft.country, draft.country_rank = entry.country, 1
@@ -224,8 +239,13 @@ def _seed_drafts(doc: Doc, knowledge: Knowledge, matcher: ActorMatcher,
             continue
         if ent.label_ in PERSON_LABELS:
             name = ent.text.strip()
-            draft = _Draft(head=ent.root.i, tokens=set(range(ent.start, ent.end)),
-                           kind="person", name=name, person=name)
+            draft = _Draft(
+                head=ent.root.i,
+                tokens=set(range(ent.start, ent.end)),
+                kind="person",
+                name=name,
+                person=name,
+            )
             draft.why.append("ner:PERSON")
         elif ent.label_ in {"GPE", "LOC"} and gazetteer is not None:
             # A town the dictionaries do not list stands for its country ("Russia shelled
@@ -233,13 +253,22 @@ def _seed_drafts(doc: Doc, knowledge: Knowledge, matcher: ActorMatcher,
             place = gazetteer.resolve(ent.text, Span(ent.start_char, ent.end_char), set())
             if place is None or place.country is None:
                 continue
-            draft = _Draft(head=ent.root.i, tokens=set(range(ent.start, ent.end)),
-                           kind="state", name=place.name, country=place.country,
-                           country_rank=3)
+            draft = _Draft(
+                head=ent.root.i,
+                tokens=set(range(ent.start, ent.end)),
+                kind="state",
+                name=place.name,
+                country=place.country,
+                country_rank=3,
+            )
             draft.why.append(f"gazetteer:{place.geonameid}")
         elif ent.label_ in ORG_LABELS:
-            draft = _Draft(head=ent.root.i, tokens=set(range(ent.start, ent.end)),
-                           kind="organization", name=_strip_article(ent.text.strip()))
+            draft = _Draft(
+                head=ent.root.i,
+                tokens=set(range(ent.start, ent.end)),
+                kind="organization",
+                name=_strip_article(ent.text.strip()),
+            )
             draft.why.append("ner:ORG")
         else:
             continue
@@ -265,29 +294,46 @@ def _phrase_parent(token: Token, drafts: dict[int, _Draft]) -> Token | None:
     if token.dep_ in PHRASE_DEPS and token.head.i != token.i:
         return token.head
     # "TIP CEO and President Joshua S. Block": conjoined titles all belong to the person.
-    if token.dep_ == "conj" and token.i in drafts and drafts[token.i].person \
-            and token.head.i in drafts and not drafts[token.head.i].person \
-            and drafts[token.head.i].role_words:
+    if (
+        token.dep_ == "conj"
+        and token.i in drafts
+        and drafts[token.i].person
+        and token.head.i in drafts
+        and not drafts[token.head.i].person
+        and drafts[token.head.i].role_words
+    ):
         return token.head
     # "the regime in Tehran", "the government of Iran": pobj → prep → role noun.
-    if (token.dep_ == "pobj" and token.head.dep_ == "prep"
-            and token.head.lower_ in COUNTRY_PREPS | {"for", "to"}
-            and token.head.head.i in drafts):
+    if (
+        token.dep_ == "pobj"
+        and token.head.dep_ == "prep"
+        and token.head.lower_ in COUNTRY_PREPS | {"for", "to"}
+        and token.head.head.i in drafts
+    ):
         return token.head.head
     # The parser often hangs "in Tehran" on the verb: "accusing the regime in Tehran of…".
     # A country right after a role noun that has none still belongs to that noun.
-    if (token.dep_ == "pobj" and token.head.dep_ == "prep"
-            and token.head.lower_ in COUNTRY_PREPS and token.head.i > 0
-            and token.head.head.pos_ in {"VERB", "AUX"}):
+    if (
+        token.dep_ == "pobj"
+        and token.head.dep_ == "prep"
+        and token.head.lower_ in COUNTRY_PREPS
+        and token.head.i > 0
+        and token.head.head.pos_ in {"VERB", "AUX"}
+    ):
         before = token.doc[token.head.i - 1]
-        if before.i in drafts and drafts[before.i].country is None \
-                and drafts[before.i].role_words and before.head.i == token.head.head.i:
+        if (
+            before.i in drafts
+            and drafts[before.i].country is None
+            and drafts[before.i].role_words
+            and before.head.i == token.head.head.i
+        ):
             return before
     return None
 
 
 def _merge_phrases(doc: Doc, drafts: dict[int, _Draft]) -> dict[int, _Draft]:
     """Fold each draft into the draft of the phrase it modifies."""
+
     def outer(i: int) -> int:
         token = doc[i]
         seen = {i}
@@ -312,8 +358,7 @@ def _merge_phrases(doc: Doc, drafts: dict[int, _Draft]) -> dict[int, _Draft]:
         inner = drafts[head]
         host = drafts[target]
         via_prep = doc[head].dep_ == "pobj" or doc[head].head.dep_ == "prep"
-        _absorb(host, inner, via_prep and doc[head].head.lower_ in {"for", "to"},
-                via_prep)
+        _absorb(host, inner, via_prep and doc[head].head.lower_ in {"for", "to"}, via_prep)
     for head, draft in drafts.items():
         if outer(head) == head:
             merged[head] = draft
@@ -369,7 +414,7 @@ def _finish(doc: Doc, draft: _Draft, knowledge: Knowledge) -> None:
         draft.kind = "state"
     if not draft.name:
         tokens = sorted(draft.tokens)
-        words = [t for t in doc[tokens[0]: tokens[-1] + 1] if t.dep_ != "det"]
+        words = [t for t in doc[tokens[0] : tokens[-1] + 1] if t.dep_ != "det"]
         draft.name = " ".join(t.text for t in words) if words else doc[draft.head].text
     # Sectors: drop duplicates, at most three (primary first).
     draft.sectors = list(dict.fromkeys(draft.sectors))[:3]
@@ -379,8 +424,9 @@ def _is_actor(draft: _Draft) -> bool:
     return bool(draft.country or draft.person or draft.entry or draft.kind == "organization")
 
 
-def _link(doc: Doc, drafts: list[_Draft], knowledge: Knowledge,
-          published: dt.date | None) -> ActorLayer:
+def _link(
+    doc: Doc, drafts: list[_Draft], knowledge: Knowledge, published: dt.date | None
+) -> ActorLayer:
     """Group phrases into actors; resolve surnames, definite roles and pronouns."""
     actors: dict[str, dict] = {}
     by_token: dict[int, Mention] = {}
@@ -420,8 +466,11 @@ def _link(doc: Doc, drafts: list[_Draft], knowledge: Knowledge,
             if draft.entry is not None and draft.entry.kind != "state" and not draft.role_words:
                 key = draft.entry.key
             else:
-                key = "code:" + _code(draft.country, draft.sectors) + (
-                    f":{draft.name}" if not draft.country else "")
+                key = (
+                    "code:"
+                    + _code(draft.country, draft.sectors)
+                    + (f":{draft.name}" if not draft.country else "")
+                )
         if key is None:
             continue
         if draft.code and not draft.role_words:
@@ -430,26 +479,64 @@ def _link(doc: Doc, drafts: list[_Draft], knowledge: Knowledge,
             code = draft.entry.code
         else:
             code = _code(draft.country, draft.sectors)
-        name = draft.person or (draft.entry.name if draft.entry and draft.entry.kind != "state"
-                                and not draft.role_words else None)
+        name = draft.person or (
+            draft.entry.name
+            if draft.entry and draft.entry.kind != "state" and not draft.role_words
+            else None
+        )
         if name is None:
-            name = (knowledge.countries[draft.country].name if draft.country in
-                    knowledge.countries and not draft.sectors else draft.name)
-        kind = "state" if (draft.kind == "modifier" or (
-            draft.country and not draft.sectors and not draft.person)) else draft.kind
-        add(key, draft, span, {"name": name, "kind": kind, "code": code, "country": draft.country,
-                               "sectors": tuple(draft.sectors), "why": ";".join(draft.why)})
-        mention = Mention(actor=actors[key]["id"], code=code, country=draft.country,
-                          sectors=tuple(draft.sectors), kind=actors[key]["kind"],
-                          name=actors[key]["name"], span=span, tokens=tuple(tokens),
-                          head=draft.head)
+            name = (
+                knowledge.countries[draft.country].name
+                if draft.country in knowledge.countries and not draft.sectors
+                else draft.name
+            )
+        kind = (
+            "state"
+            if (
+                draft.kind == "modifier"
+                or (draft.country and not draft.sectors and not draft.person)
+            )
+            else draft.kind
+        )
+        add(
+            key,
+            draft,
+            span,
+            {
+                "name": name,
+                "kind": kind,
+                "code": code,
+                "country": draft.country,
+                "sectors": tuple(draft.sectors),
+                "why": ";".join(draft.why),
+            },
+        )
+        mention = Mention(
+            actor=actors[key]["id"],
+            code=code,
+            country=draft.country,
+            sectors=tuple(draft.sectors),
+            kind=actors[key]["kind"],
+            name=actors[key]["name"],
+            span=span,
+            tokens=tuple(tokens),
+            head=draft.head,
+        )
         for i in tokens:
             by_token[i] = mention
     _link_pronouns(doc, by_token, actors, persons, pronouns)
     _country_from_context(actors, by_token)
     result = tuple(
-        Actor(id=a["id"], name=a["name"], kind=a["kind"], code=a["code"], country=a["country"],
-              sectors=a["sectors"], mentions=tuple(a["mentions"]), why=a["why"])
+        Actor(
+            id=a["id"],
+            name=a["name"],
+            kind=a["kind"],
+            code=a["code"],
+            country=a["country"],
+            sectors=a["sectors"],
+            mentions=tuple(a["mentions"]),
+            why=a["why"],
+        )
         for a in actors.values()
     )
     return ActorLayer(actors=result, by_token=by_token)
@@ -476,8 +563,7 @@ def _country_from_context(actors: dict[str, dict], by_token: dict[int, Mention])
     for i, mention in list(by_token.items()):
         if mention.actor in changed:
             known = changed[mention.actor]
-            by_token[i] = dataclasses.replace(mention, country=known["country"],
-                                              code=known["code"])
+            by_token[i] = dataclasses.replace(mention, country=known["country"], code=known["code"])
 
 
 def _person_key(name: str, actors: dict[str, dict]) -> str:
@@ -492,8 +578,13 @@ def _person_key(name: str, actors: dict[str, dict]) -> str:
     return f"person:{name}"
 
 
-def _resolve_role(head: Token, draft: _Draft, persons: list[tuple[int, str]],
-                  person_roles: dict[str, set[str]], knowledge: Knowledge) -> str | None:
+def _resolve_role(
+    head: Token,
+    draft: _Draft,
+    persons: list[tuple[int, str]],
+    person_roles: dict[str, set[str]],
+    knowledge: Knowledge,
+) -> str | None:
     """ "the envoy" → the last person introduced as an envoy (person role words only)."""
     if not any(child.lower_ == "the" for child in head.children):
         return None
@@ -504,8 +595,13 @@ def _resolve_role(head: Token, draft: _Draft, persons: list[tuple[int, str]],
     return None
 
 
-def _link_pronouns(doc: Doc, by_token: dict[int, Mention], actors: dict[str, dict],
-                   persons: list[tuple[int, str]], pronouns: dict[str, str]) -> None:
+def _link_pronouns(
+    doc: Doc,
+    by_token: dict[int, Mention],
+    actors: dict[str, dict],
+    persons: list[tuple[int, str]],
+    pronouns: dict[str, str],
+) -> None:
     """ "he"/"she" → the only person named in this sentence (before it) or the previous one."""
     id_to_key = {a["id"]: k for k, a in actors.items()}
     for token in doc:
@@ -513,14 +609,22 @@ def _link_pronouns(doc: Doc, by_token: dict[int, Mention], actors: dict[str, dic
             continue
         sent = sent_of(token)
         prev_start = sent_of(doc[sent.start - 1]).start if sent.start > 0 else sent.start
-        window = {m.actor for i, m in by_token.items()
-                  if prev_start <= i < token.i and m.kind == "person"}
+        window = {
+            m.actor for i, m in by_token.items() if prev_start <= i < token.i and m.kind == "person"
+        }
         if len(window) != 1:
             continue
         actor = actors[id_to_key[window.pop()]]
         span = Span(token.idx, token.idx + len(token.text))
         actor["mentions"].append(span)
-        by_token[token.i] = Mention(actor=actor["id"], code=actor["code"],
-                                    country=actor["country"], sectors=actor["sectors"],
-                                    kind="person", name=actor["name"], span=span,
-                                    tokens=(token.i,), head=token.i)
+        by_token[token.i] = Mention(
+            actor=actor["id"],
+            code=actor["code"],
+            country=actor["country"],
+            sectors=actor["sectors"],
+            kind="person",
+            name=actor["name"],
+            span=span,
+            tokens=(token.i,),
+            head=token.i,
+        )

@@ -34,16 +34,23 @@ def to_record(item: str | Record | Mapping[str, Any], origin: str = "<api>") -> 
         return item
     if isinstance(item, str):
         is_html = item.lstrip().startswith("<")
-        return Record(origin=origin, html=item if is_html else None,
-                      text=None if is_html else item)
+        return Record(origin=origin, html=item if is_html else None, text=None if is_html else item)
     fields = {k: item.get(k) for k in ("text", "html", "url", "title", "outlet", "author")}
     record_id = item.get("id")
-    return Record(origin=origin, id=str(record_id) if record_id is not None else None,
-                  published=_date(item.get("published")), **fields)
+    return Record(
+        origin=origin,
+        id=str(record_id) if record_id is not None else None,
+        published=_date(item.get("published")),
+        **fields,
+    )
 
 
-def extract(text_or_html: str | Record | Mapping[str, Any], published: dt.date | str | None = None,
-            settings: Settings | None = None, **meta: Any) -> Extraction:
+def extract(
+    text_or_html: str | Record | Mapping[str, Any],
+    published: dt.date | str | None = None,
+    settings: Settings | None = None,
+    **meta: Any,
+) -> Extraction:
     """Extract actors, events and quotes from one article.
 
     Args:
@@ -66,18 +73,25 @@ def extract(text_or_html: str | Record | Mapping[str, Any], published: dt.date |
     return pipeline(settings).extract(record, _date(published))
 
 
-def extract_many(items: Iterable[str | Record | Mapping[str, Any] | Reject],
-                 published: dt.date | str | None = None,
-                 settings: Settings | None = None) -> Iterator[Extraction | Reject]:
+def extract_many(
+    items: Iterable[str | Record | Mapping[str, Any] | Reject],
+    published: dt.date | str | None = None,
+    settings: Settings | None = None,
+) -> Iterator[Extraction | Reject]:
     """Extract a stream of articles in batches; bad ones come out as `Reject`s, in order."""
-    records = (item if isinstance(item, Reject) else to_record(item, f"<item {i}>")
-               for i, item in enumerate(items))
+    records = (
+        item if isinstance(item, Reject) else to_record(item, f"<item {i}>")
+        for i, item in enumerate(items)
+    )
     return pipeline(settings).extract_many(records, _date(published))
 
 
-def extract_paths(paths: Iterable[str], published: dt.date | str | None = None,
-                  settings: Settings | None = None,
-                  workers: int | None = 1) -> Iterator[Extraction | Reject]:
+def extract_paths(
+    paths: Iterable[str],
+    published: dt.date | str | None = None,
+    settings: Settings | None = None,
+    workers: int | None = 1,
+) -> Iterator[Extraction | Reject]:
     """Read files, directories, feeds, WARCs or `-` (stdin) and extract every article.
 
     Args:

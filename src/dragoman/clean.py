@@ -79,22 +79,66 @@ _LETTER = re.compile(r"[^\W\d_]")
 _CLOSES = tuple(".!?:;\"'”’»)]…")
 
 # Elements whose text is never article body, for the fallback walk.
-_NOT_BODY = frozenset({
-    "script", "style", "noscript", "nav", "header", "footer", "aside", "form",
-    "button", "select", "template", "svg", "iframe", "object", "embed", "figure",
-})
-_BLOCKS = frozenset({
-    "address", "article", "blockquote", "dd", "div", "dl", "dt", "fieldset",
-    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "main", "ol", "p", "pre",
-    "section", "table", "td", "th", "tr", "ul", "body", "html",
-})
+_NOT_BODY = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "nav",
+        "header",
+        "footer",
+        "aside",
+        "form",
+        "button",
+        "select",
+        "template",
+        "svg",
+        "iframe",
+        "object",
+        "embed",
+        "figure",
+    }
+)
+_BLOCKS = frozenset(
+    {
+        "address",
+        "article",
+        "blockquote",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "li",
+        "main",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "td",
+        "th",
+        "tr",
+        "ul",
+        "body",
+        "html",
+    }
+)
 
 # trafilatura's own XML body: `p`, `head`, `list`/`item`, `quote`, `table`/`row`/
 # `cell`, `lb`... Walking it (rather than taking `Document.text`) keeps the
 # page's paragraphs without the "- " and "| " marks trafilatura's text adds
 # to list items and table cells.
-_BODY_BLOCKS = frozenset({"p", "head", "list", "item", "quote", "code", "table", "row", "div",
-                          "fw", "note", "pre"})
+_BODY_BLOCKS = frozenset(
+    {"p", "head", "list", "item", "quote", "code", "table", "row", "div", "fw", "note", "pre"}
+)
 _BODY_SKIP = frozenset({"graphic", "figure"})
 _BODY_CELLS = frozenset({"cell"})
 
@@ -175,7 +219,8 @@ def load_furniture(path: str | Path | None = None) -> Furniture:
         _compile(name, f"strip_inline[{j}]", p)
     inline = (
         _compile(name, "strip_inline", "|".join(f"(?:{p})" for p in inline_list))
-        if inline_list else None
+        if inline_list
+        else None
     )
     max_line = data.get("max_line_chars", 300)
     if not isinstance(max_line, int) or max_line < 1:
@@ -215,7 +260,7 @@ def _paragraphs(text: str, furniture: Furniture, origin: str) -> str:
     current: list[str] = []
     for raw in text.split("\n"):
         bullet = furniture.bullets.match(raw)
-        line = raw[bullet.end():].strip() if bullet else raw
+        line = raw[bullet.end() :].strip() if bullet else raw
         if furniture.inline is not None:
             line = furniture.inline.sub("", line).strip()
         if not line:
@@ -283,8 +328,13 @@ def _read_page(html: str, url: str | None, body: bool) -> _Page:
     try:
         if body:
             doc = trafilatura.bare_extraction(
-                document, url=url, with_metadata=True, include_comments=False,
-                include_images=False, include_links=False, include_formatting=False,
+                document,
+                url=url,
+                with_metadata=True,
+                include_comments=False,
+                include_images=False,
+                include_links=False,
+                include_formatting=False,
             )
         else:
             doc = trafilatura.extract_metadata(document, default_url=url)
@@ -424,6 +474,7 @@ def clean(record: Record, settings: Settings, published: dt.date | None = None) 
             (more than `settings.max_chars` characters), or `language:xx`
             (language not in `settings.languages`).
     """
+
     def reject(reason: str, detail: str = "") -> RejectedInput:
         return RejectedInput(Reject(record.origin, reason, detail, record.id))
 

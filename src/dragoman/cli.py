@@ -54,10 +54,20 @@ def _parse_settings(pairs: Iterable[str]) -> dict[str, str]:
 
 @click.group(cls=_Group)
 @click.version_option(__version__, prog_name="dragoman")
-@click.option("--config", type=click.Path(dir_okay=False), default=None,
-              help="TOML settings file (default: ./dragoman.toml when present).")
-@click.option("--setting", "-s", "pairs", multiple=True, metavar="NAME=VALUE",
-              help="Override one setting (repeatable); see `dragoman settings`.")
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="TOML settings file (default: ./dragoman.toml when present).",
+)
+@click.option(
+    "--setting",
+    "-s",
+    "pairs",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override one setting (repeatable); see `dragoman settings`.",
+)
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
 @click.pass_context
 def main(ctx: click.Context, config: str | None, pairs: tuple[str, ...], verbose: int) -> None:
@@ -71,25 +81,25 @@ def main(ctx: click.Context, config: str | None, pairs: tuple[str, ...], verbose
     ctx.obj = {"settings": settings}
 
 
-
-
-
-
 def format_table(extraction: Extraction) -> str:
     """A readable summary of one extraction (`--format table`)."""
     text = extraction.article.text
-    lines = [f"# {extraction.article.title or extraction.article.id}  "
-             f"({extraction.article.published or 'undated'})"]
+    lines = [
+        f"# {extraction.article.title or extraction.article.id}  "
+        f"({extraction.article.published or 'undated'})"
+    ]
     lines.append(f"## events ({len(extraction.events)})")
     for e in extraction.events:
         src = e.source.code if e.source else "---"
         tgt = e.target.code if e.target else "---"
-        verb = (e.plover or "EVENT")
-        flags = "".join([" [negated]" if e.negated else "",
-                         " [hypothetical]" if e.hypothetical else ""])
+        verb = e.plover or "EVENT"
+        flags = "".join(
+            [" [negated]" if e.negated else "", " [hypothetical]" if e.hypothetical else ""]
+        )
         via = " via " + " < ".join(s.name for s in e.attribution) if e.attribution else ""
-        lines.append(f"{src} —{verb}({e.cameo})→ {tgt}  \"{e.trigger.text(text)}\"  "
-                     f"{e.date or ''}{flags}{via}")
+        lines.append(
+            f'{src} —{verb}({e.cameo})→ {tgt}  "{e.trigger.text(text)}"  {e.date or ""}{flags}{via}'
+        )
     lines.append(f"## actors ({len(extraction.actors)})")
     for a in extraction.actors:
         lines.append(f"{a.code or '---':<10} {a.kind:<12} {a.name}  ({len(a.mentions)} mentions)")
@@ -99,12 +109,13 @@ def format_table(extraction: Extraction) -> str:
         body = q.span.text(text)
         body = body if len(body) < 90 else body[:87] + "…"
         via = " via " + " < ".join(s.name for s in q.via) if q.via else ""
-        lines.append(f"[{q.kind}] {who}: \"{body}\"{via}")
+        lines.append(f'[{q.kind}] {who}: "{body}"{via}')
     return "\n".join(lines)
 
 
-def write_outputs(results: Iterable[Extraction | Reject], out: IO[str], fmt: str,
-                  rejects: IO[str] | None) -> tuple[int, int]:
+def write_outputs(
+    results: Iterable[Extraction | Reject], out: IO[str], fmt: str, rejects: IO[str] | None
+) -> tuple[int, int]:
     """Write extractions as JSON Lines or tables, rejects to `rejects`; return the counts."""
     from dragoman.output import dumps, reject_dict, to_dict
 
@@ -126,19 +137,39 @@ def write_outputs(results: Iterable[Extraction | Reject], out: IO[str], fmt: str
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--published", help="Publication date (YYYY-MM-DD) for inputs that carry none.")
-@click.option("--rejects", type=click.File("w", encoding="utf-8"), default=None,
-              help="Write set-aside inputs here as JSON Lines (origin, id, reason, detail).")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl",
-              show_default=True, help="JSON Lines (the output contract) or a readable table.")
-@click.option("--workers", type=click.IntRange(0), default=None,
-              help="Worker processes (0: one per core). Default: the `workers` setting.")
-def extract(paths: tuple[str, ...], published: str | None, rejects: IO[str] | None,
-            fmt: str, workers: int | None) -> None:
+@click.option(
+    "--rejects",
+    type=click.File("w", encoding="utf-8"),
+    default=None,
+    help="Write set-aside inputs here as JSON Lines (origin, id, reason, detail).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "table"]),
+    default="jsonl",
+    show_default=True,
+    help="JSON Lines (the output contract) or a readable table.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(0),
+    default=None,
+    help="Worker processes (0: one per core). Default: the `workers` setting.",
+)
+def extract(
+    paths: tuple[str, ...],
+    published: str | None,
+    rejects: IO[str] | None,
+    fmt: str,
+    workers: int | None,
+) -> None:
     """Extract actors, events and quotes from PATHS (files, directories, or - for stdin)."""
     from dragoman.api import extract_paths
 
-    results = progress(extract_paths(paths, parse_date(published), current_settings(), workers),
-                       "extract")
+    results = progress(
+        extract_paths(paths, parse_date(published), current_settings(), workers), "extract"
+    )
     done, rejected = write_outputs(results, sys.stdout, fmt, rejects)
     click.echo(f"read {done + rejected} = extracted {done} + rejected {rejected}", err=True)
     if rejected:
@@ -156,15 +187,25 @@ def doctor() -> None:
     report = nlp.verify(settings.model)
     know = knowledge.load(settings.actor_files, settings.verb_files, settings.role_files)
     rows = [
-        ("dragoman", __version__), ("python", platform.python_version()),
-        ("spacy", report.spacy_version), ("model", f"{report.name} {report.version}"),
+        ("dragoman", __version__),
+        ("python", platform.python_version()),
+        ("spacy", report.spacy_version),
+        ("model", f"{report.name} {report.version}"),
         ("model path", report.path),
-        ("model integrity", {True: "ok (sha256 of every file matches)",
-                             False: "FAILED: " + "; ".join(report.problems),
-                             None: "not checked (not the bundled pipeline)"}[report.verified]),
-        ("knowledge", f"{len(know.entries)} actor entries, {len(know.phrases)} names, "
-                      f"{len(know.roles)} role words, {len(know.verbs)} verb patterns, "
-                      f"{len(know.codes)} CAMEO codes"),
+        (
+            "model integrity",
+            {
+                True: "ok (sha256 of every file matches)",
+                False: "FAILED: " + "; ".join(report.problems),
+                None: "not checked (not the bundled pipeline)",
+            }[report.verified],
+        ),
+        (
+            "knowledge",
+            f"{len(know.entries)} actor entries, {len(know.phrases)} names, "
+            f"{len(know.roles)} role words, {len(know.verbs)} verb patterns, "
+            f"{len(know.codes)} CAMEO codes",
+        ),
     ]
     for name, value in rows:
         click.echo(f"{name + ':':<17} {value}")
@@ -185,20 +226,38 @@ def showcurrent_settings() -> None:
 @click.argument("gold", type=click.Path(exists=True))
 @click.option("--limit", type=int, default=None, help="Only the first N gold items.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-@click.option("--update-baseline", type=click.Path(dir_okay=False), default=None,
-              metavar="FILE", help="Pin these figures in the quality-gate baseline FILE.")
-@click.option("--check", type=click.Path(exists=True, dir_okay=False), default=None,
-              metavar="FILE", help="Fail (exit 4) when a figure dropped below the baseline FILE.")
-def eval_command(format_name: str, gold: str, limit: int | None, as_json: bool,
-                 update_baseline: str | None, check: str | None) -> None:
+@click.option(
+    "--update-baseline",
+    type=click.Path(dir_okay=False),
+    default=None,
+    metavar="FILE",
+    help="Pin these figures in the quality-gate baseline FILE.",
+)
+@click.option(
+    "--check",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    metavar="FILE",
+    help="Fail (exit 4) when a figure dropped below the baseline FILE.",
+)
+def eval_command(
+    format_name: str,
+    gold: str,
+    limit: int | None,
+    as_json: bool,
+    update_baseline: str | None,
+    check: str | None,
+) -> None:
     """Score the pipeline on a gold set: plover-gsr, petrarch-validation, brat-attribution,
     article-extraction."""
     from dragoman import evaluate
     from dragoman.evaluate import gate
 
     if format_name not in evaluate.FORMATS:
-        raise click.BadParameter(f"unknown format {format_name!r}; one of "
-                                 f"{', '.join(sorted(evaluate.FORMATS))}", param_hint="FORMAT")
+        raise click.BadParameter(
+            f"unknown format {format_name!r}; one of {', '.join(sorted(evaluate.FORMATS))}",
+            param_hint="FORMAT",
+        )
     report = evaluate.evaluate(format_name, gold, settings=current_settings(), limit=limit)
     click.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.format_text())
     if update_baseline:

@@ -25,11 +25,15 @@ EXIT_ERROR = 1
 
 
 def _options(func: Callable[..., Any]) -> Callable[..., Any]:
-    func = click.option("--json", "as_json", is_flag=True,
-                        help="Print the report as JSON.")(func)
-    func = click.option("-o", "--output", required=True, metavar="OUT",
-                        type=click.Path(dir_okay=False, writable=True),
-                        help="File to write (replaced if it exists).")(func)
+    func = click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")(func)
+    func = click.option(
+        "-o",
+        "--output",
+        required=True,
+        metavar="OUT",
+        type=click.Path(dir_okay=False, writable=True),
+        help="File to write (replaced if it exists).",
+    )(func)
     return click.argument("file", type=click.Path(exists=True, dir_okay=False))(func)
 
 
@@ -38,9 +42,11 @@ def _run(kind: str, file: str, output: str, as_json: bool) -> None:
 
     if Path(file).resolve() == Path(output).resolve():
         raise click.BadParameter("OUT must not be the input file", param_hint="--output")
-    importers = {"actors": (petrarch.import_actors, petrarch.dump_actors),
-                 "agents": (petrarch.import_agents, petrarch.dump_agents),
-                 "verbs": (petrarch.import_verbs, petrarch.dump_verbs)}
+    importers = {
+        "actors": (petrarch.import_actors, petrarch.dump_actors),
+        "agents": (petrarch.import_agents, petrarch.dump_agents),
+        "verbs": (petrarch.import_verbs, petrarch.dump_verbs),
+    }
     convert, dump = importers[kind]
     try:
         items, report = convert(file)

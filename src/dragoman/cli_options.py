@@ -28,8 +28,7 @@ def parse_date(value: str | None, option: str = "--published") -> dt.date | None
     try:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
-        raise click.BadParameter(f"expected YYYY-MM-DD, got {value!r}",
-                                 param_hint=option) from exc
+        raise click.BadParameter(f"expected YYYY-MM-DD, got {value!r}", param_hint=option) from exc
 
 
 def progress(items: Iterable[T], label: str, stream: IO[str] | None = None) -> Iterator[T]:

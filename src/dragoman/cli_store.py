@@ -24,23 +24,29 @@ def _open(db: str | None) -> Any:
 
 
 def _db_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--db", default=None, metavar="PATH|URL",
-                        help="Database: a DuckDB file or a postgresql:// URL "
-                             "(default: the `db` setting, ./dragoman.duckdb).")(func)
+    return click.option(
+        "--db",
+        default=None,
+        metavar="PATH|URL",
+        help="Database: a DuckDB file or a postgresql:// URL "
+        "(default: the `db` setting, ./dragoman.duckdb).",
+    )(func)
 
 
 def _event_filters(func: Callable[..., Any]) -> Callable[..., Any]:
     """The filters of `Store.events` as options."""
     options = [
-        click.option("--actor", help="Country code (IRN) or code prefix (IRNGOV), as source "
-                                     "or target."),
+        click.option(
+            "--actor", help="Country code (IRN) or code prefix (IRNGOV), as source or target."
+        ),
         click.option("--source-actor", help="The same, as source only."),
         click.option("--target-actor", help="The same, as target only."),
         click.option("--cameo", help="CAMEO code prefix (12 matches 120, 1211…)."),
         click.option("--root", help="Two-digit CAMEO root (12)."),
         click.option("--plover", help="PLOVER event type (REJECT)."),
-        click.option("--quad", type=click.IntRange(1, 4), multiple=True,
-                     help="Quad class 1-4 (repeatable)."),
+        click.option(
+            "--quad", type=click.IntRange(1, 4), multiple=True, help="Quad class 1-4 (repeatable)."
+        ),
         click.option("--since", metavar="YYYY-MM-DD", help="Events on or after this date."),
         click.option("--until", metavar="YYYY-MM-DD", help="Events on or before this date."),
         click.option("--outlet", help="The article's outlet (any case)."),
@@ -55,7 +61,9 @@ def _event_filters(func: Callable[..., Any]) -> Callable[..., Any]:
 def _article_listing(func: Callable[..., Any]) -> Callable[..., Any]:
     """Date and outlet filters, paging, output and --db: what quotes and actors share."""
     for option in (
-        _db_option, _output_options(("table", "csv", "jsonl", "parquet")), _paging,
+        _db_option,
+        _output_options(("table", "csv", "jsonl", "parquet")),
+        _paging,
         click.option("--outlet", help="The article's outlet (any case)."),
         click.option("--until", metavar="YYYY-MM-DD", help="Articles published on or before."),
         click.option("--since", metavar="YYYY-MM-DD", help="Articles published on or after."),
@@ -66,20 +74,33 @@ def _article_listing(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def _output_options(formats: tuple[str, ...]) -> Callable[[Callable[..., Any]], Any]:
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
-        func = click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
-                            help="Write here instead of standard output (needed for "
-                                 "parquet).")(func)
-        func = click.option("--format", "fmt", type=click.Choice(formats), default=formats[0],
-                            show_default=True, help="Output format.")(func)
+        func = click.option(
+            "--output",
+            "-o",
+            type=click.Path(dir_okay=False),
+            default=None,
+            help="Write here instead of standard output (needed for parquet).",
+        )(func)
+        func = click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(formats),
+            default=formats[0],
+            show_default=True,
+            help="Output format.",
+        )(func)
         return func
+
     return decorate
 
 
 def _paging(func: Callable[..., Any]) -> Callable[..., Any]:
-    func = click.option("--offset", type=click.IntRange(0), default=0,
-                        help="Skip this many rows.")(func)
-    return click.option("--limit", type=click.IntRange(0), default=None,
-                        help="At most this many rows.")(func)
+    func = click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many rows.")(
+        func
+    )
+    return click.option(
+        "--limit", type=click.IntRange(0), default=None, help="At most this many rows."
+    )(func)
 
 
 def _filters(values: dict[str, Any]) -> dict[str, Any]:
@@ -90,8 +111,9 @@ def _filters(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _write(frame: pd.DataFrame, fmt: str, output: str | None,
-           table_columns: tuple[str, ...] = ()) -> None:
+def _write(
+    frame: pd.DataFrame, fmt: str, output: str | None, table_columns: tuple[str, ...] = ()
+) -> None:
     from dragoman import export
 
     if fmt == "parquet":
@@ -108,23 +130,41 @@ def _write(frame: pd.DataFrame, fmt: str, output: str | None,
         export.write_frame(frame, sys.stdout, fmt)
 
 
-
-
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
 @_db_option
-@click.option("--published", metavar="YYYY-MM-DD",
-              help="Publication date for inputs that carry none.")
-@click.option("--rejects", type=click.File("w", encoding="utf-8"), default=None,
-              help="Write set-aside inputs here as JSON Lines (origin, id, reason, detail).")
-@click.option("--batch", type=click.IntRange(1), default=1, show_default=True,
-              help="Articles per transaction. 1 keeps every finished article if the run "
-                   "is interrupted; more is much faster on DuckDB (a re-run redoes the "
-                   "last batch).")
-@click.option("--workers", type=click.IntRange(0), default=None,
-              help="Worker processes (0: one per core). Default: the `workers` setting.")
-def ingest(paths: tuple[str, ...], db: str | None, published: str | None,
-           rejects: IO[str] | None, batch: int, workers: int | None) -> None:
+@click.option(
+    "--published", metavar="YYYY-MM-DD", help="Publication date for inputs that carry none."
+)
+@click.option(
+    "--rejects",
+    type=click.File("w", encoding="utf-8"),
+    default=None,
+    help="Write set-aside inputs here as JSON Lines (origin, id, reason, detail).",
+)
+@click.option(
+    "--batch",
+    type=click.IntRange(1),
+    default=1,
+    show_default=True,
+    help="Articles per transaction. 1 keeps every finished article if the run "
+    "is interrupted; more is much faster on DuckDB (a re-run redoes the "
+    "last batch).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(0),
+    default=None,
+    help="Worker processes (0: one per core). Default: the `workers` setting.",
+)
+def ingest(
+    paths: tuple[str, ...],
+    db: str | None,
+    published: str | None,
+    rejects: IO[str] | None,
+    batch: int,
+    workers: int | None,
+) -> None:
     """Extract PATHS (files, directories, feeds, WARCs or - for stdin) into the database.
 
     One transaction per article (or per --batch): an interrupted run keeps what
@@ -150,8 +190,19 @@ def ingest(paths: tuple[str, ...], db: str | None, published: str | None,
         sys.exit(EXIT_REJECTS)
 
 
-_EVENT_TABLE = ("date", "published", "source_code", "cameo", "plover", "target_code",
-                "goldstein", "trigger_text", "attribution", "article_id", "event")
+_EVENT_TABLE = (
+    "date",
+    "published",
+    "source_code",
+    "cameo",
+    "plover",
+    "target_code",
+    "goldstein",
+    "trigger_text",
+    "attribution",
+    "article_id",
+    "event",
+)
 
 
 @click.command()
@@ -159,8 +210,9 @@ _EVENT_TABLE = ("date", "published", "source_code", "cameo", "plover", "target_c
 @_paging
 @_output_options(("table", "csv", "jsonl", "parquet"))
 @_db_option
-def events(db: str | None, fmt: str, output: str | None, limit: int | None, offset: int,
-           **filters: Any) -> None:
+def events(
+    db: str | None, fmt: str, output: str | None, limit: int | None, offset: int, **filters: Any
+) -> None:
     """List stored events (filters are AND-ed; see `Store.events`)."""
     from dragoman import export
 
@@ -180,13 +232,18 @@ def events(db: str | None, fmt: str, output: str | None, limit: int | None, offs
 @click.option("--text", help="Words in the quote (case-insensitive).")
 @click.option("--kind", type=click.Choice(["direct", "partial", "indirect"]))
 @_article_listing
-def quotes(db: str | None, fmt: str, output: str | None, limit: int | None, offset: int,
-           **filters: Any) -> None:
+def quotes(
+    db: str | None, fmt: str, output: str | None, limit: int | None, offset: int, **filters: Any
+) -> None:
     """List stored quotes with their speakers and sources."""
     with _open(db) as store:
         frame = store.quotes(**_filters(filters), limit=limit, offset=offset)
-    _write(frame, fmt, output, ("published", "speaker_name", "speaker_code", "kind", "text",
-                                "via", "article_id"))
+    _write(
+        frame,
+        fmt,
+        output,
+        ("published", "speaker_name", "speaker_code", "kind", "text", "via", "article_id"),
+    )
 
 
 @click.command()
@@ -194,8 +251,9 @@ def quotes(db: str | None, fmt: str, output: str | None, limit: int | None, offs
 @click.option("--name", help="In the actor's name (any case).")
 @click.option("--kind", help="state, person, organization, igo, armed_group, media, group.")
 @_article_listing
-def actors(db: str | None, fmt: str, output: str | None, limit: int | None, offset: int,
-           **filters: Any) -> None:
+def actors(
+    db: str | None, fmt: str, output: str | None, limit: int | None, offset: int, **filters: Any
+) -> None:
     """List actors over all articles, most seen first."""
     with _open(db) as store:
         frame = store.actors(**_filters(filters), limit=limit, offset=offset)
@@ -203,8 +261,13 @@ def actors(db: str | None, fmt: str, output: str | None, limit: int | None, offs
 
 
 @click.command()
-@click.option("--period", type=click.Choice(["day", "week", "month", "year", "all"]),
-              default="week", show_default=True, help="Time bucket (all: no bucket).")
+@click.option(
+    "--period",
+    type=click.Choice(["day", "week", "month", "year", "all"]),
+    default="week",
+    show_default=True,
+    help="Time bucket (all: no bucket).",
+)
 @_event_filters
 @_output_options(("table", "csv", "jsonl", "parquet"))
 @_db_option
@@ -216,8 +279,12 @@ def dyads(db: str | None, fmt: str, output: str | None, period: str, **filters: 
 
 
 @click.command()
-@click.option("--check", "run_check", is_flag=True,
-              help="Also run the integrity check (fails when it finds problems).")
+@click.option(
+    "--check",
+    "run_check",
+    is_flag=True,
+    help="Also run the integrity check (fails when it finds problems).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @_db_option
 def stats(db: str | None, run_check: bool, as_json: bool) -> None:
@@ -245,11 +312,20 @@ def stats(db: str | None, run_check: bool, as_json: bool) -> None:
 
 
 @click.command(name="export")
-@click.option("--format", "fmt", required=True,
-              type=click.Choice(["gdelt", "phoenix", "plover", "icews", "parquet"]),
-              help="Record format (see docs/exports.md).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
-              help="Write here instead of standard output (needed for parquet).")
+@click.option(
+    "--format",
+    "fmt",
+    required=True,
+    type=click.Choice(["gdelt", "phoenix", "plover", "icews", "parquet"]),
+    help="Record format (see docs/exports.md).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write here instead of standard output (needed for parquet).",
+)
 @_event_filters
 @_db_option
 def export_command(db: str | None, fmt: str, output: str | None, **filters: Any) -> None:
@@ -266,5 +342,4 @@ def export_command(db: str | None, fmt: str, output: str | None, **filters: Any)
     click.echo(f"exported {n} events ({fmt})", err=True)
 
 
-COMMANDS: tuple[click.Command, ...] = (ingest, events, quotes, actors, dyads, stats,
-                                       export_command)
+COMMANDS: tuple[click.Command, ...] = (ingest, events, quotes, actors, dyads, stats, export_command)

@@ -10,8 +10,11 @@ import re
 log = logging.getLogger(__name__)
 
 # Expressions that name no day ("years", "decades", "recent weeks") are not dates of an event.
-_VAGUE = re.compile(r"^(the )?(past|recent|coming|next few|last few)?\s*(years?|decades?|"
-                    r"centuries|weeks|months|days)$", re.I)
+_VAGUE = re.compile(
+    r"^(the )?(past|recent|coming|next few|last few)?\s*(years?|decades?|"
+    r"centuries|weeks|months|days)$",
+    re.I,
+)
 _LEADING = re.compile(r"^(on|in|since|by|until|from|during|at|the)\s+", re.I)
 
 
@@ -30,9 +33,13 @@ def resolve(text: str, published: dt.date | None) -> dt.date | None:
     if published is not None and phrase.lower() == published.strftime("%A").lower():
         return published  # "on Tuesday" in Tuesday's paper is that day
     base = dt.datetime.combine(published or dt.date.today(), dt.time(12))
-    settings = {"RELATIVE_BASE": base, "PREFER_DATES_FROM": "past",
-                "RETURN_AS_TIMEZONE_AWARE": False, "PREFER_DAY_OF_MONTH": "first",
-                "REQUIRE_PARTS": []}
+    settings = {
+        "RELATIVE_BASE": base,
+        "PREFER_DATES_FROM": "past",
+        "RETURN_AS_TIMEZONE_AWARE": False,
+        "PREFER_DAY_OF_MONTH": "first",
+        "REQUIRE_PARTS": [],
+    }
     try:
         parsed = dateparser.parse(phrase, languages=["en"], settings=settings)
     except (ValueError, OverflowError) as exc:  # dateparser raises on odd input

@@ -67,9 +67,7 @@ class Deduper:
     def __init__(self, settings: Settings, num_perm: int = 128) -> None:
         threshold = settings.near_duplicate_threshold
         if not 0.0 < threshold <= 1.0:
-            raise SettingsError(
-                f"near_duplicate_threshold must be in (0, 1], got {threshold!r}"
-            )
+            raise SettingsError(f"near_duplicate_threshold must be in (0, 1], got {threshold!r}")
         self.threshold = threshold
         self.num_perm = num_perm
         self._by_hash: dict[str, str] = {}

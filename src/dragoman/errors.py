@@ -53,8 +53,9 @@ class RejectedInput(InputError):
     """One article was set aside; `reject` says why."""
 
     def __init__(self, reject: Reject) -> None:
-        super().__init__(f"{reject.origin}: {reject.reason}"
-                         + (f" ({reject.detail})" if reject.detail else ""))
+        super().__init__(
+            f"{reject.origin}: {reject.reason}" + (f" ({reject.detail})" if reject.detail else "")
+        )
         self.reject = reject
 
 

@@ -46,14 +46,25 @@ PLACE_PREPS = {"in", "at", "near", "outside", "throughout", "across", "inside", 
 # Prepositions through which a nominal object names its actor.
 NOMINAL_ACTOR_PREPS = {"from", "by", "of"}
 # Default target prepositions of nominal triggers when the pattern gives none.
-NOMINAL_TARGET_PREPS = {"on", "against", "with", "to", "at", "toward", "towards", "into",
-                        "between"}
+NOMINAL_TARGET_PREPS = {"on", "against", "with", "to", "at", "toward", "towards", "into", "between"}
 DEMAND_CODE = "100"
 # Subject pronouns of a reported clause that stand for the reporter ("Hungary said it …").
 REPORTER_PRONOUNS = {"it", "they", "we", "he", "she", "i"}
 # Prepositions on a verb whose object is the event's target ("cut aid to Egypt").
-VERB_TARGET_PREPS = {"with", "to", "against", "on", "over", "from", "at", "into", "toward",
-                     "between", "towards", "upon"}
+VERB_TARGET_PREPS = {
+    "with",
+    "to",
+    "against",
+    "on",
+    "over",
+    "from",
+    "at",
+    "into",
+    "toward",
+    "between",
+    "towards",
+    "upon",
+}
 # A coded event in one of these slots of another event is part of it ("pledged to
 # cooperate", "demanded that Israel withdraw"), not a second event.
 SUBSUMED_DEPS = {"xcomp", "ccomp", "dobj", "pcomp"}
@@ -78,7 +89,8 @@ class Coder:
             patterns.sort(key=lambda p: -p.specificity)
         self.index = index
         self.speech = set(knowledge.cues["speech"]) - {
-            p.lemma for p in knowledge.verbs if p.pos == "VERB"}
+            p.lemma for p in knowledge.verbs if p.pos == "VERB"
+        }
         grammar = knowledge.grammar
         self.modal_hypo = {w.lower() for w in grammar["modal_hypothetical"]}
         self.modal_must = {w.lower() for w in grammar["modal_obligation"]}
@@ -91,8 +103,13 @@ class Coder:
         self.intent_verbs = set(grammar["intent_verbs"])
 
     def patterns_for(self, token: Token) -> list[VerbPattern]:
-        pos = "VERB" if token.pos_ in {"VERB", "AUX"} else "NOUN" if token.pos_ in {
-            "NOUN", "PROPN"} else None
+        pos = (
+            "VERB"
+            if token.pos_ in {"VERB", "AUX"}
+            else "NOUN"
+            if token.pos_ in {"NOUN", "PROPN"}
+            else None
+        )
         if pos is None:
             return []
         return self.index.get((token.lemma_.lower(), pos), [])
@@ -110,14 +127,14 @@ def _preps(token: Token, word: str) -> list[Token]:
         if child.dep_ in {"prep", "prt", "agent", "dative"} and child.lower_ == words[-1]:
             found.append(child)
         if child.dep_ in {"prt", "prep", "advmod"}:
-            found.extend(g for g in child.children
-                         if g.dep_ == "prep" and g.lower_ == words[-1])
+            found.extend(g for g in child.children if g.dep_ == "prep" and g.lower_ == words[-1])
     return found
 
 
 def _has_particle(token: Token, particle: str) -> bool:
-    return any(c.dep_ in {"prt", "prep", "advmod"} and c.lower_ == particle.lower()
-               for c in token.children)
+    return any(
+        c.dep_ in {"prt", "prep", "advmod"} and c.lower_ == particle.lower() for c in token.children
+    )
 
 
 def _matches(pattern: VerbPattern, token: Token) -> bool:
@@ -339,8 +356,14 @@ def _complement_target(token: Token, actors: ActorLayer) -> list[Mention]:
 class _Context:
     """Per-article helpers for flags, dates and places."""
 
-    def __init__(self, coder: Coder, doc: Doc, published: dt.date | None,
-                 gazetteer: Gazetteer, actors: ActorLayer) -> None:
+    def __init__(
+        self,
+        coder: Coder,
+        doc: Doc,
+        published: dt.date | None,
+        gazetteer: Gazetteer,
+        actors: ActorLayer,
+    ) -> None:
         self.coder, self.doc, self.published = coder, doc, published
         self.gazetteer, self.actors = gazetteer, actors
         self.countries = {m.country for m in actors.by_token.values() if m.country}
@@ -349,8 +372,9 @@ class _Context:
         node = token
         for _ in range(3):
             for child in node.children:
-                if child.dep_ == "neg" or (child.dep_ == "det"
-                                           and child.lower_ in self.coder.negators):
+                if child.dep_ == "neg" or (
+                    child.dep_ == "det" and child.lower_ in self.coder.negators
+                ):
                     return True
             if node.pos_ in {"VERB", "AUX"} and node.dep_ not in {"xcomp", "acl"}:
                 break
@@ -367,8 +391,10 @@ class _Context:
                 if child.dep_ == "aux" and child.lower_ in self.coder.intent_modals:
                     return True
             head = node.head
-            if node.dep_ == "xcomp" and (head.lemma_.lower() in self.coder.intent_adjectives
-                                         or head.lemma_.lower() in self.coder.intent_verbs):
+            if node.dep_ == "xcomp" and (
+                head.lemma_.lower() in self.coder.intent_adjectives
+                or head.lemma_.lower() in self.coder.intent_verbs
+            ):
                 return True
             if node.dep_ not in {"xcomp", "conj"} or head.i == node.i:
                 break
@@ -380,8 +406,9 @@ class _Context:
         node = token
         for step in range(4):
             for child in node.children:
-                if child.dep_ == "aux" and child.lower_ in (self.coder.modal_hypo
-                                                            | self.coder.modal_must):
+                if child.dep_ == "aux" and child.lower_ in (
+                    self.coder.modal_hypo | self.coder.modal_must
+                ):
                     return True
             if step and node.lemma_.lower() in self.coder.hypo_governors:
                 return True
@@ -422,8 +449,15 @@ class _Context:
             mention = self.actors.at(ent.root)
             place = self.gazetteer.resolve(ent.text, span, self.countries)
             if place is None and mention is not None and mention.country:
-                place = Place(name=ent.text, geonameid=None, country=mention.country,
-                              latitude=None, longitude=None, feature="country", span=span)
+                place = Place(
+                    name=ent.text,
+                    geonameid=None,
+                    country=mention.country,
+                    latitude=None,
+                    longitude=None,
+                    feature="country",
+                    span=span,
+                )
             if place is not None:
                 return place, mention
         return None, None
@@ -448,8 +482,20 @@ def _local_path(token: Token) -> set[int]:
     return path
 
 
-SUBORDINATE_DEPS = {"advcl", "relcl", "acl", "pcomp", "pobj", "prep", "npadvmod", "amod",
-                    "xcomp", "csubj", "nsubj", "dobj"}
+SUBORDINATE_DEPS = {
+    "advcl",
+    "relcl",
+    "acl",
+    "pcomp",
+    "pobj",
+    "prep",
+    "npadvmod",
+    "amod",
+    "xcomp",
+    "csubj",
+    "nsubj",
+    "dobj",
+}
 
 
 def _main_clause(token: Token) -> bool:
@@ -468,8 +514,9 @@ def _ref(mention: Mention | None) -> ActorRef | None:
     return mention.ref() if mention is not None else None
 
 
-def _pairs(sources: list[Mention], targets: list[Mention]) -> Iterator[tuple[Mention | None,
-                                                                            Mention | None]]:
+def _pairs(
+    sources: list[Mention], targets: list[Mention]
+) -> Iterator[tuple[Mention | None, Mention | None]]:
     src_options: list[Mention | None] = list(sources) or [None]
     tgt_options: list[Mention | None] = list(targets) or [None]
     for src in src_options:
@@ -478,8 +525,15 @@ def _pairs(sources: list[Mention], targets: list[Mention]) -> Iterator[tuple[Men
             yield src, None if same else tgt
 
 
-def code(doc: Doc, actors: ActorLayer, quotes: QuoteLayer, coder: Coder,
-         published: dt.date | None, outlet: Source | None, gazetteer: Gazetteer) -> EventLayer:
+def code(
+    doc: Doc,
+    actors: ActorLayer,
+    quotes: QuoteLayer,
+    coder: Coder,
+    published: dt.date | None,
+    outlet: Source | None,
+    gazetteer: Gazetteer,
+) -> EventLayer:
     """Code the events of a parsed article."""
     knowledge = coder.knowledge
     ctx = _Context(coder, doc, published, gazetteer, actors)
@@ -487,8 +541,15 @@ def code(doc: Doc, actors: ActorLayer, quotes: QuoteLayer, coder: Coder,
     events: list[Event] = []
     seen: set[tuple] = set()
 
-    def emit(token: Token, cameo: str, rule: str, src: Mention | None, tgt: Mention | None,
-             specificity: int, trigger: Span | None = None) -> None:
+    def emit(
+        token: Token,
+        cameo: str,
+        rule: str,
+        src: Mention | None,
+        tgt: Mention | None,
+        specificity: int,
+        trigger: Span | None = None,
+    ) -> None:
         if src is None and tgt is None:
             return
         key = (token.i, cameo[:2], src.actor if src else None, tgt.actor if tgt else None)
@@ -510,35 +571,75 @@ def code(doc: Doc, actors: ActorLayer, quotes: QuoteLayer, coder: Coder,
             if target is None and place.country:
                 # No one acted upon: the event happened to the place (CAMEO/PLOVER practice:
                 # "students demonstrated in Jakarta" is IDN→IDN).
-                target = ActorRef(place_mention.actor if place_mention else None, place.country,
-                                  place.country, (), place.span)
+                target = ActorRef(
+                    place_mention.actor if place_mention else None,
+                    place.country,
+                    place.country,
+                    (),
+                    place.span,
+                )
                 rule += "+place-target"
             if source.country is None:
-                source = ActorRef(source.actor, place.country + "".join(source.sectors),
-                                  place.country, source.sectors, source.span)
+                source = ActorRef(
+                    source.actor,
+                    place.country + "".join(source.sectors),
+                    place.country,
+                    source.sectors,
+                    source.span,
+                )
         quote = quotes.containing(span)
         attribution: tuple[Source, ...] = ()
         if quote is not None:
             speaker = quote.speaker
-            first = (Source(role="speaker", name=speaker.name, code=speaker.code,
-                            actor=speaker.actor, span=speaker.span),) if speaker else ()
+            first = (
+                (
+                    Source(
+                        role="speaker",
+                        name=speaker.name,
+                        code=speaker.code,
+                        actor=speaker.actor,
+                        span=speaker.span,
+                    ),
+                )
+                if speaker
+                else ()
+            )
             attribution = first + quote.via
         elif outlet is not None:
             attribution = (outlet,)
         day, day_text = ctx.date(token)
         # Evidence for the coding: both actors found in the parse, a specific frame, the
         # main clause (not a subordinate or nominal mention), a verb rather than a noun.
-        confidence = 0.35 + 0.2 * (tgt is not None) + 0.1 * min(specificity, 1) \
-            + 0.15 * _main_clause(token) + 0.1 * (token.pos_ in {"VERB", "AUX"})
-        events.append(Event(
-            id=f"E{len(events) + 1}", sentence=sent_number[token.i],
-            trigger=span, source=source, target=target, cameo=cameo, root=cameo[:2],
-            plover=row.plover, quad_class=row.quad_class, goldstein=row.goldstein,
-            date=day, date_text=day_text, place=place,
-            negated=ctx.negated(token), hypothetical=ctx.hypothetical(token),
-            attribution=attribution, quote=quote.id if quote else None,
-            confidence=round(min(confidence, 0.95), 2), rule=rule,
-        ))
+        confidence = (
+            0.35
+            + 0.2 * (tgt is not None)
+            + 0.1 * min(specificity, 1)
+            + 0.15 * _main_clause(token)
+            + 0.1 * (token.pos_ in {"VERB", "AUX"})
+        )
+        events.append(
+            Event(
+                id=f"E{len(events) + 1}",
+                sentence=sent_number[token.i],
+                trigger=span,
+                source=source,
+                target=target,
+                cameo=cameo,
+                root=cameo[:2],
+                plover=row.plover,
+                quad_class=row.quad_class,
+                goldstein=row.goldstein,
+                date=day,
+                date_text=day_text,
+                place=place,
+                negated=ctx.negated(token),
+                hypothetical=ctx.hypothetical(token),
+                attribution=attribution,
+                quote=quote.id if quote else None,
+                confidence=round(min(confidence, 0.95), 2),
+                rule=rule,
+            )
+        )
 
     for token in doc:
         for pattern in coder.patterns_for(token):
@@ -550,8 +651,7 @@ def code(doc: Doc, actors: ActorLayer, quotes: QuoteLayer, coder: Coder,
                 sources = _subject(token, actors)
             targets = _target(pattern, token, actors)
             for src, tgt in _pairs(sources, targets):
-                emit(token, pattern.cameo, f"verbs:{pattern.id}", src, tgt,
-                     pattern.specificity)
+                emit(token, pattern.cameo, f"verbs:{pattern.id}", src, tgt, pattern.specificity)
             break
     _modal_demands(doc, actors, quotes, coder, emit)
     events = _drop_subsumed(doc, events)
@@ -571,8 +671,12 @@ def _drop_subsumed(doc: Doc, events: list[Event]) -> list[Event]:
         token = doc[i]
         outer = by_token.get(token.head.i) if token.head.i != i else None
         # "called for sanctions", "demanded an end to": the noun is what the verb is about.
-        about = (token.dep_ == "pobj" and token.head.dep_ in {"prep", "prt"}
-                 and token.head.head.i in by_token and token.head.head.i != i)
+        about = (
+            token.dep_ == "pobj"
+            and token.head.dep_ in {"prep", "prt"}
+            and token.head.head.i in by_token
+            and token.head.head.i != i
+        )
         if (outer and token.dep_ in SUBSUMED_DEPS) or about:
             dropped.update(e.id for e in inner)
     # "Iran must withdraw" said by Pompeo: his demand covers Iran's withdrawal.
@@ -582,8 +686,7 @@ def _drop_subsumed(doc: Doc, events: list[Event]) -> list[Event]:
     return [e for e in events if e.id not in dropped]
 
 
-def _modal_demands(doc: Doc, actors: ActorLayer, quotes: QuoteLayer, coder: Coder,
-                   emit) -> None:
+def _modal_demands(doc: Doc, actors: ActorLayer, quotes: QuoteLayer, coder: Coder, emit) -> None:
     """ "Iran must withdraw", said by an actor: the speaker demands it of Iran."""
     for token in doc:
         if token.dep_ != "aux" or token.lower_ not in coder.modal_must:
@@ -597,8 +700,9 @@ def _modal_demands(doc: Doc, actors: ActorLayer, quotes: QuoteLayer, coder: Code
         if not subjects:
             continue
         targets = _actors_at(subjects[0], actors)
-        named = doc.char_span(quote.speaker.span.start, quote.speaker.span.end,
-                              alignment_mode="expand")
+        named = doc.char_span(
+            quote.speaker.span.start, quote.speaker.span.end, alignment_mode="expand"
+        )
         speaker = actors.at(named.root) if named is not None else None
         if speaker is None:
             continue

@@ -67,35 +67,117 @@ EVENT_PARQUET_SCHEMA: list[tuple[str, str]] = [(name, kind) for name, kind, _ in
 FORMATS = ("gdelt", "phoenix", "icews", "plover", "parquet")
 FRAME_FORMATS = ("table", "csv", "jsonl")
 
-_ACTOR_FIELDS = ("Code", "Name", "CountryCode", "KnownGroupCode", "EthnicCode",
-                 "Religion1Code", "Religion2Code", "Type1Code", "Type2Code", "Type3Code")
-_GEO_FIELDS = ("Type", "Fullname", "CountryCode", "ADM1Code", "ADM2Code", "Lat", "Long",
-               "FeatureID")
+_ACTOR_FIELDS = (
+    "Code",
+    "Name",
+    "CountryCode",
+    "KnownGroupCode",
+    "EthnicCode",
+    "Religion1Code",
+    "Religion2Code",
+    "Type1Code",
+    "Type2Code",
+    "Type3Code",
+)
+_GEO_FIELDS = (
+    "Type",
+    "Fullname",
+    "CountryCode",
+    "ADM1Code",
+    "ADM2Code",
+    "Lat",
+    "Long",
+    "FeatureID",
+)
 GDELT_COLUMNS: tuple[str, ...] = (
-    "GlobalEventID", "Day", "MonthYear", "Year", "FractionDate",
-    *(f"Actor1{f}" for f in _ACTOR_FIELDS), *(f"Actor2{f}" for f in _ACTOR_FIELDS),
-    "IsRootEvent", "EventCode", "EventBaseCode", "EventRootCode", "QuadClass",
-    "GoldsteinScale", "NumMentions", "NumSources", "NumArticles", "AvgTone",
-    *(f"Actor1Geo_{f}" for f in _GEO_FIELDS), *(f"Actor2Geo_{f}" for f in _GEO_FIELDS),
+    "GlobalEventID",
+    "Day",
+    "MonthYear",
+    "Year",
+    "FractionDate",
+    *(f"Actor1{f}" for f in _ACTOR_FIELDS),
+    *(f"Actor2{f}" for f in _ACTOR_FIELDS),
+    "IsRootEvent",
+    "EventCode",
+    "EventBaseCode",
+    "EventRootCode",
+    "QuadClass",
+    "GoldsteinScale",
+    "NumMentions",
+    "NumSources",
+    "NumArticles",
+    "AvgTone",
+    *(f"Actor1Geo_{f}" for f in _GEO_FIELDS),
+    *(f"Actor2Geo_{f}" for f in _GEO_FIELDS),
     *(f"ActionGeo_{f}" for f in _GEO_FIELDS),
-    "DATEADDED", "SOURCEURL",
+    "DATEADDED",
+    "SOURCEURL",
 )
 PHOENIX_COLUMNS: tuple[str, ...] = (
-    "EventID", "Date", "Year", "Month", "Day",
-    "SourceActorFull", "SourceActorEntity", "SourceActorRole", "SourceActorAttribute",
-    "TargetActorFull", "TargetActorEntity", "TargetActorRole", "TargetActorAttribute",
-    "EventCode", "EventRootCode", "QuadClass", "GoldsteinScore", "Issues",
-    "Lat", "Lon", "LocationName", "StateName", "CountryCode", "SentenceID", "URLs",
+    "EventID",
+    "Date",
+    "Year",
+    "Month",
+    "Day",
+    "SourceActorFull",
+    "SourceActorEntity",
+    "SourceActorRole",
+    "SourceActorAttribute",
+    "TargetActorFull",
+    "TargetActorEntity",
+    "TargetActorRole",
+    "TargetActorAttribute",
+    "EventCode",
+    "EventRootCode",
+    "QuadClass",
+    "GoldsteinScore",
+    "Issues",
+    "Lat",
+    "Lon",
+    "LocationName",
+    "StateName",
+    "CountryCode",
+    "SentenceID",
+    "URLs",
     "NewsSources",
 )
 ICEWS_COLUMNS: tuple[str, ...] = (
-    "Event ID", "Event Date", "Source Name", "Source Sectors", "Source Country", "Event Text",
-    "CAMEO Code", "Intensity", "Target Name", "Target Sectors", "Target Country", "Story ID",
-    "Sentence Number", "Publisher", "City", "District", "Province", "Country", "Latitude",
+    "Event ID",
+    "Event Date",
+    "Source Name",
+    "Source Sectors",
+    "Source Country",
+    "Event Text",
+    "CAMEO Code",
+    "Intensity",
+    "Target Name",
+    "Target Sectors",
+    "Target Country",
+    "Story ID",
+    "Sentence Number",
+    "Publisher",
+    "City",
+    "District",
+    "Province",
+    "Country",
+    "Latitude",
     "Longitude",
 )
-PHOENIX_ROLES = ("GOV", "MIL", "REB", "OPP", "PTY", "COP", "JUD", "SPY", "MED", "EDU", "BUS",
-                 "CRM", "CVL")
+PHOENIX_ROLES = (
+    "GOV",
+    "MIL",
+    "REB",
+    "OPP",
+    "PTY",
+    "COP",
+    "JUD",
+    "SPY",
+    "MED",
+    "EDU",
+    "BUS",
+    "CRM",
+    "CVL",
+)
 _CHUNK = 50_000
 
 
@@ -194,8 +276,13 @@ def _code_row(cameo: str) -> dict[str, str]:
         row = knowledge.load().code(cameo)
     except KnowledgeError:
         return {}
-    return {"code": row.code, "name": row.name, "plover": row.plover or "",
-            "plover_mode": row.plover_mode or "", "plover_context": row.plover_context or ""}
+    return {
+        "code": row.code,
+        "name": row.name,
+        "plover": row.plover or "",
+        "plover_mode": row.plover_mode or "",
+        "plover_context": row.plover_context or "",
+    }
 
 
 # --- the formats ----------------------------------------------------------------------
@@ -206,8 +293,17 @@ def _gdelt_actor(row: dict[str, Any], side: str) -> list[Any]:
     country = row[f"{side}_country"]
     known = country if row[f"{side}_kind"] == "igo" else None
     name = row[f"{side}_name"]
-    return [row[f"{side}_code"], name.upper() if name else None, country, known, None, None,
-            None, *sectors, *[None] * (3 - len(sectors))]
+    return [
+        row[f"{side}_code"],
+        name.upper() if name else None,
+        country,
+        known,
+        None,
+        None,
+        None,
+        *sectors,
+        *[None] * (3 - len(sectors)),
+    ]
 
 
 def _gdelt_action_geo(row: dict[str, Any]) -> list[Any]:
@@ -219,8 +315,16 @@ def _gdelt_action_geo(row: dict[str, Any]) -> list[Any]:
         return [1, row["place_name"], fips, fips, None, None, None, row["place_geonameid"]]
     full = ", ".join(p for p in (row["place_name"], _country_name(country)) if p)
     kind = 3 if country == "USA" else 4
-    return [kind, full, fips, None, None, row["place_latitude"], row["place_longitude"],
-            row["place_geonameid"]]
+    return [
+        kind,
+        full,
+        fips,
+        None,
+        None,
+        row["place_latitude"],
+        row["place_longitude"],
+        row["place_geonameid"],
+    ]
 
 
 def gdelt_row(row: dict[str, Any]) -> list[Any]:
@@ -235,15 +339,26 @@ def gdelt_row(row: dict[str, Any]) -> list[Any]:
     cameo = row["cameo"]
     fields = [
         row["global_id"],
-        day.strftime("%Y%m%d") if day else None, day.strftime("%Y%m") if day else None,
+        day.strftime("%Y%m%d") if day else None,
+        day.strftime("%Y%m") if day else None,
         day.year if day else None,
         f"{day.year + (day.month * 30 + day.day) / 365:.4f}" if day else None,
-        *_gdelt_actor(row, "source"), *_gdelt_actor(row, "target"),
+        *_gdelt_actor(row, "source"),
+        *_gdelt_actor(row, "target"),
         1 if row["sentence"] is not None and row["sentence"] < 3 else 0,
-        cameo, cameo[:3], row["root"], row["quad_class"], row["goldstein"],
-        row["mentions"], max(1, row["sources"] or 0), row["mentions"], None,
-        *[None] * 16, *_gdelt_action_geo(row),
-        stamp, row["url"],
+        cameo,
+        cameo[:3],
+        row["root"],
+        row["quad_class"],
+        row["goldstein"],
+        row["mentions"],
+        max(1, row["sources"] or 0),
+        row["mentions"],
+        None,
+        *[None] * 16,
+        *_gdelt_action_geo(row),
+        stamp,
+        row["url"],
     ]
     assert len(fields) == len(GDELT_COLUMNS)
     return fields
@@ -264,12 +379,24 @@ def phoenix_row(row: dict[str, Any]) -> list[Any]:
     quad = 0 if row["root"] in ("01", "02") else row["quad_class"]
     fields = [
         f"{row['global_id']}_dragoman{__version__}",
-        day.strftime("%Y%m%d") if day else None, day.year if day else None,
-        day.month if day else None, day.day if day else None,
-        *_phoenix_actor(row, "source"), *_phoenix_actor(row, "target"),
-        row["cameo"], row["root"], quad, row["goldstein"], None,
-        row["place_latitude"], row["place_longitude"], row["place_name"], None,
-        row["place_country"], f"{row['article_id']}_{row['sentence']}", row["url"],
+        day.strftime("%Y%m%d") if day else None,
+        day.year if day else None,
+        day.month if day else None,
+        day.day if day else None,
+        *_phoenix_actor(row, "source"),
+        *_phoenix_actor(row, "target"),
+        row["cameo"],
+        row["root"],
+        quad,
+        row["goldstein"],
+        None,
+        row["place_latitude"],
+        row["place_longitude"],
+        row["place_name"],
+        None,
+        row["place_country"],
+        f"{row['article_id']}_{row['sentence']}",
+        row["url"],
         row["outlet"],
     ]
     assert len(fields) == len(PHOENIX_COLUMNS)
@@ -281,14 +408,26 @@ def icews_row(row: dict[str, Any]) -> list[Any]:
     day = _day(row)
     city = row["place_name"] if row["place_feature"] == "city" else None
     fields = [
-        row["global_id"], day.isoformat() if day else None,
-        row["source_name"], ",".join(row["source_sectors"] or []) or None,
+        row["global_id"],
+        day.isoformat() if day else None,
+        row["source_name"],
+        ",".join(row["source_sectors"] or []) or None,
         _country_name(row["source_country"]),
-        _code_row(row["cameo"]).get("name"), row["cameo"], row["goldstein"],
-        row["target_name"], ",".join(row["target_sectors"] or []) or None,
+        _code_row(row["cameo"]).get("name"),
+        row["cameo"],
+        row["goldstein"],
+        row["target_name"],
+        ",".join(row["target_sectors"] or []) or None,
         _country_name(row["target_country"]),
-        row["article_id"], row["sentence"], row["outlet"], city, None, None,
-        _country_name(row["place_country"]), row["place_latitude"], row["place_longitude"],
+        row["article_id"],
+        row["sentence"],
+        row["outlet"],
+        city,
+        None,
+        None,
+        _country_name(row["place_country"]),
+        row["place_latitude"],
+        row["place_longitude"],
     ]
     assert len(fields) == len(ICEWS_COLUMNS)
     return fields
@@ -298,8 +437,14 @@ def _entity(row: dict[str, Any], side: str) -> list[dict[str, Any]]:
     if not row[f"{side}_code"]:
         return []
     sectors = row[f"{side}_sectors"] or []
-    return [{"code": row[f"{side}_country"], "sector": sectors[0] if sectors else None,
-             "entity_text": row[f"{side}_text"], "identifier_text": row[f"{side}_name"]}]
+    return [
+        {
+            "code": row[f"{side}_country"],
+            "sector": sectors[0] if sectors else None,
+            "entity_text": row[f"{side}_text"],
+            "identifier_text": row[f"{side}_name"],
+        }
+    ]
 
 
 def _split(value: str | None) -> list[str]:
@@ -315,10 +460,15 @@ def plover_record(row: dict[str, Any]) -> dict[str, Any]:
     added = row["added_at"]
     location = None
     if row["place_name"]:
-        location = {"extracted_place": row["place_name"], "resolved_place": row["place_name"],
-                    "geonameid": row["place_geonameid"], "lat": row["place_latitude"],
-                    "lon": row["place_longitude"], "country_code": row["place_country"],
-                    "resolution": 1 if row["place_feature"] == "country" else 5}
+        location = {
+            "extracted_place": row["place_name"],
+            "resolved_place": row["place_name"],
+            "geonameid": row["place_geonameid"],
+            "lat": row["place_latitude"],
+            "lon": row["place_longitude"],
+            "country_code": row["place_country"],
+            "resolution": 1 if row["place_feature"] == "country" else 5,
+        }
     return {
         "id": row["event_id"],
         "date": day.isoformat() if day else None,
@@ -331,12 +481,21 @@ def plover_record(row: dict[str, Any]) -> dict[str, Any]:
         "has_event": not row["negated"],
         "event_text": row["trigger_text"],
         "text": row["sentence_text"],
-        "text_info": {"sequence": row["sentence"], "start": row["trigger_start"],
-                      "end": row["trigger_end"]},
+        "text_info": {
+            "sequence": row["sentence"],
+            "start": row["trigger_start"],
+            "end": row["trigger_end"],
+        },
         "event_loc": location,
-        "cite_info": {"url": row["url"], "title": row["title"], "language": row["language"],
-                      "publication": row["outlet"], "coder": "dragoman",
-                      "codebook": "CAMEO", "version": __version__},
+        "cite_info": {
+            "url": row["url"],
+            "title": row["title"],
+            "language": row["language"],
+            "publication": row["outlet"],
+            "coder": "dragoman",
+            "codebook": "CAMEO",
+            "version": __version__,
+        },
         "coder": "dragoman",
         "coded_date": added.date().isoformat() if isinstance(added, dt.datetime) else None,
     }
@@ -463,10 +622,11 @@ def format_table(frame: pd.DataFrame, width: int = 40) -> str:
     rows = [[_cut(_text(v), width) for v in r.values()] for r in records(frame)]
     header = [str(c) for c in frame.columns]
     sizes = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
-    lines = ["  ".join(h.ljust(s) for h, s in zip(header, sizes, strict=True)).rstrip(),
-             "  ".join("-" * s for s in sizes)]
-    lines += ["  ".join(c.ljust(s) for c, s in zip(r, sizes, strict=True)).rstrip()
-              for r in rows]
+    lines = [
+        "  ".join(h.ljust(s) for h, s in zip(header, sizes, strict=True)).rstrip(),
+        "  ".join("-" * s for s in sizes),
+    ]
+    lines += ["  ".join(c.ljust(s) for c, s in zip(r, sizes, strict=True)).rstrip() for r in rows]
     return "\n".join(lines)
 
 

@@ -100,8 +100,18 @@ __all__ = ["MAX_DEPTH", "REASONS", "USER_AGENT", "Fetcher", "html_depth", "read"
 logger = logging.getLogger(__name__)
 
 REASONS = (
-    "missing", "empty", "binary", "encoding", "gzip", "json", "no-text",
-    "oversized", "nesting", "warc", "fetch", "format",
+    "missing",
+    "empty",
+    "binary",
+    "encoding",
+    "gzip",
+    "json",
+    "no-text",
+    "oversized",
+    "nesting",
+    "warc",
+    "fetch",
+    "format",
 )
 USER_AGENT = "dragoman/0.1 (+https://github.com/dragoman)"
 MAX_DEPTH = 500
@@ -114,17 +124,25 @@ _HOST_DELAY = 1.0  # seconds between two requests to one host, unless robots.txt
 _ROBOTS_MAX_BYTES = 512 * 1024
 
 _KINDS = {
-    ".txt": "text", ".text": "text",
-    ".html": "html", ".htm": "html", ".xhtml": "html",
-    ".jsonl": "jsonl", ".ndjson": "jsonl",
+    ".txt": "text",
+    ".text": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
     ".csv": "csv",
-    ".rss": "feed", ".atom": "feed", ".xml": "xml",
+    ".rss": "feed",
+    ".atom": "feed",
+    ".xml": "xml",
     ".warc": "warc",
 }
 _BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
     (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])
 _GZIP_ERRORS = (OSError, EOFError, zlib.error)
@@ -137,12 +155,44 @@ _WESTERN_LABELS = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "ascii"
 _HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)([^<>]*)>")
 # Elements that never nest (void) or whose end tag HTML lets authors leave out:
 # neither opens a level that a missing end tag would leave open for ever.
-_FLAT_TAGS = frozenset({
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-    "source", "track", "wbr", "keygen", "p", "li", "dt", "dd", "tr", "td", "th", "option",
-    "optgroup", "rb", "rt", "rp", "thead", "tbody", "tfoot", "colgroup", "html", "head",
-    "body",
-})
+_FLAT_TAGS = frozenset(
+    {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+        "keygen",
+        "p",
+        "li",
+        "dt",
+        "dd",
+        "tr",
+        "td",
+        "th",
+        "option",
+        "optgroup",
+        "rb",
+        "rt",
+        "rp",
+        "thead",
+        "tbody",
+        "tfoot",
+        "colgroup",
+        "html",
+        "head",
+        "body",
+    }
+)
 _RECORD_FIELDS = ("url", "title", "outlet", "author")
 
 
@@ -573,7 +623,8 @@ class _Reader:
             with os.scandir(folder) as entries:
                 names = sorted(
                     (e.name, e.is_dir(follow_symlinks=False))
-                    for e in entries if not e.name.startswith(".")
+                    for e in entries
+                    if not e.name.startswith(".")
                 )
         except OSError as exc:
             yield Reject(folder, "missing", f"cannot list: {exc.strerror or exc}")
@@ -715,8 +766,9 @@ class _Reader:
                     continue
                 yield _mapping_record(where, {k: v for k, v in row.items() if k})
         except UnicodeDecodeError as exc:  # the rest of the file, like a gzip failure
-            yield Reject(origin, "encoding",
-                         f"not {encoding} from line {reader.line_num + 1}: {exc.reason}")
+            yield Reject(
+                origin, "encoding", f"not {encoding} from line {reader.line_num + 1}: {exc.reason}"
+            )
             return
         finally:
             text.detach()  # leave closing the file to its owner
@@ -804,7 +856,7 @@ class _Reader:
             if not more:
                 break
             head += more
-        body = head[len(codecs.BOM_UTF8):] if head.startswith(codecs.BOM_UTF8) else head
+        body = head[len(codecs.BOM_UTF8) :] if head.startswith(codecs.BOM_UTF8) else head
         first = body.lstrip()[:1]
         if first == b"{":
             kind = "jsonl"
@@ -903,11 +955,14 @@ class Fetcher:
         wait = pause - (time.monotonic() - self._last.get(host, -1e9))
         if wait > 0:
             time.sleep(wait)
-        request = urllib.request.Request(url, headers={
-            "User-Agent": USER_AGENT,
-            "Accept": "text/html,application/xhtml+xml,application/rss+xml,"
-                      "application/atom+xml,text/plain;q=0.9,*/*;q=0.5",
-        })
+        request = urllib.request.Request(
+            url,
+            headers={
+                "User-Agent": USER_AGENT,
+                "Accept": "text/html,application/xhtml+xml,application/rss+xml,"
+                "application/atom+xml,text/plain;q=0.9,*/*;q=0.5",
+            },
+        )
         deadline = time.monotonic() + 2 * self.timeout
         try:
             with self._opener.open(request, timeout=self.timeout) as response:
@@ -979,4 +1034,3 @@ class Fetcher:
             yield _document(url, data, "text", self.settings, declared=charset, url=answer.url)
         else:
             yield Reject(url, "format", f"not a page, text or feed: {mime}")
-

@@ -24,8 +24,13 @@ from dragoman.errors import KnowledgeError
 
 log = logging.getLogger(__name__)
 
-ACTOR_FILES = ("countries.yaml", "organizations.yaml", "armed_groups.yaml", "media.yaml",
-               "people.yaml")
+ACTOR_FILES = (
+    "countries.yaml",
+    "organizations.yaml",
+    "armed_groups.yaml",
+    "media.yaml",
+    "people.yaml",
+)
 KINDS = {"state", "person", "igo", "ngo", "armed_group", "party", "media", "organization"}
 
 
@@ -80,8 +85,12 @@ class Phrase:
 
 # What a country form means as an actor: a capital or seat of power speaks for the
 # government ("Tehran said", "the Kremlin denied").
-FORM_SECTORS = {"capital": ("GOV",), "seat": ("GOV",), "military_seat": ("MIL",),
-                "legislature": ("LEG",)}
+FORM_SECTORS = {
+    "capital": ("GOV",),
+    "seat": ("GOV",),
+    "military_seat": ("MIL",),
+    "legislature": ("LEG",),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,11 +212,24 @@ def _country_phrases(rows: list[dict[str, Any]], where: str) -> Iterable[Phrase]
         if not code or not names:
             raise KnowledgeError(where, f"country entry needs code and names: {row!r}")
         entry = Entry(key=f"country:{code}", name=names[0], kind="state", country=code)
-        for form in ("names", "demonyms", "capitals", "seats", "military_seats", "legislature",
-                     "descriptive"):
-            label = {"names": "name", "demonyms": "demonym", "capitals": "capital",
-                     "seats": "seat", "military_seats": "military_seat",
-                     "legislature": "legislature", "descriptive": "descriptive"}[form]
+        for form in (
+            "names",
+            "demonyms",
+            "capitals",
+            "seats",
+            "military_seats",
+            "legislature",
+            "descriptive",
+        ):
+            label = {
+                "names": "name",
+                "demonyms": "demonym",
+                "capitals": "capital",
+                "seats": "seat",
+                "military_seats": "military_seat",
+                "legislature": "legislature",
+                "descriptive": "descriptive",
+            }[form]
             for text in _strs(row.get(form)):
                 yield Phrase(text, entry, label)
 
@@ -216,17 +238,30 @@ def _actor_phrases(rows: list[dict[str, Any]], where: str) -> Iterable[Phrase]:
     for row in rows:
         name, kind = row.get("name"), row.get("kind")
         if not name or kind not in KINDS:
-            raise KnowledgeError(where, f"actor entry needs name and a kind in {sorted(KINDS)}: "
-                                        f"{row!r}")
+            raise KnowledgeError(
+                where, f"actor entry needs name and a kind in {sorted(KINDS)}: {row!r}"
+            )
         roles = tuple(
-            Role(country=r.get("country"), sectors=_strs(r.get("sectors")),
-                 title=str(r.get("title") or ""), start=_date(r.get("start"), where),
-                 end=_date(r.get("end"), where), code=r.get("code"))
+            Role(
+                country=r.get("country"),
+                sectors=_strs(r.get("sectors")),
+                title=str(r.get("title") or ""),
+                start=_date(r.get("start"), where),
+                end=_date(r.get("end"), where),
+                code=r.get("code"),
+            )
             for r in row.get("roles") or ()
         )
-        entry = Entry(key=f"{kind}:{name}", name=str(name), kind=kind,
-                      country=row.get("country"), sectors=_strs(row.get("sectors")),
-                      code=row.get("code"), roles=roles, domains=_strs(row.get("domains")))
+        entry = Entry(
+            key=f"{kind}:{name}",
+            name=str(name),
+            kind=kind,
+            country=row.get("country"),
+            sectors=_strs(row.get("sectors")),
+            code=row.get("code"),
+            roles=roles,
+            domains=_strs(row.get("domains")),
+        )
         yield Phrase(str(name), entry, "name")
         for alias in _strs(row.get("aliases")):
             yield Phrase(alias, entry, "alias")
@@ -262,17 +297,24 @@ def _verbs(rows: list[dict[str, Any]], where: str) -> list[VerbPattern]:
         except (KeyError, IndexError) as exc:
             raise KnowledgeError(where, f"verb pattern needs lemma and cameo: {row!r}") from exc
         for lemma in lemmas:
-            patterns.append(VerbPattern(
-                id=rule if len(lemmas) == 1 else f"{rule}:{lemma}",
-                lemma=lemma.lower(), cameo=cameo, pos=str(row.get("pos") or "VERB").upper(),
-                particle=row.get("particle"), prep=row.get("prep"),
-                object=tuple(o.lower() for o in _strs(row.get("object"))),
-                complement=tuple(c.lower() for c in _strs(row.get("complement"))),
-                target=str(row.get("target") or ("prep" if row.get("prep") and not
-                                                  row.get("object") else "object")),
-                example=str(row.get("example") or ""),
-                expect=tuple(row.get("expect") or ()),
-            ))
+            patterns.append(
+                VerbPattern(
+                    id=rule if len(lemmas) == 1 else f"{rule}:{lemma}",
+                    lemma=lemma.lower(),
+                    cameo=cameo,
+                    pos=str(row.get("pos") or "VERB").upper(),
+                    particle=row.get("particle"),
+                    prep=row.get("prep"),
+                    object=tuple(o.lower() for o in _strs(row.get("object"))),
+                    complement=tuple(c.lower() for c in _strs(row.get("complement"))),
+                    target=str(
+                        row.get("target")
+                        or ("prep" if row.get("prep") and not row.get("object") else "object")
+                    ),
+                    example=str(row.get("example") or ""),
+                    expect=tuple(row.get("expect") or ()),
+                )
+            )
     return patterns
 
 
@@ -280,17 +322,24 @@ def _codes(text: str) -> dict[str, Code]:
     codes = {}
     for row in _tsv(text):
         code = row["code"].strip()
-        codes[code] = Code(code=code, name=row["name"].strip(),
-                           goldstein=float(row["goldstein"]), quad_class=int(row["quad_class"]),
-                           plover=(row.get("plover") or "").strip() or None,
-                           plover_mode=(row.get("plover_mode") or "").strip() or None,
-                           plover_context=(row.get("plover_context") or "").strip() or None)
+        codes[code] = Code(
+            code=code,
+            name=row["name"].strip(),
+            goldstein=float(row["goldstein"]),
+            quad_class=int(row["quad_class"]),
+            plover=(row.get("plover") or "").strip() or None,
+            plover_mode=(row.get("plover_mode") or "").strip() or None,
+            plover_context=(row.get("plover_context") or "").strip() or None,
+        )
     return codes
 
 
 @functools.lru_cache(maxsize=8)
-def load(actor_files: tuple[str, ...] = (), verb_files: tuple[str, ...] = (),
-         role_files: tuple[str, ...] = ()) -> Knowledge:
+def load(
+    actor_files: tuple[str, ...] = (),
+    verb_files: tuple[str, ...] = (),
+    role_files: tuple[str, ...] = (),
+) -> Knowledge:
     """Load the packaged knowledge plus the user's `actor_files`, `verb_files`, `role_files`.
 
     Raises:
@@ -327,6 +376,14 @@ def load(actor_files: tuple[str, ...] = (), verb_files: tuple[str, ...] = (),
     cues = yaml.safe_load(_data_text("cues.yaml")[0])
     by_domain = {d.lower(): e for e in entries for d in e.domains}
     countries = {e.country: e for e in entries if e.kind == "state" and e.country}
-    return Knowledge(phrases=tuple(phrases), entries=entries, roles=roles,
-                     verbs=tuple(verbs), codes=codes, grammar=grammar, cues=cues,
-                     by_domain=by_domain, countries=countries)
+    return Knowledge(
+        phrases=tuple(phrases),
+        entries=entries,
+        roles=roles,
+        verbs=tuple(verbs),
+        codes=codes,
+        grammar=grammar,
+        cues=cues,
+        by_domain=by_domain,
+        countries=countries,
+    )

@@ -59,9 +59,12 @@ def resolve_workers(workers: int) -> int:
     return workers
 
 
-def extract_parallel(records: Iterable[Item], settings: Settings | None = None,
-                     published: dt.date | None = None,
-                     workers: int | None = None) -> Iterator[Result]:
+def extract_parallel(
+    records: Iterable[Item],
+    settings: Settings | None = None,
+    published: dt.date | None = None,
+    workers: int | None = None,
+) -> Iterator[Result]:
     """Extract a stream of records on several processes; results in input order.
 
     Args:
@@ -91,8 +94,10 @@ def extract_parallel(records: Iterable[Item], settings: Settings | None = None,
     # workers each see only their chunk, so they do not deduplicate.
     deduper = Deduper(settings) if settings.deduplicate else None
     worker_settings = dataclasses.replace(settings, deduplicate=False)
-    tasks = ((chunk, worker_settings, published) for chunk in
-             _throttled(_chunks(records, max(1, settings.batch_size)), ahead, stop))
+    tasks = (
+        (chunk, worker_settings, published)
+        for chunk in _throttled(_chunks(records, max(1, settings.batch_size)), ahead, stop)
+    )
     log.info("extracting on %d worker processes", count)
     with context.Pool(count, initializer=_start_worker, initargs=(worker_settings,)) as pool:
         try:
@@ -136,8 +141,9 @@ def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield chunk
 
 
-def _throttled(chunks: Iterator[list[T]], ahead: threading.BoundedSemaphore,
-               stop: threading.Event) -> Iterator[list[T]]:
+def _throttled(
+    chunks: Iterator[list[T]], ahead: threading.BoundedSemaphore, stop: threading.Event
+) -> Iterator[list[T]]:
     """`chunks`, each one only once the consumer has made room for it."""
     for chunk in chunks:
         while not ahead.acquire(timeout=0.1):

@@ -39,61 +39,382 @@ from dragoman.errors import KnowledgeError
 # slot and its sector chunks. A code is 3-character chunks: a country slot (ISO-like
 # country, region, or one of INTERNATIONAL) and then sectors; a code may also start
 # with a sector (a default like [ELI] that adds to a country found elsewhere).
-INTERNATIONAL = {"IGO": "igo", "NGO": "ngo", "IMG": "armed_group", "MNC": "organization",
-                 "ISM": "organization"}
-SECTOR_SLOTS = frozenset({
-    "GOV", "MIL", "REB", "OPP", "PTY", "COP", "JUD", "LEG", "SPY", "PRM", "UAF", "UNK", "AGR",
-    "BUS", "CRM", "CVL", "EDU", "ELI", "JRN", "LAB", "MED", "REF", "PRE", "REL", "SOC", "HLH",
-    "ENV", "HRI", "DEV", "INS", "SEP", "MOD", "RAD", "AMN", "IRC", "OCC", "UNR", "AUT", "CHR",
-    "MUS", "BUD", "HIN", "JEW", "SUN", "SHI", "CTH", "PRO", "KID", "PPL",
-})
+INTERNATIONAL = {
+    "IGO": "igo",
+    "NGO": "ngo",
+    "IMG": "armed_group",
+    "MNC": "organization",
+    "ISM": "organization",
+}
+SECTOR_SLOTS = frozenset(
+    {
+        "GOV",
+        "MIL",
+        "REB",
+        "OPP",
+        "PTY",
+        "COP",
+        "JUD",
+        "LEG",
+        "SPY",
+        "PRM",
+        "UAF",
+        "UNK",
+        "AGR",
+        "BUS",
+        "CRM",
+        "CVL",
+        "EDU",
+        "ELI",
+        "JRN",
+        "LAB",
+        "MED",
+        "REF",
+        "PRE",
+        "REL",
+        "SOC",
+        "HLH",
+        "ENV",
+        "HRI",
+        "DEV",
+        "INS",
+        "SEP",
+        "MOD",
+        "RAD",
+        "AMN",
+        "IRC",
+        "OCC",
+        "UNR",
+        "AUT",
+        "CHR",
+        "MUS",
+        "BUD",
+        "HIN",
+        "JEW",
+        "SUN",
+        "SHI",
+        "CTH",
+        "PRO",
+        "KID",
+        "PPL",
+    }
+)
 ARMED_SECTORS = frozenset({"REB", "INS", "SEP", "UAF", "PRM", "IMG"})
 # CAMEO country codes that differ from ISO 3166-1 alpha-3 (dragoman's countries).
 CAMEO_TO_ISO = {"KSV": "XKX", "TMP": "TLS", "ROM": "ROU"}
 
 # Words that make a name an organisation or a place, never a person.
-ORG_WORDS = frozenset({
-    "REPUBLIC", "KINGDOM", "STATE", "STATES", "EMIRATE", "PARTY", "FRONT", "ARMY", "FORCE",
-    "FORCES", "BRIGADE", "BRIGADES", "MOVEMENT", "ORGANIZATION", "ORGANISATION", "COUNCIL",
-    "COMMITTEE", "COMMISSION", "MINISTRY", "DEPARTMENT", "AGENCY", "UNION", "ASSOCIATION",
-    "FEDERATION", "LEAGUE", "ALLIANCE", "GROUP", "CORPS", "COURT", "BANK", "FUND",
-    "INSTITUTE", "UNIVERSITY", "COMPANY", "CORPORATION", "AUTHORITY", "GOVERNMENT",
-    "PARLIAMENT", "ASSEMBLY", "PROVINCE", "REGION", "TERRITORY", "ISLANDS", "CITY", "FAMILY",
-    "NATIONS", "OFFICE", "SERVICE", "POLICE", "MILITIA", "CONGRESS", "SOCIETY", "NETWORK",
-    "CENTER", "CENTRE", "FOUNDATION", "PROGRAM", "PROGRAMME", "MISSION", "TRIBUNAL",
-})
+ORG_WORDS = frozenset(
+    {
+        "REPUBLIC",
+        "KINGDOM",
+        "STATE",
+        "STATES",
+        "EMIRATE",
+        "PARTY",
+        "FRONT",
+        "ARMY",
+        "FORCE",
+        "FORCES",
+        "BRIGADE",
+        "BRIGADES",
+        "MOVEMENT",
+        "ORGANIZATION",
+        "ORGANISATION",
+        "COUNCIL",
+        "COMMITTEE",
+        "COMMISSION",
+        "MINISTRY",
+        "DEPARTMENT",
+        "AGENCY",
+        "UNION",
+        "ASSOCIATION",
+        "FEDERATION",
+        "LEAGUE",
+        "ALLIANCE",
+        "GROUP",
+        "CORPS",
+        "COURT",
+        "BANK",
+        "FUND",
+        "INSTITUTE",
+        "UNIVERSITY",
+        "COMPANY",
+        "CORPORATION",
+        "AUTHORITY",
+        "GOVERNMENT",
+        "PARLIAMENT",
+        "ASSEMBLY",
+        "PROVINCE",
+        "REGION",
+        "TERRITORY",
+        "ISLANDS",
+        "CITY",
+        "FAMILY",
+        "NATIONS",
+        "OFFICE",
+        "SERVICE",
+        "POLICE",
+        "MILITIA",
+        "CONGRESS",
+        "SOCIETY",
+        "NETWORK",
+        "CENTER",
+        "CENTRE",
+        "FOUNDATION",
+        "PROGRAM",
+        "PROGRAMME",
+        "MISSION",
+        "TRIBUNAL",
+    }
+)
 _TWO_LETTER_BODIES = frozenset({"UN", "EU", "AU", "US", "UK"})
 # Small words that stay lower case inside a display name.
-_SMALL = frozenset({"of", "the", "and", "for", "in", "on", "at", "to", "de", "del", "della",
-                    "di", "da", "du", "des", "la", "le", "van", "von", "der", "den", "y"})
-_COMMON_ONSETS = frozenset({"BL", "BR", "CH", "CL", "CR", "DR", "FL", "FR", "GL", "GR", "KH",
-                            "KR", "PH", "PL", "PR", "SC", "SH", "SK", "SL", "SM", "SN", "SP",
-                            "ST", "SW", "TH", "TR", "TW", "WH", "WR", "ZH", "GH", "KN"})
-_COMMON_CODAS = frozenset({"CK", "CT", "FT", "LD", "LF", "LK", "LL", "LM", "LP", "LT", "MB",
-                           "MP", "ND", "NG", "NK", "NS", "NT", "PT", "RB", "RC", "RD", "RG",
-                           "RK", "RL", "RM", "RN", "RP", "RS", "RT", "SH", "SK", "SP", "SS",
-                           "ST", "TH", "CH", "GH", "NC", "RF", "LS", "TS", "DS", "MS", "XT"})
-_STOP_WORDS = frozenset({"A", "AN", "ALL", "AND", "ANY", "ARE", "AS", "AT", "BE", "BUT", "BY",
-                         "CAN", "DO", "FOR", "FROM", "HAD", "HAS", "HE", "HER", "HIS", "HOW",
-                         "IF", "IN", "IS", "IT", "ITS", "MAY", "ME", "MY", "NO", "NOT", "NOW",
-                         "OF", "ON", "ONE", "OR", "OUR", "OUT", "SHE", "SO", "THE", "THEY",
-                         "TO", "UP", "US", "WAS", "WE", "WHO", "WHY", "WILL", "YOU", "ALSO",
-                         "AID", "CARE", "HOPE", "WAR", "PEACE", "WORLD"})
+_SMALL = frozenset(
+    {
+        "of",
+        "the",
+        "and",
+        "for",
+        "in",
+        "on",
+        "at",
+        "to",
+        "de",
+        "del",
+        "della",
+        "di",
+        "da",
+        "du",
+        "des",
+        "la",
+        "le",
+        "van",
+        "von",
+        "der",
+        "den",
+        "y",
+    }
+)
+_COMMON_ONSETS = frozenset(
+    {
+        "BL",
+        "BR",
+        "CH",
+        "CL",
+        "CR",
+        "DR",
+        "FL",
+        "FR",
+        "GL",
+        "GR",
+        "KH",
+        "KR",
+        "PH",
+        "PL",
+        "PR",
+        "SC",
+        "SH",
+        "SK",
+        "SL",
+        "SM",
+        "SN",
+        "SP",
+        "ST",
+        "SW",
+        "TH",
+        "TR",
+        "TW",
+        "WH",
+        "WR",
+        "ZH",
+        "GH",
+        "KN",
+    }
+)
+_COMMON_CODAS = frozenset(
+    {
+        "CK",
+        "CT",
+        "FT",
+        "LD",
+        "LF",
+        "LK",
+        "LL",
+        "LM",
+        "LP",
+        "LT",
+        "MB",
+        "MP",
+        "ND",
+        "NG",
+        "NK",
+        "NS",
+        "NT",
+        "PT",
+        "RB",
+        "RC",
+        "RD",
+        "RG",
+        "RK",
+        "RL",
+        "RM",
+        "RN",
+        "RP",
+        "RS",
+        "RT",
+        "SH",
+        "SK",
+        "SP",
+        "SS",
+        "ST",
+        "TH",
+        "CH",
+        "GH",
+        "NC",
+        "RF",
+        "LS",
+        "TS",
+        "DS",
+        "MS",
+        "XT",
+    }
+)
+_STOP_WORDS = frozenset(
+    {
+        "A",
+        "AN",
+        "ALL",
+        "AND",
+        "ANY",
+        "ARE",
+        "AS",
+        "AT",
+        "BE",
+        "BUT",
+        "BY",
+        "CAN",
+        "DO",
+        "FOR",
+        "FROM",
+        "HAD",
+        "HAS",
+        "HE",
+        "HER",
+        "HIS",
+        "HOW",
+        "IF",
+        "IN",
+        "IS",
+        "IT",
+        "ITS",
+        "MAY",
+        "ME",
+        "MY",
+        "NO",
+        "NOT",
+        "NOW",
+        "OF",
+        "ON",
+        "ONE",
+        "OR",
+        "OUR",
+        "OUT",
+        "SHE",
+        "SO",
+        "THE",
+        "THEY",
+        "TO",
+        "UP",
+        "US",
+        "WAS",
+        "WE",
+        "WHO",
+        "WHY",
+        "WILL",
+        "YOU",
+        "ALSO",
+        "AID",
+        "CARE",
+        "HOPE",
+        "WAR",
+        "PEACE",
+        "WORLD",
+    }
+)
 
 # ---------------------------------------------------------------- verb-pattern vocabulary
 # A bare word right after the verb that is one of these is the verb's particle
 # ("SET OFF", "PUT FORWARD"); followed by `+` it is a preposition ("MOVE TOWARD +").
-PARTICLES = frozenset({"up", "down", "out", "off", "away", "back", "over", "forward", "aside",
-                       "along", "apart", "together", "ahead", "around", "through", "in", "on",
-                       "about", "across", "behind"})
-PREPOSITIONS = frozenset({"to", "toward", "towards", "with", "against", "on", "upon", "for",
-                          "from", "into", "onto", "in", "at", "of", "over", "about", "by",
-                          "across", "through", "under", "behind", "before", "after", "between",
-                          "among", "within", "without", "near", "around", "along", "beyond",
-                          "inside", "outside", "off", "out", "up", "down"})
+PARTICLES = frozenset(
+    {
+        "up",
+        "down",
+        "out",
+        "off",
+        "away",
+        "back",
+        "over",
+        "forward",
+        "aside",
+        "along",
+        "apart",
+        "together",
+        "ahead",
+        "around",
+        "through",
+        "in",
+        "on",
+        "about",
+        "across",
+        "behind",
+    }
+)
+PREPOSITIONS = frozenset(
+    {
+        "to",
+        "toward",
+        "towards",
+        "with",
+        "against",
+        "on",
+        "upon",
+        "for",
+        "from",
+        "into",
+        "onto",
+        "in",
+        "at",
+        "of",
+        "over",
+        "about",
+        "by",
+        "across",
+        "through",
+        "under",
+        "behind",
+        "before",
+        "after",
+        "between",
+        "among",
+        "within",
+        "without",
+        "near",
+        "around",
+        "along",
+        "beyond",
+        "inside",
+        "outside",
+        "off",
+        "out",
+        "up",
+        "down",
+    }
+)
 
 
 # ---------------------------------------------------------------- the report
+
 
 @dataclass
 class ImportReport:
@@ -138,19 +459,29 @@ class ImportReport:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-able summary."""
-        return {"kind": self.kind, "path": self.path, "read": self.read,
-                "converted": self.converted, "coverage": round(self.coverage, 4),
-                "skipped": dict(self.skipped.most_common()),
-                "dropped": dict(self.dropped.most_common()),
-                "info": dict(sorted(self.info.items())), "examples": self.examples}
+        return {
+            "kind": self.kind,
+            "path": self.path,
+            "read": self.read,
+            "converted": self.converted,
+            "coverage": round(self.coverage, 4),
+            "skipped": dict(self.skipped.most_common()),
+            "dropped": dict(self.dropped.most_common()),
+            "info": dict(sorted(self.info.items())),
+            "examples": self.examples,
+        }
 
     def format_text(self) -> str:
         """The report as plain text, for the CLI."""
-        lines = [f"{self.kind}: {self.path}",
-                 f"  read {self.read}, converted {self.converted} "
-                 f"({100 * self.coverage:.1f}%), skipped {sum(self.skipped.values())}"]
-        for title, counter in (("skipped", self.skipped), ("left out of converted items",
-                                                          self.dropped)):
+        lines = [
+            f"{self.kind}: {self.path}",
+            f"  read {self.read}, converted {self.converted} "
+            f"({100 * self.coverage:.1f}%), skipped {sum(self.skipped.values())}",
+        ]
+        for title, counter in (
+            ("skipped", self.skipped),
+            ("left out of converted items", self.dropped),
+        ):
             if counter:
                 lines.append(f"  {title}:")
                 for reason, count in counter.most_common():
@@ -164,6 +495,7 @@ class ImportReport:
 
 # ---------------------------------------------------------------- reading lines
 
+
 def _read_lines(path: str | Path) -> list[str]:
     p = Path(path)
     try:
@@ -176,8 +508,11 @@ def _read_lines(path: str | Path) -> list[str]:
         line = data[: exc.start].count(b"\n") + 1
         raise KnowledgeError(str(p), f"not UTF-8 text ({exc.reason})", line) from exc
     if "\x00" in text:
-        raise KnowledgeError(str(p), "binary data, not a PETRARCH dictionary",
-                             text[: text.index("\x00")].count("\n") + 1)
+        raise KnowledgeError(
+            str(p),
+            "binary data, not a PETRARCH dictionary",
+            text[: text.index("\x00")].count("\n") + 1,
+        )
     return text.splitlines()
 
 
@@ -193,12 +528,12 @@ def _content_lines(lines: list[str], semicolon: bool = True) -> Iterator[tuple[i
         if in_xml:
             if "-->" not in line:
                 continue
-            line = line[line.index("-->") + 3:]
+            line = line[line.index("-->") + 3 :]
             in_xml = False
         while "<!--" in line:
             head, _, tail = line.partition("<!--")
             if "-->" in tail:
-                line = head + tail[tail.index("-->") + 3:]
+                line = head + tail[tail.index("-->") + 3 :]
             else:
                 line, in_xml = head, True
         if line.lstrip().startswith("#"):
@@ -211,6 +546,7 @@ def _content_lines(lines: list[str], semicolon: bool = True) -> Iterator[tuple[i
 
 
 # ---------------------------------------------------------------- names
+
 
 def _words(phrase: str) -> list[str]:
     """The words of a PETRARCH phrase: `_` and blanks separate words; `_` at the end is
@@ -255,8 +591,11 @@ def _cap(word: str) -> str:
         low = piece.lower()
         if "'" in low:
             head, _, tail = low.partition("'")
-            low = (_first_up(head) + "'" + _first_up(tail) if len(head.strip("(")) == 1
-                   else _first_up(head) + "'" + tail)
+            low = (
+                _first_up(head) + "'" + _first_up(tail)
+                if len(head.strip("(")) == 1
+                else _first_up(head) + "'" + tail
+            )
         else:
             low = _first_up(low)
         parts.append(low)
@@ -266,7 +605,7 @@ def _cap(word: str) -> str:
 def _first_up(text: str) -> str:
     for i, char in enumerate(text):
         if char.isalpha():
-            return text[:i] + char.upper() + text[i + 1:]
+            return text[:i] + char.upper() + text[i + 1 :]
     return text
 
 
@@ -302,8 +641,12 @@ def _forms(raw: str) -> tuple[list[str], list[list[str]], bool]:
 
     def acronym(match: re.Match[str]) -> str:
         inner_words = _words(match.group(1))
-        if len(inner_words) == 1 and len(inner_words[0].replace(".", "")) >= 3 \
-                and inner_words[0].isupper() and _acronym_like(inner_words[0]):
+        if (
+            len(inner_words) == 1
+            and len(inner_words[0].replace(".", "")) >= 3
+            and inner_words[0].isupper()
+            and _acronym_like(inner_words[0])
+        ):
             acronyms.append(inner_words)
             return " "
         return match.group(0)  # "(BOLIVIA)" tells two groups apart: it stays in the name
@@ -316,6 +659,7 @@ _PAREN = re.compile(r"\(([^()]*)\)")
 
 
 # ---------------------------------------------------------------- codes and dates
+
 
 @functools.lru_cache(maxsize=65536)
 def _parse_date(text: str) -> dt.date | None:
@@ -345,8 +689,7 @@ class _Code:
     text: str
 
 
-def _bracket_codes(body: str, number: int, report: ImportReport,
-                   codes: list[_Code]) -> None:
+def _bracket_codes(body: str, number: int, report: ImportReport, codes: list[_Code]) -> None:
     """Parse every `[CODE restriction]` of a line into `codes`; bad ones are dropped."""
     if body.count("[") != body.count("]"):
         report.drop("unbalanced [ ] (code left out)", number, body)
@@ -392,11 +735,12 @@ def _split_code(code: str) -> tuple[str | None, tuple[str, ...], str | None, str
     """
     if not (code.isascii() and code.isalnum()) or code != code.upper() or len(code) % 3:
         return None
-    chunks = tuple(code[i:i + 3] for i in range(0, len(code), 3))
+    chunks = tuple(code[i : i + 3] for i in range(0, len(code), 3))
     first, rest = chunks[0], chunks[1:]
     if first in INTERNATIONAL:
-        sectors = ((first,) if first in ("IGO", "NGO") else ()) + \
-                  tuple(c for c in rest if c in SECTOR_SLOTS)
+        sectors = ((first,) if first in ("IGO", "NGO") else ()) + tuple(
+            c for c in rest if c in SECTOR_SLOTS
+        )
         return first, tuple(dict.fromkeys(sectors)), code, INTERNATIONAL[first]
     if first in SECTOR_SLOTS:
         return None, chunks, None, None
@@ -419,6 +763,7 @@ def _kind_by_shape(country: str | None, sectors: tuple[str, ...], slot_kind: str
 
 # ---------------------------------------------------------------- actors
 
+
 @dataclass
 class _RawEntry:
     name: str
@@ -437,8 +782,7 @@ def _raw_entries(path: str | Path, report: ImportReport) -> list[_RawEntry]:
             break
         if raw[:1] in (" ", "\t"):  # date restriction (or a stray indented line)
             if current is None:
-                raise KnowledgeError(str(path), "date restriction before any actor entry",
-                                     number)
+                raise KnowledgeError(str(path), "date restriction before any actor entry", number)
             if "[" not in line:
                 report.drop("indented line without [code]", number, line)
                 continue
@@ -472,8 +816,7 @@ def _looks_personal(words: list[str]) -> bool:
     """A name with an initial and no organisation or function word: "B. LYNN PASCOE"
     (a dotted initial, up to 5 words), "K ANNAN" (an undotted one, up to 3 words)."""
     upper = [w.upper().strip(".,") for w in words]
-    if ORG_WORDS.intersection(upper) or _STOP_WORDS.intersection(upper) \
-            or not 2 <= len(words) <= 5:
+    if ORG_WORDS.intersection(upper) or _STOP_WORDS.intersection(upper) or not 2 <= len(words) <= 5:
         return False
     dotted = any(len(w) == 2 and w[0].isalpha() and w[1] == "." for w in words)
     bare = len(words) <= 3 and any(len(w) == 1 and w.isalpha() for w in words)
@@ -518,8 +861,7 @@ def import_actors(path: str | Path) -> tuple[list[dict[str, Any]], ImportReport]
     report = ImportReport("actors", str(path))
     raw_entries = _raw_entries(path, report)
     if not raw_entries:
-        raise KnowledgeError(str(path), "no actor entries found (is this a PETRARCH "
-                                        ".actors file?)")
+        raise KnowledgeError(str(path), "no actor entries found (is this a PETRARCH .actors file?)")
     out: list[dict[str, Any]] = []
     by_key: dict[str, dict[str, Any]] = {}
     for raw in raw_entries:
@@ -527,21 +869,24 @@ def import_actors(path: str | Path) -> tuple[list[dict[str, Any]], ImportReport]
         entry = _convert_actor(raw, report)
         if entry is None:
             for _ in range(raw.joined):
-                report.skip("no code (shares the next entry's, which has none)", raw.line,
-                            raw.text)
+                report.skip("no code (shares the next entry's, which has none)", raw.line, raw.text)
             continue
         if raw.joined:
             report.converted += raw.joined
-            report.info["entries without codes joined to the next (PETRARCH shares codes)"] \
-                += raw.joined
+            report.info["entries without codes joined to the next (PETRARCH shares codes)"] += (
+                raw.joined
+            )
         key = entry["name"].lower()
         first = by_key.get(key)
         if first is not None:
-            same = all(first.get(k) == entry.get(k)
-                       for k in ("kind", "country", "sectors", "code", "roles"))
+            same = all(
+                first.get(k) == entry.get(k)
+                for k in ("kind", "country", "sectors", "code", "roles")
+            )
             if not same:
-                report.skip("same name as an earlier entry, other code (first kept)",
-                            raw.line, raw.text)
+                report.skip(
+                    "same name as an earlier entry, other code (first kept)", raw.line, raw.text
+                )
                 report.converted -= raw.joined
                 continue
             for alias in entry.get("aliases", ()):
@@ -556,8 +901,9 @@ def import_actors(path: str | Path) -> tuple[list[dict[str, Any]], ImportReport]
         report.converted += 1
         report.info[f"entries: {entry['kind']}"] += 1
         report.info["aliases"] += len(entry.get("aliases", ()))
-        report.info["dated roles"] += sum(1 for r in entry.get("roles", ())
-                                          if r["start"] or r["end"])
+        report.info["dated roles"] += sum(
+            1 for r in entry.get("roles", ()) if r["start"] or r["end"]
+        )
     return out, report
 
 
@@ -585,8 +931,9 @@ def _convert_actor(raw: _RawEntry, report: ImportReport) -> dict[str, Any] | Non
     # A territory whose sovereign changed ([USRARM <911221] [ARM >911221]) is a place.
     bare_country = any(s is not None and s[0] and not s[1] and s[2] is None for s in splits)
     org_name = bool(ORG_WORDS.intersection(w.upper() for w in words))
-    person = not bare_country and ((bool(dated) and not org_name)
-                                   or (not dated and _looks_personal(words)))
+    person = not bare_country and (
+        (bool(dated) and not org_name) or (not dated and _looks_personal(words))
+    )
     entry: dict[str, Any] = {}
     if person:
         entry["name"] = _display(words, keep_acronyms=False)
@@ -597,16 +944,18 @@ def _convert_actor(raw: _RawEntry, report: ImportReport) -> dict[str, Any] | Non
         defaults = [c for c in good if not c.dated]
         if len(defaults) > 1:
             for extra in defaults[:-1]:
-                report.drop("second undated code (PETRARCH keeps the last)", extra.line,
-                            extra.text)
+                report.drop("second undated code (PETRARCH keeps the last)", extra.line, extra.text)
         ordered = dated + defaults[-1:]
         entry["roles"] = [r for r in (_role(c) for c in ordered) if r is not None]
     else:
         chosen = _current(good)
         for other in good:
             if other is not chosen:
-                report.drop("other dated code of a non-person (the current one kept)",
-                            other.line, other.text)
+                report.drop(
+                    "other dated code of a non-person (the current one kept)",
+                    other.line,
+                    other.text,
+                )
         country, sectors, explicit, slot_kind = _split_code(chosen.code)  # type: ignore[misc]
         kind = _kind_by_shape(country, sectors, slot_kind)
         keep = kind not in ("state",)
@@ -626,8 +975,9 @@ def _convert_actor(raw: _RawEntry, report: ImportReport) -> dict[str, Any] | Non
     return entry
 
 
-def _aliases(raw: _RawEntry, shown_name: str, acronyms: list[list[str]],
-             keep_acronyms: bool) -> list[str]:
+def _aliases(
+    raw: _RawEntry, shown_name: str, acronyms: list[list[str]], keep_acronyms: bool
+) -> list[str]:
     seen: dict[str, str] = {}
     name = shown_name.lower()
     forms = list(acronyms)
@@ -637,8 +987,9 @@ def _aliases(raw: _RawEntry, shown_name: str, acronyms: list[list[str]],
             forms.append(words)
         forms.extend(inner)
     for words in forms:
-        shown = _display(words, keep_acronyms=keep_acronyms or (
-            len(words) == 1 and words in acronyms))
+        shown = _display(
+            words, keep_acronyms=keep_acronyms or (len(words) == 1 and words in acronyms)
+        )
         if shown.lower() != name and shown.lower() not in seen:
             seen[shown.lower()] = shown
     return list(seen.values())
@@ -646,18 +997,82 @@ def _aliases(raw: _RawEntry, shown_name: str, acronyms: list[list[str]],
 
 # ---------------------------------------------------------------- agents
 
-_ORG_HEADS = frozenset({
-    "ministry", "ministries", "department", "agency", "company", "corporation", "party",
-    "council", "committee", "commission", "court", "bank", "union", "association",
-    "organization", "organisation", "office", "army", "navy", "police", "military", "force",
-    "government", "parliament", "assembly", "industry", "business", "firm", "enterprise",
-    "conglomerate", "institute", "university", "school", "church", "mosque", "temple",
-    "cabinet", "regime", "administration", "embassy", "consulate", "senate", "congress",
-    "legislature", "judiciary", "tribunal", "chamber", "federation", "league", "movement",
-    "front", "militia", "network", "group", "media", "press", "newspaper", "agencies",
-    "gendarmerie", "gendarmery", "guard", "service", "secretariat", "directorate", "bureau",
-    "corp", "inc", "ltd", "treasury", "board", "authority", "body",
-})
+_ORG_HEADS = frozenset(
+    {
+        "ministry",
+        "ministries",
+        "department",
+        "agency",
+        "company",
+        "corporation",
+        "party",
+        "council",
+        "committee",
+        "commission",
+        "court",
+        "bank",
+        "union",
+        "association",
+        "organization",
+        "organisation",
+        "office",
+        "army",
+        "navy",
+        "police",
+        "military",
+        "force",
+        "government",
+        "parliament",
+        "assembly",
+        "industry",
+        "business",
+        "firm",
+        "enterprise",
+        "conglomerate",
+        "institute",
+        "university",
+        "school",
+        "church",
+        "mosque",
+        "temple",
+        "cabinet",
+        "regime",
+        "administration",
+        "embassy",
+        "consulate",
+        "senate",
+        "congress",
+        "legislature",
+        "judiciary",
+        "tribunal",
+        "chamber",
+        "federation",
+        "league",
+        "movement",
+        "front",
+        "militia",
+        "network",
+        "group",
+        "media",
+        "press",
+        "newspaper",
+        "agencies",
+        "gendarmerie",
+        "gendarmery",
+        "guard",
+        "service",
+        "secretariat",
+        "directorate",
+        "bureau",
+        "corp",
+        "inc",
+        "ltd",
+        "treasury",
+        "board",
+        "authority",
+        "body",
+    }
+)
 
 
 def _plural(word: str) -> str:
@@ -669,9 +1084,27 @@ def _plural(word: str) -> str:
     return word + ("S" if word.isupper() else "s")
 
 
-_GROUP_HEADS = frozenset({"delegation", "community", "team", "crew", "staff", "personnel",
-                          "population", "public", "people", "troops", "forces", "clergy",
-                          "youth", "opposition", "leadership", "establishment", "family"})
+_GROUP_HEADS = frozenset(
+    {
+        "delegation",
+        "community",
+        "team",
+        "crew",
+        "staff",
+        "personnel",
+        "population",
+        "public",
+        "people",
+        "troops",
+        "forces",
+        "clergy",
+        "youth",
+        "opposition",
+        "leadership",
+        "establishment",
+        "family",
+    }
+)
 _HEAD_BREAKS = frozenset({"of", "for", "to", "in", "on", "at", "with", "from", "against"})
 
 
@@ -714,8 +1147,9 @@ def import_agents(path: str | Path) -> tuple[list[dict[str, str]], ImportReport]
             match = re.fullmatch(r"\s*!([A-Za-z0-9_]+)!\s*=\s*(.*)", line)
             items = [i.strip() for i in match.group(2).split(",")] if match else []
             if not match or not all(items):
-                raise KnowledgeError(str(path), f"malformed substitution marker: {line.strip()}",
-                                     number)
+                raise KnowledgeError(
+                    str(path), f"malformed substitution marker: {line.strip()}", number
+                )
             markers[match.group(1)] = items
             report.info["substitution markers"] += 1
             continue
@@ -730,11 +1164,14 @@ def import_agents(path: str | Path) -> tuple[list[dict[str, str]], ImportReport]
         code = code_part.partition("]")[0].strip()
         prefix = code.endswith("~")
         sectors_code = code.strip("~")
-        if "~" in sectors_code or not re.fullmatch(r"[A-Z0-9]+", sectors_code) \
-                or len(sectors_code) % 3:
+        if (
+            "~" in sectors_code
+            or not re.fullmatch(r"[A-Z0-9]+", sectors_code)
+            or len(sectors_code) % 3
+        ):
             report.skip("malformed code", number, line)
             continue
-        sectors = [sectors_code[i:i + 3] for i in range(0, len(sectors_code), 3)]
+        sectors = [sectors_code[i : i + 3] for i in range(0, len(sectors_code), 3)]
         if text.count("{") != text.count("}"):
             report.skip("unclosed {", number, line)
             continue
@@ -749,7 +1186,7 @@ def import_agents(path: str | Path) -> tuple[list[dict[str, str]], ImportReport]
                 report.skip("undefined substitution marker", number, line)
                 continue
             for item in markers[found.group(1)]:
-                form = phrase_text[:found.start()] + item + phrase_text[found.end():]
+                form = phrase_text[: found.start()] + item + phrase_text[found.end() :]
                 forms.append((form, _words(item)[-1].upper().endswith(("S", "MEN")), False))
             report.info["forms from substitution markers"] += len(markers[found.group(1)])
         else:
@@ -766,8 +1203,10 @@ def import_agents(path: str | Path) -> tuple[list[dict[str, str]], ImportReport]
                 forms.append((plural_given.group(1), True, False))
             else:
                 forms.append((phrase_text, False, True))
-        phrases = [(" ".join(_words(form)).lower(), is_plural, no_plural)
-                   for form, is_plural, no_plural in forms]
+        phrases = [
+            (" ".join(_words(form)).lower(), is_plural, no_plural)
+            for form, is_plural, no_plural in forms
+        ]
         fresh = [p for p in phrases if p[0] and p[0] not in seen]
         if not fresh:
             report.skip("every form already listed (first kept)", number, line)
@@ -781,19 +1220,25 @@ def import_agents(path: str | Path) -> tuple[list[dict[str, str]], ImportReport]
                 continue
             seen.add(phrase)
             note = f"PETRARCH [{code}]" + (" (code goes before the actor's)" if prefix else "")
-            rows.append({"phrase": phrase, "sectors": ",".join(sectors),
-                         "kind": _role_kind(phrase, is_plural, no_plural), "note": note})
+            rows.append(
+                {
+                    "phrase": phrase,
+                    "sectors": ",".join(sectors),
+                    "kind": _role_kind(phrase, is_plural, no_plural),
+                    "note": note,
+                }
+            )
             wrote = True
         if wrote:
             report.converted += 1
     if not report.read:
-        raise KnowledgeError(str(path), "no agent lines found (is this a PETRARCH .agents "
-                                        "file?)")
+        raise KnowledgeError(str(path), "no agent lines found (is this a PETRARCH .agents file?)")
     report.info["rows"] = len(rows)
     return rows, report
 
 
 # ---------------------------------------------------------------- verbs
+
 
 @dataclass
 class _Frame:
@@ -804,11 +1249,18 @@ class _Frame:
 
     def merged(self, other: _Frame) -> _Frame | None:
         """This frame plus `other`'s slots, or None when both fill the same slot."""
-        if (self.particle and other.particle) or (self.prep and other.prep) or \
-                (self.object and other.object):
+        if (
+            (self.particle and other.particle)
+            or (self.prep and other.prep)
+            or (self.object and other.object)
+        ):
             return None
-        return _Frame(self.particle or other.particle, self.prep or other.prep,
-                      self.object or other.object, other.target or self.target)
+        return _Frame(
+            self.particle or other.particle,
+            self.prep or other.prep,
+            self.object or other.object,
+            other.target or self.target,
+        )
 
 
 @dataclass
@@ -923,19 +1375,24 @@ class _VerbReader:
                 self.report.skip("transformation (~): an event inside an event", number, text)
             elif text.startswith("-"):
                 if block is None:
-                    raise KnowledgeError(self.path, "verb pattern before any verb block "
-                                                    "(--- NAME [code] ---)", number)
+                    raise KnowledgeError(
+                        self.path,
+                        "verb pattern before any verb block (--- NAME [code] ---)",
+                        number,
+                    )
                 block.patterns.append((number, text))
             else:
                 if block is None:
-                    raise KnowledgeError(self.path, "verb before any verb block "
-                                                    "(--- NAME [code] ---)", number)
+                    raise KnowledgeError(
+                        self.path, "verb before any verb block (--- NAME [code] ---)", number
+                    )
                 verb = self._verb(text, number)
                 if verb is not None:
                     block.verbs.append(verb)
         if not blocks:
-            raise KnowledgeError(self.path, "no verb blocks found (is this a PETRARCH verb "
-                                            "dictionary?)")
+            raise KnowledgeError(
+                self.path, "no verb blocks found (is this a PETRARCH verb dictionary?)"
+            )
         return blocks
 
     def _verb(self, text: str, number: int) -> _Verb | None:
@@ -944,7 +1401,7 @@ class _VerbReader:
         match = re.search(r"\[([^\]]*)\]\s*$", text)
         if match:
             code = match.group(1).strip()
-            text = text[:match.start()]
+            text = text[: match.start()]
         head = re.sub(r"\{[^{}]*\}", " ", text).split()
         if not head:
             self.report.drop("verb line without a verb", number, text)
@@ -984,8 +1441,11 @@ class _VerbReader:
             raise _Skip("verb: passive compound (…_BY)")
         frame = _Frame()
         words = list(rest)
-        if words and words[0] in PARTICLES and (len(words) == 1 or words[1] in PREPOSITIONS
-                                                 or words[0] not in PREPOSITIONS):
+        if (
+            words
+            and words[0] in PARTICLES
+            and (len(words) == 1 or words[1] in PREPOSITIONS or words[0] not in PREPOSITIONS)
+        ):
             frame.particle = words.pop(0)
         if words and words[-1] in PREPOSITIONS:
             frame.prep, frame.target = words.pop(), "prep"
@@ -1012,11 +1472,15 @@ class _VerbReader:
         for member in members:
             clean = member.strip().rstrip("_")
             if re.search(r"[_\s]", clean):
-                self.report.drop("synset phrase of several words (left out of the synset)",
-                                 None, f"{name} {member}")
+                self.report.drop(
+                    "synset phrase of several words (left out of the synset)",
+                    None,
+                    f"{name} {member}",
+                )
             elif "-" in clean or not _WORD.fullmatch(clean):
-                self.report.drop("synset member with a hyphen or digit (left out)", None,
-                                 f"{name} {member}")
+                self.report.drop(
+                    "synset member with a hyphen or digit (left out)", None, f"{name} {member}"
+                )
             else:
                 forms.extend(_lemma_forms(clean))
         return tuple(dict.fromkeys(forms))
@@ -1030,11 +1494,15 @@ class _VerbReader:
                 raise _Skip("passive-only code [:xxx]")
             raise _Skip("null code [---] (no event)")
         if not re.fullmatch(r"\d{2,4}", active) or not any(
-                active[:n] in self.codes for n in (len(active), 3, 2)):
+            active[:n] in self.codes for n in (len(active), 3, 2)
+        ):
             raise _Skip("code not in the CAMEO codebook")
         if passive.strip() and passive.strip() != active:
-            self.report.drop("passive code of [active:passive] (passive voice not coded "
-                             "differently)", number, text or code)
+            self.report.drop(
+                "passive code of [active:passive] (passive voice not coded differently)",
+                number,
+                text or code,
+            )
         return active
 
     def _objects(self, element: Any) -> tuple[str, ...]:
@@ -1074,24 +1542,45 @@ class _VerbReader:
         lower = _tokens(lower_text)
         frame = _Frame()
         items = list(lower)
-        for special, reason in (("$", "source after the verb ($)"), ("^", "skip marker (^)"),
-                                ("%", "compound actor (%)")):
-            if any(special == t or (isinstance(t, tuple) and t[0] == "PP" and special in t[2])
-                   for t in items):
+        for special, reason in (
+            ("$", "source after the verb ($)"),
+            ("^", "skip marker (^)"),
+            ("%", "compound actor (%)"),
+        ):
+            if any(
+                special == t or (isinstance(t, tuple) and t[0] == "PP" and special in t[2])
+                for t in items
+            ):
                 raise _Skip(reason)
         # particle
-        if items and isinstance(items[0], str) and items[0].lower() in PARTICLES and not (
-                len(items) > 1 and items[1] == "+" and items[0].lower() in PREPOSITIONS):
+        if (
+            items
+            and isinstance(items[0], str)
+            and items[0].lower() in PARTICLES
+            and not (len(items) > 1 and items[1] == "+" and items[0].lower() in PREPOSITIONS)
+        ):
             frame.particle = items.pop(0).lower()
         # a bare preposition before a noun ("TO &DEFENSE"): a prepositional phrase
-        if items and isinstance(items[0], str) and items[0].lower() in PREPOSITIONS \
-                and items[0].lower() not in PARTICLES and len(items) > 1 and items[1] != "+":
+        if (
+            items
+            and isinstance(items[0], str)
+            and items[0].lower() in PREPOSITIONS
+            and items[0].lower() not in PARTICLES
+            and len(items) > 1
+            and items[1] != "+"
+        ):
             raise _Skip("noun inside a prepositional phrase")
         # noun object
-        if items and items[0] != "+" and not (isinstance(items[0], tuple)
-                                              and items[0][0] == "PP") \
-                and not (isinstance(items[0], str) and items[0].lower() in PREPOSITIONS
-                         and (len(items) == 1 or items[1] == "+")):
+        if (
+            items
+            and items[0] != "+"
+            and not (isinstance(items[0], tuple) and items[0][0] == "PP")
+            and not (
+                isinstance(items[0], str)
+                and items[0].lower() in PREPOSITIONS
+                and (len(items) == 1 or items[1] == "+")
+            )
+        ):
             frame.object = self._objects(items.pop(0))
         # target / preposition
         if not items:
@@ -1162,8 +1651,9 @@ class _VerbReader:
                     entry = self._entry(new_id(), cameo, [verb.lemma], verb.frame)
                     candidates.append((entry, verb.line, verb.text))
             for cameo, verbs in by_code.items():
-                entry = self._entry(new_id(), cameo, list(dict.fromkeys(v.lemma for v in verbs)),
-                                    _Frame())
+                entry = self._entry(
+                    new_id(), cameo, list(dict.fromkeys(v.lemma for v in verbs)), _Frame()
+                )
                 candidates.append((entry, verbs[0].line, verbs[0].text))
             # Patterns: for the block's one-word verbs, and merged into each compound verb.
             for number, text in block.patterns:
@@ -1185,17 +1675,24 @@ class _VerbReader:
                 for verb in compound:
                     combined = verb.frame.merged(frame)
                     if combined is None:
-                        self.report.drop("pattern does not combine with a compound verb "
-                                         "(both fill the same slot)", number,
-                                         f"{verb.text} + {text}")
+                        self.report.drop(
+                            "pattern does not combine with a compound verb "
+                            "(both fill the same slot)",
+                            number,
+                            f"{verb.text} + {text}",
+                        )
                         continue
-                    candidates.append((self._entry(new_id(), cameo, [verb.lemma], combined),
-                                       number, text))
+                    candidates.append(
+                        (self._entry(new_id(), cameo, [verb.lemma], combined), number, text)
+                    )
         return self._dedupe(candidates)
 
     def _entry(self, rule: str, cameo: str, lemmas: list[str], frame: _Frame) -> dict[str, Any]:
-        entry: dict[str, Any] = {"id": rule, "cameo": cameo,
-                                 "lemma": lemmas[0] if len(lemmas) == 1 else lemmas}
+        entry: dict[str, Any] = {
+            "id": rule,
+            "cameo": cameo,
+            "lemma": lemmas[0] if len(lemmas) == 1 else lemmas,
+        }
         if frame.particle:
             entry["particle"] = frame.particle
         if frame.prep:
@@ -1213,16 +1710,23 @@ class _VerbReader:
         kept: list[tuple[dict[str, Any], int, str]] = []
         for entry, number, text in reversed(candidates):
             lemmas = entry["lemma"] if isinstance(entry["lemma"], list) else [entry["lemma"]]
-            frame = (entry.get("particle"), entry.get("prep"),
-                     frozenset(entry.get("object", ())), entry.get("target"))
+            frame = (
+                entry.get("particle"),
+                entry.get("prep"),
+                frozenset(entry.get("object", ())),
+                entry.get("target"),
+            )
             fresh = [lemma for lemma in lemmas if (lemma, frame) not in seen]
             seen.update((lemma, frame) for lemma in fresh)
             if not fresh:
                 kept.append(({}, number, text))
                 continue
             if len(fresh) < len(lemmas):
-                self.report.drop("verb already has this frame in a later pattern (left out "
-                                 "of this one)", number, text)
+                self.report.drop(
+                    "verb already has this frame in a later pattern (left out of this one)",
+                    number,
+                    text,
+                )
             entry["lemma"] = fresh[0] if len(fresh) == 1 else fresh
             kept.append((entry, number, text))
         kept.reverse()
@@ -1237,8 +1741,9 @@ class _VerbReader:
             if ok:
                 self.report.converted += 1
             else:
-                self.report.skip("duplicate of a later pattern (PETRARCH keeps the last)",
-                                 number, text)
+                self.report.skip(
+                    "duplicate of a later pattern (PETRARCH keeps the last)", number, text
+                )
         self.report.info["patterns written"] = len(out)
         self.report.info["patterns with an object"] = sum("object" in e for e in out)
         self.report.info["patterns with a particle"] = sum("particle" in e for e in out)
@@ -1247,8 +1752,9 @@ class _VerbReader:
         return out
 
 
-def import_verbs(path: str | Path, codes: Collection[str] | None = None
-                 ) -> tuple[list[dict[str, Any]], ImportReport]:
+def import_verbs(
+    path: str | Path, codes: Collection[str] | None = None
+) -> tuple[list[dict[str, Any]], ImportReport]:
     """Convert a PETRARCH verb dictionary into dragoman verb patterns.
 
     Verbs of a block become the `lemma` list; a verb with a code (its own or the
@@ -1282,6 +1788,7 @@ def cameo_codes() -> frozenset[str]:
 
 # ---------------------------------------------------------------- writers
 
+
 class _Flow(dict):  # type: ignore[type-arg]
     """A mapping written on one line ("- {country: USA, sectors: [GOV], …}")."""
 
@@ -1290,8 +1797,12 @@ class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[mi
     pass
 
 
-_Dumper.add_representer(_Flow, lambda dumper, data: dumper.represent_mapping(
-    "tag:yaml.org,2002:map", data.items(), flow_style=True))
+_Dumper.add_representer(
+    _Flow,
+    lambda dumper, data: dumper.represent_mapping(
+        "tag:yaml.org,2002:map", data.items(), flow_style=True
+    ),
+)
 
 
 def _dumper() -> type:
@@ -1299,47 +1810,77 @@ def _dumper() -> type:
 
 
 def _header(kind: str, source: str, report: ImportReport, fields: Iterable[str]) -> str:
-    lines = [f"# {kind} converted by `dragoman import` from {Path(source).name}",
-             f"# on {dt.date.today().isoformat()}: read {report.read}, converted "
-             f"{report.converted} ({100 * report.coverage:.1f}%); see docs/petrarch.md.",
-             "# This is your file, built from your dictionary; edit it freely.", "#"]
+    lines = [
+        f"# {kind} converted by `dragoman import` from {Path(source).name}",
+        f"# on {dt.date.today().isoformat()}: read {report.read}, converted "
+        f"{report.converted} ({100 * report.coverage:.1f}%); see docs/petrarch.md.",
+        "# This is your file, built from your dictionary; edit it freely.",
+        "#",
+    ]
     lines.extend(f"# {line}" if line else "#" for line in fields)
     return "\n".join(lines) + "\n\n"
 
 
 def dump_actors(entries: list[dict[str, Any]], report: ImportReport) -> str:
     """The YAML text of converted actor entries (load it with `actor_files`)."""
-    header = _header("Actor entries", report.path, report, [
-        "Fields as in docs/knowledge.md: name, aliases, kind, country, sectors, code,",
-        "roles ({country, sectors, code, start, end}; the undated fallback role is last).",
-    ])
-    rows = [{**e, "roles": [_Flow(r) for r in e["roles"]]} if "roles" in e else e
-            for e in entries]
-    body = yaml.dump(rows, Dumper=_dumper(), sort_keys=False, allow_unicode=True,
-                     default_flow_style=None, width=100)
+    header = _header(
+        "Actor entries",
+        report.path,
+        report,
+        [
+            "Fields as in docs/knowledge.md: name, aliases, kind, country, sectors, code,",
+            "roles ({country, sectors, code, start, end}; the undated fallback role is last).",
+        ],
+    )
+    rows = [{**e, "roles": [_Flow(r) for r in e["roles"]]} if "roles" in e else e for e in entries]
+    body = yaml.dump(
+        rows,
+        Dumper=_dumper(),
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=None,
+        width=100,
+    )
     return header + body
 
 
 def dump_agents(rows: list[dict[str, str]], report: ImportReport) -> str:
     """The TSV text of converted agents, in the columns of roles.tsv."""
-    header = _header("Role words", report.path, report, [
-        "Columns (tab-separated): phrase, sectors (comma-separated), kind, note.",
-    ])
+    header = _header(
+        "Role words",
+        report.path,
+        report,
+        [
+            "Columns (tab-separated): phrase, sectors (comma-separated), kind, note.",
+        ],
+    )
     out = [header.rstrip("\n"), "phrase\tsectors\tkind\tnote"]
     for row in rows:
-        out.append("\t".join(row[k].replace("\t", " ") for k in
-                             ("phrase", "sectors", "kind", "note")))
+        out.append(
+            "\t".join(row[k].replace("\t", " ") for k in ("phrase", "sectors", "kind", "note"))
+        )
     return "\n".join(out) + "\n"
 
 
 def dump_verbs(entries: list[dict[str, Any]], report: ImportReport) -> str:
     """The YAML text of converted verb patterns (load it with `verb_files`)."""
-    header = _header("Verb patterns", report.path, report, [
-        "Fields as in docs/knowledge.md: id, cameo, lemma, particle, prep, object, target.",
-        "Ids start with the source file's name, so they never replace packaged patterns.",
-    ])
-    body = yaml.dump(entries, Dumper=_dumper(), sort_keys=False, allow_unicode=True,
-                     default_flow_style=None, width=100)
+    header = _header(
+        "Verb patterns",
+        report.path,
+        report,
+        [
+            "Fields as in docs/knowledge.md: id, cameo, lemma, particle, prep, object, target.",
+            "Ids start with the source file's name, so they never replace packaged patterns.",
+        ],
+    )
+    body = yaml.dump(
+        entries,
+        Dumper=_dumper(),
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=None,
+        width=100,
+    )
     return header + body
 
 

@@ -35,8 +35,7 @@ log = logging.getLogger(__name__)
 
 # Curly quotation marks are parsed as straight ones (spaCy splits sentences badly
 # around curly marks); one character for one, so offsets stay those of the text.
-_PARSE_TABLE = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "«": '"',
-                              "»": '"'})
+_PARSE_TABLE = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "«": '"', "»": '"'})
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,8 +62,13 @@ class Resources:
 
 def find_actors(state: State) -> State:
     """Actors stage."""
-    layer = actors_stage.find(state.doc, state.resources.knowledge, state.resources.matcher,
-                              state.article.published, gazetteer())
+    layer = actors_stage.find(
+        state.doc,
+        state.resources.knowledge,
+        state.resources.matcher,
+        state.article.published,
+        gazetteer(),
+    )
     return dataclasses.replace(state, actors=layer)
 
 
@@ -78,8 +82,15 @@ def find_quotes(state: State) -> State:
 def code_events(state: State) -> State:
     """Events stage (needs actors and quotes)."""
     assert state.actors is not None and state.quotes is not None
-    layer = events_stage.code(state.doc, state.actors, state.quotes, state.resources.coder,
-                              state.article.published, state.outlet, gazetteer())
+    layer = events_stage.code(
+        state.doc,
+        state.actors,
+        state.quotes,
+        state.resources.coder,
+        state.article.published,
+        state.outlet,
+        gazetteer(),
+    )
     return dataclasses.replace(state, events=layer)
 
 
@@ -99,8 +110,7 @@ def outlet_source(article: Article, knowledge: Knowledge) -> Source | None:
     if entry is None and article.outlet:
         wanted = article.outlet.lower().removeprefix("the ")
         for phrase in knowledge.phrases:
-            if phrase.entry.kind == "media" and \
-                    phrase.text.lower().removeprefix("the ") == wanted:
+            if phrase.entry.kind == "media" and phrase.text.lower().removeprefix("the ") == wanted:
                 entry = phrase.entry
                 break
     if entry is not None:
@@ -133,8 +143,9 @@ class Pipeline:
         self.nlp = nlp_module.load(self.settings.model, self.settings.verify_model)
         if "dragoman_paragraphs" not in self.nlp.pipe_names:
             self.nlp.add_pipe("dragoman_paragraphs", before="parser")
-        knowledge = knowledge_module.load(self.settings.actor_files, self.settings.verb_files,
-                                          self.settings.role_files)
+        knowledge = knowledge_module.load(
+            self.settings.actor_files, self.settings.verb_files, self.settings.role_files
+        )
         self.resources = Resources(
             knowledge=knowledge,
             matcher=actors_stage.ActorMatcher(self.nlp, knowledge),
@@ -151,20 +162,33 @@ class Pipeline:
 
     def analyse(self, article: Article, doc: Doc) -> Extraction:
         """Run the stages on a parsed article."""
-        state = State(article=article, doc=doc, resources=self.resources,
-                      outlet=outlet_source(article, self.resources.knowledge))
+        state = State(
+            article=article,
+            doc=doc,
+            resources=self.resources,
+            outlet=outlet_source(article, self.resources.knowledge),
+        )
         for stage in STAGES:
             state = stage(state)
         assert state.actors and state.quotes and state.events
         sentences = tuple(Span(s.start_char, s.end_char) for s in nlp_module.sentences(doc)[0])
-        return Extraction(article=article, sentences=sentences, actors=state.actors.actors,
-                          events=state.events.events, quotes=state.quotes.quotes)
+        return Extraction(
+            article=article,
+            sentences=sentences,
+            actors=state.actors.actors,
+            events=state.events.events,
+            quotes=state.quotes.quotes,
+        )
 
     def parse(self, texts: Iterable[str]) -> Iterator[Doc]:
         """spaCy parses of `texts`, batched; offsets are those of the texts."""
-        for text, doc in zip(texts, self.nlp.pipe(
-                (t.translate(_PARSE_TABLE) for t in texts),
-                batch_size=self.settings.batch_size), strict=True):
+        for text, doc in zip(
+            texts,
+            self.nlp.pipe(
+                (t.translate(_PARSE_TABLE) for t in texts), batch_size=self.settings.batch_size
+            ),
+            strict=True,
+        ):
             yield _restore_text(doc, text)
 
     def extract(self, record: Record | str, published: dt.date | None = None) -> Extraction:
@@ -179,8 +203,9 @@ class Pipeline:
         (doc,) = self.parse([article.text])
         return self.analyse(article, doc)
 
-    def extract_many(self, records: Iterable[Record | Reject],
-                     published: dt.date | None = None) -> Iterator[Extraction | Reject]:
+    def extract_many(
+        self, records: Iterable[Record | Reject], published: dt.date | None = None
+    ) -> Iterator[Extraction | Reject]:
         """Extract a stream of records in batches; rejects pass through, in order."""
         batch: list[Article | Reject | Extraction] = []
         size = max(1, self.settings.batch_size)
@@ -218,21 +243,31 @@ class Pipeline:
                 yield self.analyse(item, doc)
             except Exception as exc:  # one bad article never stops a batch
                 log.exception("analysis failed on %s", item.origin)
-                yield Reject(origin=item.origin, reason="internal", detail=repr(exc)[:300],
-                             record_id=item.id)
+                yield Reject(
+                    origin=item.origin, reason="internal", detail=repr(exc)[:300], record_id=item.id
+                )
 
 
 def _restore_text(doc: Doc, text: str) -> Doc:
     """The same parse over the original characters (only quote marks differ)."""
     if doc.text == text:
         return doc
-    words = [text[t.idx: t.idx + len(t.text)] for t in doc]
+    words = [text[t.idx : t.idx + len(t.text)] for t in doc]
     spaces = [bool(t.whitespace_) for t in doc]
     restored = Doc(doc.vocab, words=words, spaces=spaces)
-    arrays = doc.to_array(["TAG", "POS", "MORPH", "LEMMA", "HEAD", "DEP", "SENT_START",
-                           "ENT_IOB", "ENT_TYPE"])
-    restored.from_array(["TAG", "POS", "MORPH", "LEMMA", "HEAD", "DEP", "SENT_START",
-                         "ENT_IOB", "ENT_TYPE"], arrays)  # type: ignore[arg-type]  # stubs
+    attrs: list[int | str] = [
+        "TAG",
+        "POS",
+        "MORPH",
+        "LEMMA",
+        "HEAD",
+        "DEP",
+        "SENT_START",
+        "ENT_IOB",
+        "ENT_TYPE",
+    ]
+    arrays = doc.to_array(attrs)
+    restored.from_array(attrs, arrays)  # type: ignore[arg-type]  # spaCy stubs: uint64 is fine
     return restored
 
 

@@ -43,9 +43,15 @@ class Gazetteer:
         key = _fold(name[4:] if name.lower().startswith("the ") else name)
         country = self.countries.get(key)
         if country is not None:
-            return Place(name=country["name"], geonameid=int(country["geonameid"]),
-                         country=country["iso3"], latitude=None, longitude=None,
-                         feature="country", span=span)
+            return Place(
+                name=country["name"],
+                geonameid=int(country["geonameid"]),
+                country=country["iso3"],
+                latitude=None,
+                longitude=None,
+                feature="country",
+                span=span,
+            )
         options = self.cities.get(key)
         if not options:
             return None
@@ -55,10 +61,15 @@ class Gazetteer:
             return (iso3 in countries, int(city.get("population") or 0))
 
         city = max(options, key=rank)
-        return Place(name=city["name"], geonameid=int(city["geonameid"]),
-                     country=self.iso2to3.get(city["countrycode"]),
-                     latitude=float(city["latitude"]), longitude=float(city["longitude"]),
-                     feature="city", span=span)
+        return Place(
+            name=city["name"],
+            geonameid=int(city["geonameid"]),
+            country=self.iso2to3.get(city["countrycode"]),
+            latitude=float(city["latitude"]),
+            longitude=float(city["longitude"]),
+            feature="city",
+            span=span,
+        )
 
 
 @functools.lru_cache(maxsize=1)

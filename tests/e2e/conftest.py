@@ -16,9 +16,16 @@ import pytest
 CHROMIUM = Path("/usr/bin/chromium")
 # Flags known to work headless as root on this kind of machine; the networking ones
 # stop Chromium calling home (the machine has no network beyond loopback).
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "tests" / "artifacts"
 SCREENSHOTS = REPO / "docs" / "screenshots"
@@ -27,10 +34,14 @@ SCREENSHOTS = REPO / "docs" / "screenshots"
 @pytest.fixture(scope="session")
 def chromium_path() -> Path:
     if not CHROMIUM.exists():
-        pytest.skip(f"browser tests need Debian's Chromium at {CHROMIUM}: "
-                    "apt-get update && apt-get install -y chromium")
-    pytest.importorskip("playwright.sync_api", reason="browser tests need `playwright` "
-                        "(pip install 'dragoman[web,test]')")
+        pytest.skip(
+            f"browser tests need Debian's Chromium at {CHROMIUM}: "
+            "apt-get update && apt-get install -y chromium"
+        )
+    pytest.importorskip(
+        "playwright.sync_api",
+        reason="browser tests need `playwright` (pip install 'dragoman[web,test]')",
+    )
     return CHROMIUM
 
 
@@ -81,10 +92,13 @@ def page(browser: object) -> Iterator[object]:
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
-    page.on("dialog", lambda dialog: (errors.append(f"dialog: {dialog.message}"),
-                                      dialog.dismiss()))
-    page.on("console", lambda msg: errors.append(f"console {msg.type}: {msg.text}")
-            if msg.type == "error" else None)
+    page.on("dialog", lambda dialog: (errors.append(f"dialog: {dialog.message}"), dialog.dismiss()))
+    page.on(
+        "console",
+        lambda msg: (
+            errors.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None
+        ),
+    )
     page.errors = errors  # type: ignore[attr-defined]
     yield page
     context.close()

@@ -14,8 +14,8 @@ MALICIOUS = (
     "Ruritania on Monday accused Freedonia of shelling its border towns, the Example Wire "
     "reported. <script>window.__xss = 1; alert(1)</script> "
     '<img src=x onerror="window.__xss = 2; alert(2)"> '
-    "\"We will respond,\" the Ruritanian defence minister said. "
-    "<svg onload=\"window.__xss = 3\"></svg> Freedonia denied the claims on Tuesday."
+    '"We will respond," the Ruritanian defence minister said. '
+    '<svg onload="window.__xss = 3"></svg> Freedonia denied the claims on Tuesday.'
 )
 
 
@@ -112,7 +112,7 @@ def test_web_e2e_malicious_article_script_does_not_run(page, server: str, shoot)
     page.goto(server + "/")
     page.fill("#article", MALICIOUS)
     page.fill("input[name=title]", "<script>window.__xss = 4</script>")
-    page.fill("input[name=outlet]", "<img src=x onerror=\"window.__xss = 5\">")
+    page.fill("input[name=outlet]", '<img src=x onerror="window.__xss = 5">')
     with page.expect_navigation(timeout=120_000):
         page.click("#extract-button")
     assert "/articles/" in page.url

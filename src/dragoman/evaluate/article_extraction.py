@@ -96,8 +96,7 @@ def read(gold: Path, limit: int | None = None) -> list[GoldPage]:
         html_path = html_dir / f"{page_id}.html.gz"
         if not html_path.is_file():
             raise EvalError(f"{truth}: no HTML for {page_id!r} (expected {html_path})")
-        pages.append(GoldPage(page_id, entry.get("url"), entry.get("articleBody") or "",
-                              html_path))
+        pages.append(GoldPage(page_id, entry.get("url"), entry.get("articleBody") or "", html_path))
         if limit is not None and len(pages) >= limit:
             break
     return pages
@@ -158,11 +157,18 @@ def score(
         for page, predicted, c in worst
         if page_f1(c) < GOOD_PAGE
     )
-    bands = [(">= 0.99", 0.99, 1.01), ("0.9-0.99", 0.9, 0.99), ("0.5-0.9", 0.5, 0.9),
-             ("< 0.5", -1.0, 0.5)]
+    bands = [
+        (">= 0.99", 0.99, 1.01),
+        ("0.9-0.99", 0.9, 0.99),
+        ("0.5-0.9", 0.5, 0.9),
+        ("< 0.5", -1.0, 0.5),
+    ]
     band_rows = tuple(
-        (name, n := sum(1 for _, _, c in per_page if lo <= page_f1(c) < hi),
-         ratio(n, len(per_page)))
+        (
+            name,
+            n := sum(1 for _, _, c in per_page if lo <= page_f1(c) < hi),
+            ratio(n, len(per_page)),
+        )
         for name, lo, hi in bands
     )
     return Report(
@@ -216,5 +222,11 @@ def run(
             predictions[page.id] = ""
     truth, html_dir = _paths(gold)
     files = [truth, *sorted(html_dir.glob("*.html.gz"))]
-    return score(pages, predictions, gold=str(gold),
-                 gold_sha256=sha256_of(truth.parent, files), limit=limit, rejected=rejected)
+    return score(
+        pages,
+        predictions,
+        gold=str(gold),
+        gold_sha256=sha256_of(truth.parent, files),
+        limit=limit,
+        rejected=rejected,
+    )

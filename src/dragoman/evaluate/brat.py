@@ -72,32 +72,200 @@ OVERLAP = 1e-9
 
 # Cue words that report speech or writing. Everything else PolNeAR annotates
 # (beliefs, wants, feelings, evidence, evaluations such as "praised") is `other`.
-SPEECH_WORDS = frozenset({
-    "say", "says", "said", "saying", "tell", "tells", "told", "telling", "add", "adds", "added",
-    "adding", "state", "states", "stated", "stating", "statement", "announce", "announces",
-    "announced", "announcing", "claim", "claims", "claimed", "claiming", "write", "writes",
-    "wrote", "written", "writing", "ask", "asks", "asked", "asking", "explain", "explains",
-    "explained", "explaining", "note", "notes", "noted", "noting", "argue", "argues", "argued",
-    "arguing", "insist", "insists", "insisted", "insisting", "warn", "warns", "warned",
-    "warning", "declare", "declares", "declared", "declaring", "report", "reports", "reported",
-    "reporting", "reportedly", "reply", "replies", "replied", "replying", "respond", "responds",
-    "responded", "responding", "tweet", "tweets", "tweeted", "tweeting", "comment", "comments",
-    "commented", "commenting", "testify", "testifies", "testified", "testifying", "acknowledge",
-    "acknowledges", "acknowledged", "acknowledging", "admit", "admits", "admitted", "admitting",
-    "confirm", "confirms", "confirmed", "confirming", "deny", "denies", "denied", "denying",
-    "recall", "recalls", "recalled", "recalling", "remark", "remarks", "remarked", "quote",
-    "quotes", "quoted", "quoting", "suggest", "suggests", "suggested", "suggesting", "predict",
-    "predicts", "predicted", "predicting", "vow", "vows", "vowed", "vowing", "promise",
-    "promises", "promised", "promising", "pledge", "pledges", "pledged", "assert", "asserts",
-    "asserted", "asserting", "stress", "stresses", "stressed", "stressing", "emphasize",
-    "emphasizes", "emphasized", "emphasizing", "reiterate", "reiterates", "reiterated",
-    "recount", "recounts", "recounted", "concede", "concedes", "conceded", "conceding", "answer",
-    "answers", "answered", "answering", "contend", "contends", "contended", "allege", "alleges",
-    "alleged", "mention", "mentions", "mentioned", "mentioning", "complain", "complains",
-    "complained", "complaining", "boast", "boasts", "boasted", "joke", "jokes", "joked",
-    "caution", "cautions", "cautioned", "post", "posts", "posted", "email", "emailed", "emails",
-    "interview", "speech", "continue", "continues", "continued", "continuing",
-})
+SPEECH_WORDS = frozenset(
+    {
+        "say",
+        "says",
+        "said",
+        "saying",
+        "tell",
+        "tells",
+        "told",
+        "telling",
+        "add",
+        "adds",
+        "added",
+        "adding",
+        "state",
+        "states",
+        "stated",
+        "stating",
+        "statement",
+        "announce",
+        "announces",
+        "announced",
+        "announcing",
+        "claim",
+        "claims",
+        "claimed",
+        "claiming",
+        "write",
+        "writes",
+        "wrote",
+        "written",
+        "writing",
+        "ask",
+        "asks",
+        "asked",
+        "asking",
+        "explain",
+        "explains",
+        "explained",
+        "explaining",
+        "note",
+        "notes",
+        "noted",
+        "noting",
+        "argue",
+        "argues",
+        "argued",
+        "arguing",
+        "insist",
+        "insists",
+        "insisted",
+        "insisting",
+        "warn",
+        "warns",
+        "warned",
+        "warning",
+        "declare",
+        "declares",
+        "declared",
+        "declaring",
+        "report",
+        "reports",
+        "reported",
+        "reporting",
+        "reportedly",
+        "reply",
+        "replies",
+        "replied",
+        "replying",
+        "respond",
+        "responds",
+        "responded",
+        "responding",
+        "tweet",
+        "tweets",
+        "tweeted",
+        "tweeting",
+        "comment",
+        "comments",
+        "commented",
+        "commenting",
+        "testify",
+        "testifies",
+        "testified",
+        "testifying",
+        "acknowledge",
+        "acknowledges",
+        "acknowledged",
+        "acknowledging",
+        "admit",
+        "admits",
+        "admitted",
+        "admitting",
+        "confirm",
+        "confirms",
+        "confirmed",
+        "confirming",
+        "deny",
+        "denies",
+        "denied",
+        "denying",
+        "recall",
+        "recalls",
+        "recalled",
+        "recalling",
+        "remark",
+        "remarks",
+        "remarked",
+        "quote",
+        "quotes",
+        "quoted",
+        "quoting",
+        "suggest",
+        "suggests",
+        "suggested",
+        "suggesting",
+        "predict",
+        "predicts",
+        "predicted",
+        "predicting",
+        "vow",
+        "vows",
+        "vowed",
+        "vowing",
+        "promise",
+        "promises",
+        "promised",
+        "promising",
+        "pledge",
+        "pledges",
+        "pledged",
+        "assert",
+        "asserts",
+        "asserted",
+        "asserting",
+        "stress",
+        "stresses",
+        "stressed",
+        "stressing",
+        "emphasize",
+        "emphasizes",
+        "emphasized",
+        "emphasizing",
+        "reiterate",
+        "reiterates",
+        "reiterated",
+        "recount",
+        "recounts",
+        "recounted",
+        "concede",
+        "concedes",
+        "conceded",
+        "conceding",
+        "answer",
+        "answers",
+        "answered",
+        "answering",
+        "contend",
+        "contends",
+        "contended",
+        "allege",
+        "alleges",
+        "alleged",
+        "mention",
+        "mentions",
+        "mentioned",
+        "mentioning",
+        "complain",
+        "complains",
+        "complained",
+        "complaining",
+        "boast",
+        "boasts",
+        "boasted",
+        "joke",
+        "jokes",
+        "joked",
+        "caution",
+        "cautions",
+        "cautioned",
+        "post",
+        "posts",
+        "posted",
+        "email",
+        "emailed",
+        "emails",
+        "interview",
+        "speech",
+        "continue",
+        "continues",
+        "continued",
+        "continuing",
+    }
+)
 SPEECH_PHRASES = ("according to", "put it")
 # A colon or dash that introduces a quotation ("Trump: 'We will win'").
 SPEECH_PUNCT = frozenset({":", "-", "–", "—", "―"})
@@ -154,9 +322,7 @@ class GoldSet:
     counts: Mapping[str, int]
 
 
-def read_ann(
-    text: str, ann: str, origin: str = "<ann>"
-) -> tuple[list[Attribution], Counter[str]]:
+def read_ann(text: str, ann: str, origin: str = "<ann>") -> tuple[list[Attribution], Counter[str]]:
     """Parse one `.ann` file against its text.
 
     Returns:
@@ -178,8 +344,10 @@ def read_ann(
             )
             for f in fragments:
                 if not 0 <= f.start <= f.end <= len(text):
-                    raise EvalError(f"{origin}:{number}: span {f.start}-{f.end} outside "
-                                    f"the text ({len(text)} characters)")
+                    raise EvalError(
+                        f"{origin}:{number}: span {f.start}-{f.end} outside "
+                        f"the text ({len(text)} characters)"
+                    )
             # brat writes fragment texts joined by a space; an excerpt covering a
             # newline continues on the next line, so compare the first line only.
             expected = " ".join(f.text(text) for f in fragments).split("\n", 1)[0]
@@ -211,13 +379,15 @@ def read_ann(
             odd["no_cue"] += 1
         cue = tuple(sorted(parts["Cue"]))
         cue_text = " ".join(s.text(text) for s in cue)
-        attributions.append(Attribution(
-            id=ident,
-            content=tuple(sorted(parts["Content"])),
-            cue=cue,
-            source=tuple(sorted(parts["Source"])),
-            kind=cue_kind(cue_text),
-        ))
+        attributions.append(
+            Attribution(
+                id=ident,
+                content=tuple(sorted(parts["Content"])),
+                cue=cue,
+                source=tuple(sorted(parts["Source"])),
+                kind=cue_kind(cue_text),
+            )
+        )
     return attributions, odd
 
 
@@ -244,8 +414,9 @@ def read(gold: Path, limit: int | None = None) -> GoldSet:
     """
     text_dir, ann_dir = gold / "text", gold / "attributions"
     if not text_dir.is_dir() or not ann_dir.is_dir():
-        raise EvalError(f"{gold}: expected text/ and attributions/ directories "
-                        "(brat, PolNeAR layout)")
+        raise EvalError(
+            f"{gold}: expected text/ and attributions/ directories (brat, PolNeAR layout)"
+        )
     by_text: dict[str, list[Path]] = defaultdict(list)
     for ann in sorted(ann_dir.glob("*.ann")):
         name, _, _annotator = ann.stem.rpartition("_")
@@ -273,20 +444,30 @@ def read(gold: Path, limit: int | None = None) -> GoldSet:
             raise EvalError(f"{txt}: cannot read: {exc}") from exc
         attributions, odd = read_ann(text, ann_text, str(ann))
         counts.update(odd)
-        documents.append(GoldDocument(
-            id=name, path=txt, text=text, date=dates.get(name),
-            annotator=ann.stem.rpartition("_")[2], attributions=tuple(attributions),
-        ))
+        documents.append(
+            GoldDocument(
+                id=name,
+                path=txt,
+                text=text,
+                date=dates.get(name),
+                annotator=ann.stem.rpartition("_")[2],
+                attributions=tuple(attributions),
+            )
+        )
         if limit is not None and len(documents) >= limit:
             break
     if missing:
         notes.append(f"{len(missing)} annotation files without a text: {', '.join(missing[:5])}")
     if counts["excerpt_mismatch"]:
-        notes.append(f"{counts['excerpt_mismatch']} annotation excerpts differ from the text at "
-                     "their offsets (character offsets into UTF-8 text are assumed)")
+        notes.append(
+            f"{counts['excerpt_mismatch']} annotation excerpts differ from the text at "
+            "their offsets (character offsets into UTF-8 text are assumed)"
+        )
     if counts["texts_with_several_annotators"]:
-        notes.append(f"{counts['texts_with_several_annotators']} texts have several "
-                     "annotators; each is scored against the first annotator's file")
+        notes.append(
+            f"{counts['texts_with_several_annotators']} texts have several "
+            "annotators; each is scored against the first annotator's file"
+        )
     if not documents:
         raise EvalError(f"{gold}: no annotated texts found")
     return GoldSet(tuple(documents), tuple(notes), dict(counts))
@@ -314,8 +495,9 @@ def _predictions(doc: GoldDocument, result: Extraction) -> tuple[list[_Pred], bo
         if quote.speaker is not None:
             speaker.append(quote.speaker.span)
             speaker.extend(mentions.get(quote.speaker.actor or "", ()))
-        preds.append(_Pred(quote, offsets.span(quote.span),
-                           tuple(offsets.span(s) for s in speaker)))
+        preds.append(
+            _Pred(quote, offsets.span(quote.span), tuple(offsets.span(s) for s in speaker))
+        )
     return preds, not offsets.identity
 
 
@@ -346,8 +528,12 @@ def score(
         golds = doc.attributions
         pred_words = [word_starts(doc.text, [p.content]) for p in preds]
         gold_words = [word_starts(doc.text, g.content) for g in golds]
-        scores = [(dice(pw, gw), i, j) for i, pw in enumerate(pred_words)
-                  for j, gw in enumerate(gold_words) if pw & gw]
+        scores = [
+            (dice(pw, gw), i, j)
+            for i, pw in enumerate(pred_words)
+            for j, gw in enumerate(gold_words)
+            if pw & gw
+        ]
         matched = match_greedy(scores, THRESHOLD)
         _tally(strict, matched, preds, golds)
         _tally(loose, match_greedy(scores, OVERLAP), preds, golds)
@@ -357,13 +543,21 @@ def score(
             per_kind[p.quote.kind]["predicted"] += 1
             per_kind[p.quote.kind]["matched"] += i in matched
             per_kind[p.quote.kind]["matched_speech"] += (
-                i in matched and golds[matched[i]].kind == "speech")
+                i in matched and golds[matched[i]].kind == "speech"
+            )
             if i not in matched:
-                misses.append((1, {
-                    "doc": doc.id, "kind": "spurious", "quote kind": p.quote.kind,
-                    "content": p.content.text(doc.text),
-                    "speaker": p.quote.speaker.name if p.quote.speaker else "-",
-                }))
+                misses.append(
+                    (
+                        1,
+                        {
+                            "doc": doc.id,
+                            "kind": "spurious",
+                            "quote kind": p.quote.kind,
+                            "content": p.content.text(doc.text),
+                            "speaker": p.quote.speaker.name if p.quote.speaker else "-",
+                        },
+                    )
+                )
         for j, g in enumerate(golds):
             cue = " ".join(s.text(doc.text).lower() for s in g.cue) or "(none)"
             row = per_cue[cue]
@@ -383,21 +577,40 @@ def score(
                 continue
             if found is None:
                 best = max((s for s in scores if s[2] == j), default=None)
-                misses.append((0, {
-                    "doc": doc.id, "gold": g.id, "kind": "missed",
-                    "cue": cue, "source": g.text(doc.text, "source") or "-",
-                    "content": g.text(doc.text, "content"),
-                    "closest": (f"{best[0]:.2f} {preds[best[1]].content.text(doc.text)}"
-                                if best else "-"),
-                }))
+                misses.append(
+                    (
+                        0,
+                        {
+                            "doc": doc.id,
+                            "gold": g.id,
+                            "kind": "missed",
+                            "cue": cue,
+                            "source": g.text(doc.text, "source") or "-",
+                            "content": g.text(doc.text, "content"),
+                            "closest": (
+                                f"{best[0]:.2f} {preds[best[1]].content.text(doc.text)}"
+                                if best
+                                else "-"
+                            ),
+                        },
+                    )
+                )
             elif right is False:
                 who = preds[found].quote.speaker
-                misses.append((2, {
-                    "doc": doc.id, "gold": g.id, "kind": "wrong speaker",
-                    "cue": cue, "source": g.text(doc.text, "source"),
-                    "predicted speaker": who.name if who else "-",
-                    "content": g.text(doc.text, "content"),
-                }))
+                misses.append(
+                    (
+                        2,
+                        {
+                            "doc": doc.id,
+                            "gold": g.id,
+                            "kind": "wrong speaker",
+                            "cue": cue,
+                            "source": g.text(doc.text, "source"),
+                            "predicted speaker": who.name if who else "-",
+                            "content": g.text(doc.text, "content"),
+                        },
+                    )
+                )
 
     figures: dict[str, float] = {}
     for kind in ("speech", "all"):
@@ -407,18 +620,30 @@ def score(
         figures.update(PRF(*loose[kind]).figures(f"{kind}_overlap"))
     cue_rows = []
     for cue, row in sorted(per_cue.items(), key=lambda kv: (-kv[1]["gold"], kv[0]))[:30]:
-        cue_rows.append((cue, "speech" if row["speech"] else "other", row["gold"],
-                         ratio(row["matched"], row["gold"]),
-                         ratio(row["speaker_right"], row["speaker_scored"])))
+        cue_rows.append(
+            (
+                cue,
+                "speech" if row["speech"] else "other",
+                row["gold"],
+                ratio(row["matched"], row["gold"]),
+                ratio(row["speaker_right"], row["speaker_scored"]),
+            )
+        )
     kind_rows = tuple(
-        (kind, row["predicted"], ratio(row["matched"], row["predicted"]),
-         ratio(row["matched_speech"], row["predicted"]))
+        (
+            kind,
+            row["predicted"],
+            ratio(row["matched"], row["predicted"]),
+            ratio(row["matched_speech"], row["predicted"]),
+        )
         for kind, row in sorted(per_kind.items())
     )
     notes = list(gold_set.notes)
     if realigned:
-        notes.append(f"{realigned} texts came back from the pipeline changed; predicted "
-                     "spans were aligned back onto the gold text")
+        notes.append(
+            f"{realigned} texts came back from the pipeline changed; predicted "
+            "spans were aligned back onto the gold text"
+        )
     misses.sort(key=lambda m: (m[0], m[1]["doc"], m[1].get("gold", "")))
     gold_counts = Counter(a.kind for d in gold_set.documents for a in d.attributions)
     return Report(
@@ -438,10 +663,16 @@ def score(
             **{f"gold_{k}": v for k, v in gold_set.counts.items()},
         },
         breakdowns=(
-            Table("per gold cue (30 most frequent): recall and speaker accuracy",
-                  ("cue", "kind", "gold", "recall", "speaker"), tuple(cue_rows)),
-            Table("per predicted quote kind: share matching any / a speech attribution",
-                  ("kind", "predicted", "precision", "speech"), kind_rows),
+            Table(
+                "per gold cue (30 most frequent): recall and speaker accuracy",
+                ("cue", "kind", "gold", "recall", "speaker"),
+                tuple(cue_rows),
+            ),
+            Table(
+                "per predicted quote kind: share matching any / a speech attribution",
+                ("kind", "predicted", "precision", "speech"),
+                kind_rows,
+            ),
         ),
         misses=tuple(m for _, m in misses),
         notes=tuple(notes),
@@ -462,8 +693,10 @@ def _tally(
     to_other = sum(1 for j in matched.values() if golds[j].kind != "speech")
     speech_hits = len(matched) - to_other
     speech_gold = sum(1 for g in golds if g.kind == "speech")
-    for kind, add in (("all", (len(matched), len(preds), len(matched), len(golds))),
-                      ("speech", (speech_hits, len(preds) - to_other, speech_hits, speech_gold))):
+    for kind, add in (
+        ("all", (len(matched), len(preds), len(matched), len(golds))),
+        ("speech", (speech_hits, len(preds) - to_other, speech_hits, speech_gold)),
+    ):
         counts[kind] = [a + b for a, b in zip(counts[kind], add, strict=True)]
 
 
@@ -485,8 +718,7 @@ def run(
     pipeline = system if system is not None else default_pipeline(settings)
     results = extract_all([d.record() for d in gold_set.documents], pipeline)
     # The hash covers the whole gold directory, not just the texts scored.
-    return score(gold_set, results, gold=str(gold), gold_sha256=_directory_hash(gold),
-                 limit=limit)
+    return score(gold_set, results, gold=str(gold), gold_sha256=_directory_hash(gold), limit=limit)
 
 
 def _directory_hash(gold: Path) -> str:

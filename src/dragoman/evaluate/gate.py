@@ -36,7 +36,7 @@ def key(report: Report) -> str:
     parts = path.parts
     for i in range(len(parts) - 2, 0, -1):
         if parts[i - 1] == "shared" and parts[i] == "data":
-            return f"{report.format}:{Path(*parts[i + 1:]).as_posix()}"
+            return f"{report.format}:{Path(*parts[i + 1 :]).as_posix()}"
     return f"{report.format}:{path.as_posix()}"
 
 
@@ -59,9 +59,7 @@ def load_baseline(path: Path = BASELINE) -> dict[str, Any]:
     return data
 
 
-def check(
-    report: Report, baseline: Mapping[str, Any] | Path, margin: float = MARGIN
-) -> list[str]:
+def check(report: Report, baseline: Mapping[str, Any] | Path, margin: float = MARGIN) -> list[str]:
     """Why `report` fails the gate; an empty list when it passes.
 
     Args:
@@ -81,11 +79,15 @@ def check(
         return [f"{name}: no baseline pinned; run with --update-baseline to pin one"]
     failures = []
     if pin.get("sha256") != report.gold_sha256:
-        failures.append(f"{name}: the gold set changed (sha256 {str(pin.get('sha256'))[:12]}… "
-                        f"pinned, {report.gold_sha256[:12]}… now); re-pin deliberately")
+        failures.append(
+            f"{name}: the gold set changed (sha256 {str(pin.get('sha256'))[:12]}… "
+            f"pinned, {report.gold_sha256[:12]}… now); re-pin deliberately"
+        )
     if pin.get("limit") != report.limit:
-        failures.append(f"{name}: pinned with limit {pin.get('limit')}, run with "
-                        f"limit {report.limit}; figures are not comparable")
+        failures.append(
+            f"{name}: pinned with limit {pin.get('limit')}, run with "
+            f"limit {report.limit}; figures are not comparable"
+        )
     if failures:
         return failures
     for figure, pinned in sorted(pin["figures"].items()):
@@ -93,8 +95,9 @@ def check(
         if now is None:
             failures.append(f"{name}: figure {figure} is pinned but no longer reported")
         elif now < pinned - margin:
-            failures.append(f"{name}: {figure} fell from {pinned:.4f} to {now:.4f} "
-                            f"(margin {margin})")
+            failures.append(
+                f"{name}: {figure} fell from {pinned:.4f} to {now:.4f} (margin {margin})"
+            )
     return failures
 
 

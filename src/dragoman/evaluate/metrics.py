@@ -93,9 +93,7 @@ def ratio(hits: int, total: int) -> float:
 # --- one-to-one matching ---------------------------------------------------
 
 
-def match_greedy(
-    scores: Iterable[tuple[float, int, int]], threshold: float
-) -> dict[int, int]:
+def match_greedy(scores: Iterable[tuple[float, int, int]], threshold: float) -> dict[int, int]:
     """Pair predicted items with gold items one to one, best score first.
 
     Args:
@@ -106,9 +104,7 @@ def match_greedy(
         `{predicted_index: gold_index}`. Ties are broken by the lower indexes
         so that the result does not depend on the input order.
     """
-    pairs = sorted(
-        (s for s in scores if s[0] >= threshold), key=lambda s: (-s[0], s[1], s[2])
-    )
+    pairs = sorted((s for s in scores if s[0] >= threshold), key=lambda s: (-s[0], s[1], s[2]))
     taken_pred: set[int] = set()
     taken_gold: set[int] = set()
     matched: dict[int, int] = {}
@@ -284,8 +280,7 @@ class OffsetMap:
         seen_original, at_original = _visible(original)
         seen_changed, at_changed = _visible(changed)
         if seen_original == seen_changed:
-            pairs: Iterable[tuple[int, int, int]] = (
-                (i, i, 1) for i in range(len(seen_original)))
+            pairs: Iterable[tuple[int, int, int]] = ((i, i, 1) for i in range(len(seen_original)))
         else:
             matcher = difflib.SequenceMatcher(None, seen_original, seen_changed, autojunk=False)
             pairs = ((b.a, b.b, b.size) for b in matcher.get_matching_blocks() if b.size)
@@ -295,8 +290,11 @@ class OffsetMap:
         for a, b, size in pairs:
             for k in range(size):
                 o, c = at_original[a + k], at_changed[b + k]
-                if sizes and original_starts[-1] + sizes[-1] == o \
-                        and changed_starts[-1] + sizes[-1] == c:
+                if (
+                    sizes
+                    and original_starts[-1] + sizes[-1] == o
+                    and changed_starts[-1] + sizes[-1] == c
+                ):
                     sizes[-1] += 1  # extend the current run of shared characters
                 else:
                     original_starts.append(o)

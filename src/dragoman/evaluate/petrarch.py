@@ -72,8 +72,7 @@ class GoldSentence:
     category: str = ""
 
     def record(self, origin: str) -> Record:
-        return Record(origin=f"{origin}#{self.id}", text=self.text,
-                      published=self.date, id=self.id)
+        return Record(origin=f"{origin}#{self.id}", text=self.text, published=self.date, id=self.id)
 
 
 def read(path: Path, limit: int | None = None) -> tuple[list[GoldSentence], list[str]]:
@@ -93,8 +92,10 @@ def read(path: Path, limit: int | None = None) -> tuple[list[GoldSentence], list
         raise EvalError(f"{path}: cannot read: {exc}") from exc
     except ET.ParseError as exc:
         root = _recover(path, exc)
-        notes.append(f"not well-formed XML ({exc}); read in recovery mode, "
-                     "so a damaged sentence may be missing")
+        notes.append(
+            f"not well-formed XML ({exc}); read in recovery mode, "
+            "so a damaged sentence may be missing"
+        )
     elements = list(root.iter("Sentence"))
     if not elements:
         raise EvalError(f"{path}: no <Sentence> elements (is this a PETRARCH validation file?)")
@@ -149,10 +150,15 @@ def _sentence(element: ET.Element, n: int, path: Path) -> GoldSentence | None:
         event = (coding.get("eventcode") or "").strip()
         if not event:
             raise EvalError(f"{path}: sentence {n}: EventCoding without eventcode")
-        codings.add(Coding(event, (coding.get("sourcecode") or "").strip(),
-                           (coding.get("targetcode") or "").strip()))
+        codings.add(
+            Coding(
+                event,
+                (coding.get("sourcecode") or "").strip(),
+                (coding.get("targetcode") or "").strip(),
+            )
+        )
     if noevents and codings:
-        raise EvalError(f"{path}: sentence {n}: noevents=\"true\" and codings together")
+        raise EvalError(f'{path}: sentence {n}: noevents="true" and codings together')
     return GoldSentence(
         id=element.get("id") or f"sentence-{n}",
         text=text,
@@ -208,8 +214,9 @@ def score(
         rejected += not isinstance(result, Extraction)
         events = predicted_events(result)
         predicted = [(e.cameo, _ref(e.source), _ref(e.target)) for e in events]
-        wanted = [(c.event, codes.country(c.source), codes.country(c.target))
-                  for c in sentence.codings]
+        wanted = [
+            (c.event, codes.country(c.source), codes.country(c.target)) for c in sentence.codings
+        ]
         got_keys, want_keys = _keys(predicted), _keys(wanted)
         for k in totals:
             totals[k] += set_prf(got_keys[k], want_keys[k])
@@ -233,15 +240,20 @@ def score(
         missed = want_keys["code_dyad"] - got_keys["code_dyad"]
         spurious = got_keys["code_dyad"] - want_keys["code_dyad"]
         if missed or spurious:
-            misses.append((-len(missed), {
-                "id": sentence.id,
-                "gold": _show(want_keys["code_dyad"]) or NONE,
-                "predicted": _show(got_keys["code_dyad"]) or NONE,
-                "missed": _show(missed),
-                "spurious": _show(spurious),
-                "text": sentence.text,
-                **({"rejected": result.reason} if isinstance(result, Reject) else {}),
-            }))
+            misses.append(
+                (
+                    -len(missed),
+                    {
+                        "id": sentence.id,
+                        "gold": _show(want_keys["code_dyad"]) or NONE,
+                        "predicted": _show(got_keys["code_dyad"]) or NONE,
+                        "missed": _show(missed),
+                        "spurious": _show(spurious),
+                        "text": sentence.text,
+                        **({"rejected": result.reason} if isinstance(result, Reject) else {}),
+                    },
+                )
+            )
 
     figures: dict[str, float] = {}
     for k in ("root", "code", "root_dyad", "code_dyad"):
@@ -269,19 +281,28 @@ def score(
             "noevents_sentences": noevents_total,
             "rejected": rejected,
         },
-        breakdowns=(Table("per CAMEO root (with actors)",
-                          ("root", "gold", "predicted", "precision", "recall", "f1"),
-                          tuple(rows)),),
-        confusion=Table("confusion: gold root × predicted root (same root if found, "
-                        "else the top event's)", columns, conf_rows),
+        breakdowns=(
+            Table(
+                "per CAMEO root (with actors)",
+                ("root", "gold", "predicted", "precision", "recall", "f1"),
+                tuple(rows),
+            ),
+        ),
+        confusion=Table(
+            "confusion: gold root × predicted root (same root if found, else the top event's)",
+            columns,
+            conf_rows,
+        ),
         misses=tuple(m for _, m in misses),
         notes=tuple(notes),
     )
 
 
 def _show(triples: set[Any]) -> str:
-    return "; ".join(f"{c} {s or '-'}→{t or '-'}" for c, s, t in sorted(
-        triples, key=lambda x: tuple(v or "" for v in x)))
+    return "; ".join(
+        f"{c} {s or '-'}→{t or '-'}"
+        for c, s, t in sorted(triples, key=lambda x: tuple(v or "" for v in x))
+    )
 
 
 def run(
@@ -301,5 +322,6 @@ def run(
     sentences, notes = read(gold, limit)
     pipeline = system if system is not None else default_pipeline(settings)
     results = extract_all([s.record(str(gold)) for s in sentences], pipeline)
-    return score(sentences, results, gold=str(gold), gold_sha256=sha256_of(gold),
-                 limit=limit, notes=notes)
+    return score(
+        sentences, results, gold=str(gold), gold_sha256=sha256_of(gold), limit=limit, notes=notes
+    )

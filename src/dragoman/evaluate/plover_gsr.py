@@ -101,19 +101,19 @@ class GoldSentence:
         """The gold dyads of this sentence (see the module docstring)."""
         sources = [a.country for a in self.sources] or [None]
         if self.targets:
-            return frozenset(Dyad(s, frozenset({a.country})) for s in sources
-                             for a in self.targets)
+            return frozenset(Dyad(s, frozenset({a.country})) for s in sources for a in self.targets)
         if self.reciprocal and len(self.sources) > 1:
             return frozenset(
-                Dyad(a.country, frozenset(
-                    {None} | {b.country for j, b in enumerate(self.sources) if j != i}))
+                Dyad(
+                    a.country,
+                    frozenset({None} | {b.country for j, b in enumerate(self.sources) if j != i}),
+                )
                 for i, a in enumerate(self.sources)
             )
         return frozenset(Dyad(s, frozenset({None})) for s in sources)
 
     def record(self, origin: str) -> Record:
-        return Record(origin=f"{origin}#{self.id}", text=self.text,
-                      published=self.date, id=self.id)
+        return Record(origin=f"{origin}#{self.id}", text=self.text, published=self.date, id=self.id)
 
 
 Triple = tuple[str, str | None, str | None]  # (plover, source country, target country)
@@ -247,15 +247,17 @@ def locate(text: str, actor_text: str) -> Span | None:
 def _candidates(extraction: Extraction) -> list[tuple[str | None, set[str], tuple[Span, ...]]]:
     """(country, sectors, mention spans) of every predicted actor and event participant."""
     found = [
-        (codes.country(a.country) or codes.country(a.code),
-         {s[:3].upper() for s in a.sectors}, a.mentions)
+        (
+            codes.country(a.country) or codes.country(a.code),
+            {s[:3].upper() for s in a.sectors},
+            a.mentions,
+        )
         for a in extraction.actors
     ]
     for event in extraction.events:
         for ref in (event.source, event.target):
             if ref is not None:
-                found.append((_ref_country(ref), {s[:3].upper() for s in ref.sectors},
-                              (ref.span,)))
+                found.append((_ref_country(ref), {s[:3].upper() for s in ref.sectors}, (ref.span,)))
     return found
 
 
@@ -325,17 +327,27 @@ def score(
                 sectors[0] += any(actor.sector in c[1] for c in near)
 
         if top != sentence.plover or len(hit_gold) < len(dyads):
-            severity = (0 if top != sentence.plover and not hit_gold else
-                        1 if top != sentence.plover else 2)
-            misses.append((severity, {
-                "id": sentence.id,
-                "gold": f"{sentence.plover} {' '.join(sorted(map(str, dyads)))}",
-                "predicted": "; ".join(
-                    f"{e.plover} {_ref_country(e.source) or '-'}→{_ref_country(e.target) or '-'}"
-                    f" ({e.confidence:.2f}, {e.rule or e.cameo})" for e in events) or NONE,
-                "text": sentence.text,
-                **({"rejected": result.reason} if isinstance(result, Reject) else {}),
-            }))
+            severity = (
+                0 if top != sentence.plover and not hit_gold else 1 if top != sentence.plover else 2
+            )
+            misses.append(
+                (
+                    severity,
+                    {
+                        "id": sentence.id,
+                        "gold": f"{sentence.plover} {' '.join(sorted(map(str, dyads)))}",
+                        "predicted": "; ".join(
+                            f"{e.plover} {_ref_country(e.source) or '-'}→"
+                            f"{_ref_country(e.target) or '-'}"
+                            f" ({e.confidence:.2f}, {e.rule or e.cameo})"
+                            for e in events
+                        )
+                        or NONE,
+                        "text": sentence.text,
+                        **({"rejected": result.reason} if isinstance(result, Reject) else {}),
+                    },
+                )
+            )
 
     figures = {
         **events_total.figures("event"),
@@ -347,17 +359,27 @@ def score(
     breakdown_rows = []
     for kind in sorted(per_type):
         row = per_type[kind]
-        prf = PRF(row["predicted_matched"], row["predicted"],
-                  row["gold_dyads_matched"], row["gold_dyads"])
-        breakdown_rows.append((
-            kind, row["sentences"], ratio(row["top_correct"], row["sentences"]),
-            row["predicted"], prf.precision, prf.recall, prf.f1,
-        ))
+        prf = PRF(
+            row["predicted_matched"], row["predicted"], row["gold_dyads_matched"], row["gold_dyads"]
+        )
+        breakdown_rows.append(
+            (
+                kind,
+                row["sentences"],
+                ratio(row["top_correct"], row["sentences"]),
+                row["predicted"],
+                prf.precision,
+                prf.recall,
+                prf.f1,
+            )
+        )
     columns, rows = confusion_rows(confusion)
     notes = []
     if unlocated:
-        notes.append(f"{len(unlocated)} gold actor texts not found in their sentence "
-                     f"(left out of actor accuracy): " + "; ".join(unlocated))
+        notes.append(
+            f"{len(unlocated)} gold actor texts not found in their sentence "
+            f"(left out of actor accuracy): " + "; ".join(unlocated)
+        )
     misses.sort(key=lambda m: (m[0], m[1]["id"]))
     return Report(
         format=FORMAT,
@@ -376,11 +398,13 @@ def score(
             "gold_actors_with_sector": sectors[1],
             "gold_actors_not_found": len(unlocated),
         },
-        breakdowns=(Table(
-            "per PLOVER type (event P/R/F1 by type; accuracy = top event right)",
-            ("type", "sentences", "accuracy", "predicted", "precision", "recall", "f1"),
-            tuple(breakdown_rows),
-        ),),
+        breakdowns=(
+            Table(
+                "per PLOVER type (event P/R/F1 by type; accuracy = top event right)",
+                ("type", "sentences", "accuracy", "predicted", "precision", "recall", "f1"),
+                tuple(breakdown_rows),
+            ),
+        ),
         confusion=Table("confusion: gold type × top predicted type", columns, rows),
         misses=tuple(m for _, m in misses),
         notes=tuple(notes),

@@ -28,8 +28,11 @@ class Table:
     rows: tuple[tuple[Any, ...], ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "columns": list(self.columns),
-                "rows": [list(r) for r in self.rows]}
+        return {
+            "name": self.name,
+            "columns": list(self.columns),
+            "rows": [list(r) for r in self.rows],
+        }
 
     def format_text(self) -> str:
         """The table as aligned plain text."""
@@ -37,8 +40,10 @@ class Table:
         widths = [max(len(row[i]) for row in cells) for i in range(len(self.columns))]
         lines = [self.name]
         for n, row in enumerate(cells):
-            padded = (c.ljust(w) if i == 0 else c.rjust(w)
-                      for i, (c, w) in enumerate(zip(row, widths, strict=True)))
+            padded = (
+                c.ljust(w) if i == 0 else c.rjust(w)
+                for i, (c, w) in enumerate(zip(row, widths, strict=True))
+            )
             lines.append(("  " + "  ".join(padded)).rstrip())
             if n == 0:
                 lines.append("  " + "  ".join("-" * w for w in widths))
@@ -97,9 +102,12 @@ class Report:
 
     def format_text(self, misses: int = 10) -> str:
         """A readable report: figures, counts, tables, then up to `misses` worst misses."""
-        lines = [f"{self.format}: {self.gold}"
-                 + (f" (first {self.limit})" if self.limit is not None else ""),
-                 f"gold sha256 {self.gold_sha256[:16]}…", ""]
+        lines = [
+            f"{self.format}: {self.gold}"
+            + (f" (first {self.limit})" if self.limit is not None else ""),
+            f"gold sha256 {self.gold_sha256[:16]}…",
+            "",
+        ]
         width = max((len(k) for k in self.figures), default=0)
         lines += [f"  {k.ljust(width)}  {v:.3f}" for k, v in self.figures.items()]
         if self.counts:

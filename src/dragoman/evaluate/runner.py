@@ -28,9 +28,7 @@ def default_pipeline(settings: Settings) -> Extractor:
     return Pipeline(dataclasses.replace(settings, deduplicate=False))
 
 
-def extract_all(
-    records: Sequence[Record], pipeline: Extractor
-) -> dict[str, Extraction | Reject]:
+def extract_all(records: Sequence[Record], pipeline: Extractor) -> dict[str, Extraction | Reject]:
     """Run `pipeline` over `records`; results keyed by record id.
 
     Every record gets an entry: one the pipeline returned nothing for is
@@ -45,8 +43,9 @@ def extract_all(
         results[key] = result
     for record in records:
         if record.id is not None and record.id not in results:
-            results[record.id] = Reject(record.origin, "missing",
-                                        "the pipeline returned nothing", record.id)
+            results[record.id] = Reject(
+                record.origin, "missing", "the pipeline returned nothing", record.id
+            )
     return results
 
 

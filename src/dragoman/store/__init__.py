@@ -150,13 +150,21 @@ class Store:
         if not batch:
             return []
         first = batch[0].article
-        what = (f"cannot store article {first.hash} ({first.origin})" if len(batch) == 1
-                else f"cannot store a batch of {len(batch)} articles")
+        what = (
+            f"cannot store article {first.hash} ({first.origin})"
+            if len(batch) == 1
+            else f"cannot store a batch of {len(batch)} articles"
+        )
         with self._writing(what) as db, db.transaction() as tx:
             return _add_batch(tx, batch, _utcnow())
 
-    def add_mention(self, hash: str, url: str | None = None, outlet: str | None = None,
-                    published: dt.date | str | None = None) -> bool:
+    def add_mention(
+        self,
+        hash: str,
+        url: str | None = None,
+        outlet: str | None = None,
+        published: dt.date | str | None = None,
+    ) -> bool:
         """Record another copy of a stored article (a duplicate seen at `url` / `outlet`).
 
         Idempotent: a copy is known by its URL (else outlet and date); the
@@ -178,9 +186,12 @@ class Store:
         with self._writing(f"cannot add a mention of {hash}") as db, db.transaction() as tx:
             return _mention(tx, hash, url, outlet, day, _utcnow())
 
-    def ingest(self, items: Iterable[Extraction | Reject],
-               on_reject: Callable[[Reject], None] | None = None,
-               batch: int = 1) -> IngestReport:
+    def ingest(
+        self,
+        items: Iterable[Extraction | Reject],
+        on_reject: Callable[[Reject], None] | None = None,
+        batch: int = 1,
+    ) -> IngestReport:
         """Store a stream of pipeline results (`api.extract_paths` / `extract_many`).
 
         With `batch=1` each extraction is stored in its own transaction, so an
@@ -214,8 +225,7 @@ class Store:
                 duplicates += 1
                 article = item.article
                 if _rows.duplicate_of(item) is None and (article.url or article.outlet):
-                    self.add_mention(article.hash, article.url, article.outlet,
-                                     article.published)
+                    self.add_mention(article.hash, article.url, article.outlet, article.published)
             pending.clear()
             log.info("%s: %d read, %d stored", self.url, stored + duplicates + rejected, stored)
 
@@ -248,12 +258,14 @@ class Store:
         _, rows = self._db.rows("SELECT hash FROM articles WHERE hash = ?", [id_or_hash])
         if rows:
             return str(rows[0][0])
-        _, rows = self._db.rows("SELECT hash FROM articles WHERE id = ? ORDER BY added_at, hash",
-                                [id_or_hash])
+        _, rows = self._db.rows(
+            "SELECT hash FROM articles WHERE id = ? ORDER BY added_at, hash", [id_or_hash]
+        )
         if len(rows) > 1:
             hashes = ", ".join(r[0] for r in rows)
-            raise StoreError(f"id {id_or_hash!r} names {len(rows)} articles ({hashes}); "
-                             "ask for one by its hash")
+            raise StoreError(
+                f"id {id_or_hash!r} names {len(rows)} articles ({hashes}); ask for one by its hash"
+            )
         return str(rows[0][0]) if rows else None
 
     def extraction(self, id_or_hash: str) -> Extraction | None:
@@ -284,14 +296,27 @@ class Store:
 
     # --- queries -------------------------------------------------------------------------
 
-    def events(self, *, actor: str | None = None, source_actor: str | None = None,
-               target_actor: str | None = None, cameo: str | None = None,
-               root: str | None = None, plover: str | None = None,
-               quad: int | Iterable[int] | None = None, since: dt.date | str | None = None,
-               until: dt.date | str | None = None, outlet: str | None = None,
-               via: str | None = None, text: str | None = None, article: str | None = None,
-               negated: bool | None = None, hypothetical: bool | None = None,
-               limit: int | None = None, offset: int = 0) -> pd.DataFrame:
+    def events(
+        self,
+        *,
+        actor: str | None = None,
+        source_actor: str | None = None,
+        target_actor: str | None = None,
+        cameo: str | None = None,
+        root: str | None = None,
+        plover: str | None = None,
+        quad: int | Iterable[int] | None = None,
+        since: dt.date | str | None = None,
+        until: dt.date | str | None = None,
+        outlet: str | None = None,
+        via: str | None = None,
+        text: str | None = None,
+        article: str | None = None,
+        negated: bool | None = None,
+        hypothetical: bool | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> pd.DataFrame:
         """Events, one row each, in the columns of `EVENT_SCHEMA` (the Parquet schema).
 
         Every filter is optional; given filters are AND-ed.
@@ -321,26 +346,47 @@ class Store:
         Raises:
             StoreError: a date cannot be read, or the query failed.
         """
-        where = event_where(actor=actor, source_actor=source_actor, target_actor=target_actor,
-                            cameo=cameo, root=root, plover=plover, quad=quad, since=since,
-                            until=until, outlet=outlet, via=via, text=text, article=article,
-                            negated=negated, hypothetical=hypothetical)
+        where = event_where(
+            actor=actor,
+            source_actor=source_actor,
+            target_actor=target_actor,
+            cameo=cameo,
+            root=root,
+            plover=plover,
+            quad=quad,
+            since=since,
+            until=until,
+            outlet=outlet,
+            via=via,
+            text=text,
+            article=article,
+            negated=negated,
+            hypothetical=hypothetical,
+        )
         sql, params = self._events_sql(where, limit, offset, links=False)
-        frame = self._with_links(self._db.frame(sql, params), "event", "event",
-                                 _queries.EVENT_LINKS)
+        frame = self._with_links(
+            self._db.frame(sql, params), "event", "event", _queries.EVENT_LINKS
+        )
         return frame[[name for name, _, _ in EVENT_SCHEMA]]
 
-    def _events_sql(self, where: Where, limit: int | None, offset: int | None,
-                    links: bool = True) -> tuple[str, list[Any]]:
-        select = ", ".join(f"{expr} AS {name}" for name, _, expr in EVENT_SCHEMA
-                           if links or name not in _queries.EVENT_LINKS)
+    def _events_sql(
+        self, where: Where, limit: int | None, offset: int | None, links: bool = True
+    ) -> tuple[str, list[Any]]:
+        select = ", ".join(
+            f"{expr} AS {name}"
+            for name, _, expr in EVENT_SCHEMA
+            if links or name not in _queries.EVENT_LINKS
+        )
         paging, extra = page(limit, offset)
-        sql = (f"SELECT {select} FROM {_queries.EVENTS_FROM}{where.sql()} "
-               f"ORDER BY {_queries.EVENTS_ORDER}{paging}")
+        sql = (
+            f"SELECT {select} FROM {_queries.EVENTS_FROM}{where.sql()} "
+            f"ORDER BY {_queries.EVENTS_ORDER}{paging}"
+        )
         return sql, where.params + extra
 
-    def write_events_parquet(self, path: str | Path, *, limit: int | None = None,
-                             offset: int = 0, **filters: Any) -> int:
+    def write_events_parquet(
+        self, path: str | Path, *, limit: int | None = None, offset: int = 0, **filters: Any
+    ) -> int:
         """Write the events matching `filters` (those of `events()`) to a Parquet file.
 
         The file has the fixed schema `EVENT_SCHEMA` (explicit column types),
@@ -375,11 +421,20 @@ class Store:
                 raise StoreError(f"cannot write {target}: {exc}") from exc
         return len(frame)
 
-    def quotes(self, *, speaker: str | None = None, via: str | None = None,
-               text: str | None = None, kind: str | None = None,
-               since: dt.date | str | None = None, until: dt.date | str | None = None,
-               outlet: str | None = None, article: str | None = None,
-               limit: int | None = None, offset: int = 0) -> pd.DataFrame:
+    def quotes(
+        self,
+        *,
+        speaker: str | None = None,
+        via: str | None = None,
+        text: str | None = None,
+        kind: str | None = None,
+        since: dt.date | str | None = None,
+        until: dt.date | str | None = None,
+        outlet: str | None = None,
+        article: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> pd.DataFrame:
         """Quotes, one row each.
 
         Args:
@@ -396,9 +451,12 @@ class Store:
         """
         where = Where()
         if speaker:
-            where.add("(strpos(lower(q.speaker_name), lower(?)) > 0 "
-                      "OR q.speaker_code LIKE ? ESCAPE '\\')",
-                      speaker, _queries._like_prefix(speaker.strip().upper()))
+            where.add(
+                "(strpos(lower(q.speaker_name), lower(?)) > 0 "
+                "OR q.speaker_code LIKE ? ESCAPE '\\')",
+                speaker,
+                _queries._like_prefix(speaker.strip().upper()),
+            )
         where.via(via, "quote", "q")
         where.contains(("q.text",), text)
         if kind:
@@ -406,17 +464,24 @@ class Store:
         where.dates("a.published", since, until)
         where.outlet(outlet)
         where.article(article, "q.article")
-        select = ", ".join(f"{expr} AS {name}" for name, expr in _queries.QUOTE_COLUMNS
-                           if name not in _queries.QUOTE_LINKS)
+        select = ", ".join(
+            f"{expr} AS {name}"
+            for name, expr in _queries.QUOTE_COLUMNS
+            if name not in _queries.QUOTE_LINKS
+        )
         paging, extra = page(limit, offset)
-        sql = (f"SELECT {select} FROM quotes q JOIN articles a ON a.hash = q.article"
-               f"{where.sql()} ORDER BY a.published NULLS LAST, q.article, q.position{paging}")
-        frame = self._with_links(self._db.frame(sql, where.params + extra), "quote", "quote",
-                                 _queries.QUOTE_LINKS)
+        sql = (
+            f"SELECT {select} FROM quotes q JOIN articles a ON a.hash = q.article"
+            f"{where.sql()} ORDER BY a.published NULLS LAST, q.article, q.position{paging}"
+        )
+        frame = self._with_links(
+            self._db.frame(sql, where.params + extra), "quote", "quote", _queries.QUOTE_LINKS
+        )
         return frame[[name for name, _ in _queries.QUOTE_COLUMNS]]
 
-    def _with_links(self, frame: pd.DataFrame, kind: str, id_column: str,
-                    columns: dict[str, str]) -> pd.DataFrame:
+    def _with_links(
+        self, frame: pd.DataFrame, kind: str, id_column: str, columns: dict[str, str]
+    ) -> pd.DataFrame:
         """Add the attribution chains of the rows of `frame` as list columns."""
         chains: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
         keys = list(dict.fromkeys(frame["article"]))
@@ -424,21 +489,33 @@ class Store:
             _, rows = self._db.rows(
                 "SELECT article, owner, position, name, code, role FROM attributions "
                 "WHERE owner_kind = ? AND article IN (SELECT unnest(CAST(? AS VARCHAR[])))",
-                [kind, keys])
+                [kind, keys],
+            )
             for row in sorted(rows, key=lambda r: (r[0], r[1], r[2])):
                 chains.setdefault((row[0], row[1]), []).append(row)
         fields = {"name": 3, "code": 4, "role": 5}
         pairs = list(zip(frame["article"], frame[id_column], strict=True))
         for column, field in columns.items():
             at = fields[field]
-            frame[column] = pd.Series([[link[at] for link in chains.get(pair, ())]
-                                       for pair in pairs], dtype=object, index=frame.index)
+            frame[column] = pd.Series(
+                [[link[at] for link in chains.get(pair, ())] for pair in pairs],
+                dtype=object,
+                index=frame.index,
+            )
         return frame
 
-    def actors(self, *, actor: str | None = None, name: str | None = None,
-               kind: str | None = None, since: dt.date | str | None = None,
-               until: dt.date | str | None = None, outlet: str | None = None,
-               limit: int | None = None, offset: int = 0) -> pd.DataFrame:
+    def actors(
+        self,
+        *,
+        actor: str | None = None,
+        name: str | None = None,
+        kind: str | None = None,
+        since: dt.date | str | None = None,
+        until: dt.date | str | None = None,
+        outlet: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> pd.DataFrame:
         """Actors over all articles: one row per (code, country, kind, name), most seen first.
 
         Columns: code, country, kind, name, articles, mentions, first_published,
@@ -457,8 +534,11 @@ class Store:
         where = Where()
         if actor:
             value = actor.strip().upper()
-            where.add("(ac.country = ? OR ac.code LIKE ? ESCAPE '\\')",
-                      value, _queries._like_prefix(value))
+            where.add(
+                "(ac.country = ? OR ac.code LIKE ? ESCAPE '\\')",
+                value,
+                _queries._like_prefix(value),
+            )
         where.contains(("ac.name",), name)
         if kind:
             where.add("ac.kind = ?", kind)
@@ -466,15 +546,17 @@ class Store:
         where.outlet(outlet)
         paging, extra = page(limit, offset)
         # Per article first, then over articles: cheaper than count(DISTINCT article).
-        sql = ("SELECT code, country, kind, name, count(*) AS articles, "
-               "CAST(sum(n) AS BIGINT) AS mentions, min(published) AS first_published, "
-               "max(published) AS last_published FROM ("
-               "SELECT ac.article, ac.code, ac.country, ac.kind, ac.name, "
-               "sum(ac.mention_count) AS n, min(a.published) AS published "
-               "FROM actors ac JOIN articles a ON a.hash = ac.article"
-               f"{where.sql()} GROUP BY ac.article, ac.code, ac.country, ac.kind, ac.name) t "
-               "GROUP BY code, country, kind, name "
-               f"ORDER BY articles DESC, mentions DESC, code, name{paging}")
+        sql = (
+            "SELECT code, country, kind, name, count(*) AS articles, "
+            "CAST(sum(n) AS BIGINT) AS mentions, min(published) AS first_published, "
+            "max(published) AS last_published FROM ("
+            "SELECT ac.article, ac.code, ac.country, ac.kind, ac.name, "
+            "sum(ac.mention_count) AS n, min(a.published) AS published "
+            "FROM actors ac JOIN articles a ON a.hash = ac.article"
+            f"{where.sql()} GROUP BY ac.article, ac.code, ac.country, ac.kind, ac.name) t "
+            "GROUP BY code, country, kind, name "
+            f"ORDER BY articles DESC, mentions DESC, code, name{paging}"
+        )
         return self._db.frame(sql, where.params + extra)
 
     def dyads(self, period: str | None = "week", **filters: Any) -> pd.DataFrame:
@@ -503,19 +585,23 @@ class Store:
             keys = f"CAST(date_trunc('{period}', {day}) AS DATE) AS period, " + keys
             where.clauses.append(f"{day} IS NOT NULL")
             groups, order = "1, 2, 3", "period, " + order
-        sql = (f"SELECT {keys}, count(*) AS events, avg(e.goldstein) AS goldstein "
-               f"FROM {_queries.EVENTS_FROM}{where.sql()} GROUP BY {groups} ORDER BY {order}")
+        sql = (
+            f"SELECT {keys}, count(*) AS events, avg(e.goldstein) AS goldstein "
+            f"FROM {_queries.EVENTS_FROM}{where.sql()} GROUP BY {groups} ORDER BY {order}"
+        )
         return self._db.frame(sql, where.params)
 
     def stats(self) -> dict[str, Any]:
         """Counts: articles, copies, events, quotes, actors, links, and events by root,
         quad class and PLOVER type, with the date range."""
+
         def one(sql: str) -> Any:
             return self._db.rows(sql)[1][0][0]
 
         def by(column: str) -> dict[str, int]:
-            _, rows = self._db.rows(f"SELECT {column}, count(*) FROM events "
-                                    f"GROUP BY {column} ORDER BY {column}")
+            _, rows = self._db.rows(
+                f"SELECT {column}, count(*) FROM events GROUP BY {column} ORDER BY {column}"
+            )
             return {str(k): int(n) for k, n in rows}
 
         _, span = self._db.rows("SELECT min(published), max(published) FROM articles")
@@ -550,51 +636,81 @@ class Store:
                 problems.append(f"{label}: {n}")
 
         for table in ("article_mentions", *_rows.TABLES):
-            count(f"{table} rows whose article is missing",
-                  f"SELECT count(*) FROM {table} t WHERE NOT EXISTS "
-                  "(SELECT 1 FROM articles a WHERE a.hash = t.article)")
-        keys = {"articles": "hash", "article_mentions": "article, key",
-                "sentences": "article, position", "actors": "article, id",
-                "mentions": "article, actor, position", "events": "article, id",
-                "quotes": "article, id", "attributions": "article, owner_kind, owner, position"}
+            count(
+                f"{table} rows whose article is missing",
+                f"SELECT count(*) FROM {table} t WHERE NOT EXISTS "
+                "(SELECT 1 FROM articles a WHERE a.hash = t.article)",
+            )
+        keys = {
+            "articles": "hash",
+            "article_mentions": "article, key",
+            "sentences": "article, position",
+            "actors": "article, id",
+            "mentions": "article, actor, position",
+            "events": "article, id",
+            "quotes": "article, id",
+            "attributions": "article, owner_kind, owner, position",
+        }
         for table, key in keys.items():
-            count(f"{table} duplicate keys ({key})",
-                  f"SELECT count(*) FROM (SELECT {key} FROM {table} GROUP BY {key} "
-                  "HAVING count(*) > 1) d")
+            count(
+                f"{table} duplicate keys ({key})",
+                f"SELECT count(*) FROM (SELECT {key} FROM {table} GROUP BY {key} "
+                "HAVING count(*) > 1) d",
+            )
         refs = [
             ("mentions of a missing actor", "mentions t", "t.actor", "actors", "id"),
-            ("events whose source actor is missing", "events t", "t.source_actor", "actors",
-             "id"),
-            ("events whose target actor is missing", "events t", "t.target_actor", "actors",
-             "id"),
+            ("events whose source actor is missing", "events t", "t.source_actor", "actors", "id"),
+            ("events whose target actor is missing", "events t", "t.target_actor", "actors", "id"),
             ("events in a missing quote", "events t", "t.quote", "quotes", "id"),
-            ("quotes whose speaker actor is missing", "quotes t", "t.speaker_actor", "actors",
-             "id"),
+            (
+                "quotes whose speaker actor is missing",
+                "quotes t",
+                "t.speaker_actor",
+                "actors",
+                "id",
+            ),
         ]
         for label, table, column, other, key in refs:
-            count(label, f"SELECT count(*) FROM {table} WHERE {column} IS NOT NULL AND NOT "
-                         f"EXISTS (SELECT 1 FROM {other} o WHERE o.article = t.article "
-                         f"AND o.{key} = {column})")
+            count(
+                label,
+                f"SELECT count(*) FROM {table} WHERE {column} IS NOT NULL AND NOT "
+                f"EXISTS (SELECT 1 FROM {other} o WHERE o.article = t.article "
+                f"AND o.{key} = {column})",
+            )
         for kind, table in (("event", "events"), ("quote", "quotes")):
-            count(f"attribution links of a missing {kind}",
-                  f"SELECT count(*) FROM attributions t WHERE t.owner_kind = '{kind}' AND NOT "
-                  f"EXISTS (SELECT 1 FROM {table} o WHERE o.article = t.article "
-                  "AND o.id = t.owner)")
-        count("attribution links of an unknown kind",
-              "SELECT count(*) FROM attributions WHERE owner_kind NOT IN ('event', 'quote')")
-        spans = [("events", "trigger_start", "trigger_end"), ("quotes", "start_char", "end_char"),
-                 ("mentions", "start_char", "end_char"), ("sentences", "start_char", "end_char")]
+            count(
+                f"attribution links of a missing {kind}",
+                f"SELECT count(*) FROM attributions t WHERE t.owner_kind = '{kind}' AND NOT "
+                f"EXISTS (SELECT 1 FROM {table} o WHERE o.article = t.article "
+                "AND o.id = t.owner)",
+            )
+        count(
+            "attribution links of an unknown kind",
+            "SELECT count(*) FROM attributions WHERE owner_kind NOT IN ('event', 'quote')",
+        )
+        spans = [
+            ("events", "trigger_start", "trigger_end"),
+            ("quotes", "start_char", "end_char"),
+            ("mentions", "start_char", "end_char"),
+            ("sentences", "start_char", "end_char"),
+        ]
         for table, start, end in spans:
-            count(f"{table} spans outside their article's text",
-                  f"SELECT count(*) FROM {table} t JOIN articles a ON a.hash = t.article "
-                  f"WHERE t.{start} < 0 OR t.{start} > t.{end} OR t.{end} > length(a.text)")
-        count("actors whose mention_count disagrees with mentions",
-              "SELECT count(*) FROM actors ac WHERE ac.mention_count <> "
-              "(SELECT count(*) FROM mentions m WHERE m.article = ac.article "
-              "AND m.actor = ac.id)")
-        count("articles whose mention count disagrees with article_mentions",
-              "SELECT count(*) FROM articles a WHERE a.mentions <> 1 + "
-              "(SELECT count(*) FROM article_mentions m WHERE m.article = a.hash)")
+            count(
+                f"{table} spans outside their article's text",
+                f"SELECT count(*) FROM {table} t JOIN articles a ON a.hash = t.article "
+                f"WHERE t.{start} < 0 OR t.{start} > t.{end} OR t.{end} > length(a.text)",
+            )
+        count(
+            "actors whose mention_count disagrees with mentions",
+            "SELECT count(*) FROM actors ac WHERE ac.mention_count <> "
+            "(SELECT count(*) FROM mentions m WHERE m.article = ac.article "
+            "AND m.actor = ac.id)",
+        )
+        count(
+            "articles whose mention count disagrees with article_mentions",
+            "SELECT count(*) FROM articles a WHERE a.mentions <> 1 + "
+            "(SELECT count(*) FROM article_mentions m WHERE m.article = a.hash)",
+        )
         known = [m.name for m in _migrations.migrations(self.dialect)]
         done = _migrations.applied(self._db)
         if done != known:
@@ -627,8 +743,7 @@ def _add_batch(tx: Writer, batch: list[Extraction], now: dt.datetime) -> list[bo
         heads.append(head)
         for name, found in children.items():
             tables[name].extend(found)
-    inserted = {r[0] for r in tx.insert("articles", _rows.ARTICLE_COLUMNS, heads,
-                                        _INSERT_SUFFIX)}
+    inserted = {r[0] for r in tx.insert("articles", _rows.ARTICLE_COLUMNS, heads, _INSERT_SUFFIX)}
     if len(inserted) < len(heads):  # another writer (PostgreSQL) stored some meanwhile
         for name in tables:
             tables[name] = [row for row in tables[name] if row[0] in inserted]
@@ -646,14 +761,24 @@ def _existing(tx: Writer, hashes: list[str]) -> set[str]:
     """Which of `hashes` are stored."""
     found: set[str] = set()
     for begin in range(0, len(hashes), 1000):
-        part = hashes[begin:begin + 1000]
-        found.update(r[0] for r in tx.execute(
-            f"SELECT hash FROM articles WHERE hash IN ({', '.join('?' * len(part))})", part))
+        part = hashes[begin : begin + 1000]
+        found.update(
+            r[0]
+            for r in tx.execute(
+                f"SELECT hash FROM articles WHERE hash IN ({', '.join('?' * len(part))})", part
+            )
+        )
     return found
 
 
-def _mention(tx: Writer, hash: str, url: str | None, outlet: str | None,
-             day: dt.date | None, now: dt.datetime) -> bool:
+def _mention(
+    tx: Writer,
+    hash: str,
+    url: str | None,
+    outlet: str | None,
+    day: dt.date | None,
+    now: dt.datetime,
+) -> bool:
     """The body of `Store.add_mention`, inside a transaction."""
     key = _rows.mention_key(url, outlet, day)
     found = tx.execute("SELECT url, outlet, published FROM articles WHERE hash = ?", [hash])
@@ -662,15 +787,21 @@ def _mention(tx: Writer, hash: str, url: str | None, outlet: str | None,
     own_url, own_outlet, own_day = found[0]
     if key == _rows.mention_key(own_url, own_outlet, _date_of(own_day)):
         return False
-    if not tx.execute("INSERT INTO article_mentions (article, key, url, outlet, published, "
-                      "added_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (article, key) "
-                      "DO NOTHING RETURNING key", [hash, key, url, outlet, day, now]):
+    if not tx.execute(
+        "INSERT INTO article_mentions (article, key, url, outlet, published, "
+        "added_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (article, key) "
+        "DO NOTHING RETURNING key",
+        [hash, key, url, outlet, day, now],
+    ):
         return False
-    tx.execute("UPDATE articles SET mentions = mentions + 1, sources = ("
-               "SELECT count(DISTINCT lower(o)) FROM ("
-               "SELECT outlet AS o FROM articles WHERE hash = ? UNION ALL "
-               "SELECT outlet AS o FROM article_mentions WHERE article = ?) s) "
-               "WHERE hash = ?", [hash, hash, hash])
+    tx.execute(
+        "UPDATE articles SET mentions = mentions + 1, sources = ("
+        "SELECT count(DISTINCT lower(o)) FROM ("
+        "SELECT outlet AS o FROM articles WHERE hash = ? UNION ALL "
+        "SELECT outlet AS o FROM article_mentions WHERE article = ?) s) "
+        "WHERE hash = ?",
+        [hash, hash, hash],
+    )
     return True
 
 
@@ -688,8 +819,10 @@ class IngestReport:
     rejected: int
 
     def __str__(self) -> str:
-        return (f"read {self.read} = stored {self.stored} + duplicates {self.duplicates} "
-                f"+ rejected {self.rejected}")
+        return (
+            f"read {self.read} = stored {self.stored} + duplicates {self.duplicates} "
+            f"+ rejected {self.rejected}"
+        )
 
 
 class _Writing:
@@ -703,8 +836,9 @@ class _Writing:
         self.store._write_lock.acquire()
         return self.store._db
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
-                 tb: object) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: object
+    ) -> None:
         self.store._write_lock.release()
         if isinstance(exc, Exception) and not isinstance(exc, StoreError):
             raise StoreError(f"{self.what}: {exc}") from exc
@@ -730,4 +864,3 @@ def _plain_lists(frame: pd.DataFrame) -> pd.DataFrame:
         if kind.endswith("[]"):
             out[name] = [None if v is None else list(v) for v in out[name]]
     return out
-

@@ -58,8 +58,9 @@ class Writer:
         """Run one statement; its rows (empty when it returns none)."""
         raise NotImplementedError
 
-    def insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]],
-               suffix: str = "") -> list[tuple[Any, ...]]:
+    def insert(
+        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], suffix: str = ""
+    ) -> list[tuple[Any, ...]]:
         """Insert `rows` with multi-row VALUES statements (few round trips).
 
         `suffix` ends each statement (`ON CONFLICT … RETURNING …`); the rows it
@@ -74,7 +75,7 @@ class Writer:
         chunk = max(1, 20_000 // width)
         head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
         for begin in range(0, len(rows), chunk):
-            part = rows[begin:begin + chunk]
+            part = rows[begin : begin + chunk]
             params = [value for row in part for value in row]
             out.extend(self.execute(head + ", ".join([one] * len(part)) + suffix, params))
         return out
@@ -111,8 +112,9 @@ class _DuckWriter(Writer):
         cursor = self.conn.execute(sql, list(params))
         return cursor.fetchall() if cursor.description else []
 
-    def insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]],
-               suffix: str = "") -> list[tuple[Any, ...]]:
+    def insert(
+        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], suffix: str = ""
+    ) -> list[tuple[Any, ...]]:
         # Not parameters: DuckDB's Python binding prepares each parameterized
         # statement anew and converts the values one by one, and binding a VALUES
         # list costs per value. A few rows go in as ONE JSON literal cast to the
@@ -125,28 +127,39 @@ class _DuckWriter(Writer):
             assert isinstance(self.backend, DuckDBBackend)
             try:
                 payload = json.dumps(
-                    [{c: _json_value(v) for c, v in zip(columns, row, strict=True)}
-                     for row in rows], ensure_ascii=False, allow_nan=False)
+                    [
+                        {c: _json_value(v) for c, v in zip(columns, row, strict=True)}
+                        for row in rows
+                    ],
+                    ensure_ascii=False,
+                    allow_nan=False,
+                )
             except ValueError:  # NaN or infinity: not JSON, take the slow path
-                values = ", ".join("(" + ", ".join(duck_literal(v) for v in row) + ")"
-                                   for row in rows)
-                cursor = self.conn.execute(
-                    f"INSERT INTO {table} ({names}) VALUES {values}{suffix}")
+                values = ", ".join(
+                    "(" + ", ".join(duck_literal(v) for v in row) + ")" for row in rows
+                )
+                cursor = self.conn.execute(f"INSERT INTO {table} ({names}) VALUES {values}{suffix}")
             else:
                 row_type = self.backend.row_type(table, columns)
                 cursor = self.conn.execute(
                     f"INSERT INTO {table} ({names}) SELECT r.* FROM (SELECT unnest(CAST("
-                    f"CAST({duck_literal(payload)} AS JSON) AS {row_type})) AS r){suffix}")
+                    f"CAST({duck_literal(payload)} AS JSON) AS {row_type})) AS r){suffix}"
+                )
         else:
-            frame = pd.DataFrame({c: pd.Series([row[i] for row in rows], dtype=object)
-                                  for i, c in enumerate(columns)})
+            frame = pd.DataFrame(
+                {
+                    c: pd.Series([row[i] for row in rows], dtype=object)
+                    for i, c in enumerate(columns)
+                }
+            )
             # Look at every row to type the object columns: a column that is
             # NULL in the first rows would otherwise be typed NULL and fail later.
             self.conn.execute(f"SET pandas_analyze_sample = {max(len(rows), 1000)}")
             self.conn.register("dragoman_staging", frame)
             try:
-                cursor = self.conn.execute(f"INSERT INTO {table} ({names}) SELECT {names} "
-                                           f"FROM dragoman_staging{suffix}")
+                cursor = self.conn.execute(
+                    f"INSERT INTO {table} ({names}) SELECT {names} FROM dragoman_staging{suffix}"
+                )
             finally:
                 self.conn.unregister("dragoman_staging")
         return cursor.fetchall() if cursor.description else []
@@ -186,8 +199,10 @@ class DuckDBBackend(Backend):
         except duckdb.Error as exc:
             hint = ""
             if "lock" in str(exc).lower():
-                hint = (" (another process has it open; DuckDB allows one writing process"
-                        " per file: stop it, or open read-only)")
+                hint = (
+                    " (another process has it open; DuckDB allows one writing process"
+                    " per file: stop it, or open read-only)"
+                )
             raise StoreError(f"cannot open DuckDB database {path}: {exc}{hint}") from exc
         self._local = threading.local()
         self._row_types: dict[tuple[str, tuple[str, ...]], str] = {}
@@ -199,9 +214,13 @@ class DuckDBBackend(Backend):
         key = (table, tuple(columns))
         found = self._row_types.get(key)
         if found is None:
-            types = dict(self._conn.execute(
-                "SELECT column_name, data_type FROM information_schema.columns "
-                "WHERE table_name = ?", [table]).fetchall())
+            types = dict(
+                self._conn.execute(
+                    "SELECT column_name, data_type FROM information_schema.columns "
+                    "WHERE table_name = ?",
+                    [table],
+                ).fetchall()
+            )
             fields = ", ".join(f'"{c}" {types[c]}' for c in columns)
             found = f"STRUCT({fields})[]"
             self._row_types[key] = found
@@ -247,8 +266,7 @@ class DuckDBBackend(Backend):
         """`COPY (select) TO path (FORMAT parquet)` on a reader cursor."""
         quoted = path.replace("'", "''")
         try:
-            self._reader().execute(f"COPY ({select}) TO '{quoted}' (FORMAT parquet)",
-                                   list(params))
+            self._reader().execute(f"COPY ({select}) TO '{quoted}' (FORMAT parquet)", list(params))
         except self._duckdb.Error as exc:
             raise StoreError(f"cannot write {path}: {exc}") from exc
 
@@ -275,13 +293,16 @@ class _PgWriter(Writer):
         cursor = self.conn.execute(_pg_sql(sql), list(params))
         return cursor.fetchall() if cursor.description else []
 
-    def insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]],
-               suffix: str = "") -> list[tuple[Any, ...]]:
+    def insert(
+        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], suffix: str = ""
+    ) -> list[tuple[Any, ...]]:
         # A batch goes through COPY, PostgreSQL's bulk path (no ON CONFLICT there).
         if suffix or len(rows) < _STAGE_MIN:
             return super().insert(table, columns, rows, suffix)
-        with self.conn.cursor() as cursor, cursor.copy(
-                f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        with (
+            self.conn.cursor() as cursor,
+            cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+        ):
             for row in rows:
                 copy.write_row(row)
         return []
@@ -290,11 +311,19 @@ class _PgWriter(Writer):
 # PostgreSQL type oids → the pandas dtypes DuckDB's `.df()` gives for the same columns
 # (NumPy dtypes, or pandas' nullable ones when the column holds a NULL), so that
 # both backends return alike DataFrames.
-_PG_DTYPES = {16: ("bool", "boolean"), 20: ("int64", "Int64"), 21: ("int16", "Int16"),
-              23: ("int32", "Int32"), 700: ("float64", "float64"),
-              701: ("float64", "float64"), 1700: ("float64", "float64"), 25: ("str", "str"),
-              1043: ("str", "str"), 1082: ("datetime64[us]", "datetime64[us]"),
-              1114: ("datetime64[us]", "datetime64[us]")}
+_PG_DTYPES = {
+    16: ("bool", "boolean"),
+    20: ("int64", "Int64"),
+    21: ("int16", "Int16"),
+    23: ("int32", "Int32"),
+    700: ("float64", "float64"),
+    701: ("float64", "float64"),
+    1700: ("float64", "float64"),
+    25: ("str", "str"),
+    1043: ("str", "str"),
+    1082: ("datetime64[us]", "datetime64[us]"),
+    1114: ("datetime64[us]", "datetime64[us]"),
+}
 
 
 class PostgresBackend(Backend):
@@ -311,8 +340,7 @@ class PostgresBackend(Backend):
         try:
             import psycopg
         except ImportError as exc:
-            raise StoreError("PostgreSQL needs psycopg: pip install 'dragoman[postgres]'") \
-                from exc
+            raise StoreError("PostgreSQL needs psycopg: pip install 'dragoman[postgres]'") from exc
         self.url = url
         self._psycopg = psycopg
         try:

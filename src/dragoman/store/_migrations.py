@@ -69,15 +69,18 @@ def statements(sql: str) -> list[str]:
     return out
 
 
-_LEDGER = ("CREATE TABLE IF NOT EXISTS schema_migrations "
-           "(name VARCHAR PRIMARY KEY, applied_at TIMESTAMP NOT NULL)")
+_LEDGER = (
+    "CREATE TABLE IF NOT EXISTS schema_migrations "
+    "(name VARCHAR PRIMARY KEY, applied_at TIMESTAMP NOT NULL)"
+)
 
 
 def applied(backend: Backend) -> list[str]:
     """Names of the migrations recorded in the database (empty for a new one)."""
     _, rows = backend.rows(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
-        + (" AND table_schema = current_schema()" if backend.dialect == "postgres" else ""))
+        + (" AND table_schema = current_schema()" if backend.dialect == "postgres" else "")
+    )
     if not rows[0][0]:
         return []
     _, rows = backend.rows("SELECT name FROM schema_migrations ORDER BY name")
@@ -95,14 +98,18 @@ def migrate(backend: Backend) -> list[str]:
     done = set(applied(backend))
     unknown = sorted(done - {m.name for m in known})
     if unknown:
-        raise StoreError(f"{backend.url}: the database has migrations this dragoman does "
-                         f"not know ({', '.join(unknown)}); upgrade dragoman")
+        raise StoreError(
+            f"{backend.url}: the database has migrations this dragoman does "
+            f"not know ({', '.join(unknown)}); upgrade dragoman"
+        )
     pending = [m for m in known if m.name not in done]
     if not pending:
         return []
     if backend.read_only:
-        raise StoreError(f"{backend.url}: the schema needs migrating "
-                         f"({', '.join(m.name for m in pending)}); open it read-write once")
+        raise StoreError(
+            f"{backend.url}: the schema needs migrating "
+            f"({', '.join(m.name for m in pending)}); open it read-write once"
+        )
     ran = []
     for migration in pending:
         try:
@@ -110,18 +117,20 @@ def migrate(backend: Backend) -> list[str]:
                 tx.execute(_LEDGER)
                 if backend.dialect == "postgres":
                     tx.execute("SELECT pg_advisory_xact_lock(?)", [_PG_LOCK])
-                    if tx.execute("SELECT 1 FROM schema_migrations WHERE name = ?",
-                                  [migration.name]):
+                    if tx.execute(
+                        "SELECT 1 FROM schema_migrations WHERE name = ?", [migration.name]
+                    ):
                         continue  # another process applied it while we waited
                 for statement in statements(migration.sql):
                     tx.execute(statement)
-                tx.execute("INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
-                           [migration.name, dt.datetime.now(dt.UTC).replace(tzinfo=None)])
+                tx.execute(
+                    "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
+                    [migration.name, dt.datetime.now(dt.UTC).replace(tzinfo=None)],
+                )
         except StoreError:
             raise
         except Exception as exc:
-            raise StoreError(f"{backend.url}: migration {migration.name} failed: {exc}") \
-                from exc
+            raise StoreError(f"{backend.url}: migration {migration.name} failed: {exc}") from exc
         log.info("applied migration %s to %s", migration.name, backend.url)
         ran.append(migration.name)
     return ran

@@ -15,19 +15,23 @@ _EMPTY = "CAST(ARRAY[] AS VARCHAR[])"
 
 
 def _links(column: str, kind: str, owner: str) -> str:
-    return (f"COALESCE((SELECT array_agg(l.{column} ORDER BY l.position) FROM attributions l "
-            f"WHERE l.article = {owner}.article AND l.owner_kind = '{kind}' "
-            f"AND l.owner = {owner}.id), {_EMPTY})")
+    return (
+        f"COALESCE((SELECT array_agg(l.{column} ORDER BY l.position) FROM attributions l "
+        f"WHERE l.article = {owner}.article AND l.owner_kind = '{kind}' "
+        f"AND l.owner = {owner}.id), {_EMPTY})"
+    )
 
 
 def _side(side: str) -> list[tuple[str, str, str]]:
-    return [(f"{side}_actor", "VARCHAR", f"e.{side}_actor"),
-            (f"{side}_name", "VARCHAR", f"e.{side}_name"),
-            (f"{side}_kind", "VARCHAR", f"e.{side}_kind"),
-            (f"{side}_code", "VARCHAR", f"e.{side}_code"),
-            (f"{side}_country", "VARCHAR", f"e.{side}_country"),
-            (f"{side}_sectors", "VARCHAR[]", f"e.{side}_sectors"),
-            (f"{side}_text", "VARCHAR", f"e.{side}_text")]
+    return [
+        (f"{side}_actor", "VARCHAR", f"e.{side}_actor"),
+        (f"{side}_name", "VARCHAR", f"e.{side}_name"),
+        (f"{side}_kind", "VARCHAR", f"e.{side}_kind"),
+        (f"{side}_code", "VARCHAR", f"e.{side}_code"),
+        (f"{side}_country", "VARCHAR", f"e.{side}_country"),
+        (f"{side}_sectors", "VARCHAR[]", f"e.{side}_sectors"),
+        (f"{side}_text", "VARCHAR", f"e.{side}_text"),
+    ]
 
 
 EVENT_SCHEMA: tuple[tuple[str, str, str], ...] = (
@@ -164,10 +168,13 @@ class Where:
         """Some link of the attribution chain has `value` in its name, or as its code."""
         if not value:
             return
-        self.add(f"EXISTS (SELECT 1 FROM attributions l WHERE l.article = {owner}.article "
-                 f"AND l.owner_kind = '{kind}' AND l.owner = {owner}.id "
-                 "AND (strpos(lower(l.name), lower(?)) > 0 OR upper(l.code) = upper(?)))",
-                 value, value)
+        self.add(
+            f"EXISTS (SELECT 1 FROM attributions l WHERE l.article = {owner}.article "
+            f"AND l.owner_kind = '{kind}' AND l.owner = {owner}.id "
+            "AND (strpos(lower(l.name), lower(?)) > 0 OR upper(l.code) = upper(?)))",
+            value,
+            value,
+        )
 
     def article(self, value: str | None, column: str) -> None:
         """One article, by hash or id."""
@@ -178,8 +185,7 @@ class Where:
         if value:
             self.add("lower(a.outlet) = lower(?)", value)
 
-    def dates(self, column: str, since: dt.date | str | None,
-              until: dt.date | str | None) -> None:
+    def dates(self, column: str, since: dt.date | str | None, until: dt.date | str | None) -> None:
         start, end = as_date(since, "since"), as_date(until, "until")
         if start:
             self.add(f"{column} >= ?", start)
@@ -187,13 +193,24 @@ class Where:
             self.add(f"{column} <= ?", end)
 
 
-def event_where(*, actor: str | None = None, source_actor: str | None = None,
-                target_actor: str | None = None, cameo: str | None = None,
-                root: str | None = None, plover: str | None = None,
-                quad: int | Iterable[int] | None = None, since: dt.date | str | None = None,
-                until: dt.date | str | None = None, outlet: str | None = None,
-                via: str | None = None, text: str | None = None, article: str | None = None,
-                negated: bool | None = None, hypothetical: bool | None = None) -> Where:
+def event_where(
+    *,
+    actor: str | None = None,
+    source_actor: str | None = None,
+    target_actor: str | None = None,
+    cameo: str | None = None,
+    root: str | None = None,
+    plover: str | None = None,
+    quad: int | Iterable[int] | None = None,
+    since: dt.date | str | None = None,
+    until: dt.date | str | None = None,
+    outlet: str | None = None,
+    via: str | None = None,
+    text: str | None = None,
+    article: str | None = None,
+    negated: bool | None = None,
+    hypothetical: bool | None = None,
+) -> Where:
     """The conditions of `Store.events()` (see its docstring for their meaning)."""
     where = Where()
     where.actor(actor, ("source", "target"))

@@ -48,32 +48,45 @@ PeriodName = Literal["day", "week", "month", "year"]
 
 
 def event_filters(
-    actor: Annotated[Code, Query(description="Country (IRN) or code prefix (IRNGOV), "
-                                             "as source or target.")] = None,
+    actor: Annotated[
+        Code, Query(description="Country (IRN) or code prefix (IRNGOV), as source or target.")
+    ] = None,
     source_actor: Annotated[Code, Query(description="The same, as source only.")] = None,
     target_actor: Annotated[Code, Query(description="The same, as target only.")] = None,
-    cameo: Annotated[str | None, Query(max_length=4, pattern=r"^\d*$",
-                                       description="CAMEO code prefix (12 → 120, 1211…).")
-                     ] = None,
-    root: Annotated[str | None, Query(max_length=2, pattern=r"^\d*$",
-                                      description="Two-digit CAMEO root.")] = None,
+    cameo: Annotated[
+        str | None,
+        Query(max_length=4, pattern=r"^\d*$", description="CAMEO code prefix (12 → 120, 1211…)."),
+    ] = None,
+    root: Annotated[
+        str | None, Query(max_length=2, pattern=r"^\d*$", description="Two-digit CAMEO root.")
+    ] = None,
     plover: Annotated[Code, Query(description="PLOVER event type (REJECT).")] = None,
-    quad: Annotated[list[Quad] | None, Query(description="Quad class 1–4 (repeatable).")
-                    ] = None,
-    since: Annotated[dt.date | None, Query(description="From this date (YYYY-MM-DD).")
-                     ] = None,
+    quad: Annotated[list[Quad] | None, Query(description="Quad class 1–4 (repeatable).")] = None,
+    since: Annotated[dt.date | None, Query(description="From this date (YYYY-MM-DD).")] = None,
     until: Annotated[dt.date | None, Query(description="Up to this date, inclusive.")] = None,
     outlet: Annotated[Word, Query(description="The article's outlet, any case.")] = None,
-    via: Annotated[Word, Query(description="A link of the attribution chain "
-                                           "(name or code).")] = None,
+    via: Annotated[
+        Word, Query(description="A link of the attribution chain (name or code).")
+    ] = None,
     text: Annotated[Word, Query(description="Words in the trigger or the sentence.")] = None,
     article: Annotated[Word, Query(description="One article's hash or id.")] = None,
 ) -> dict[str, Any]:
     """The filters of `Store.events()` from the query string (absent ones left out)."""
-    given = {"actor": actor, "source_actor": source_actor, "target_actor": target_actor,
-             "cameo": cameo, "root": root, "plover": plover, "quad": quad or None,
-             "since": since, "until": until, "outlet": outlet, "via": via, "text": text,
-             "article": article}
+    given = {
+        "actor": actor,
+        "source_actor": source_actor,
+        "target_actor": target_actor,
+        "cameo": cameo,
+        "root": root,
+        "plover": plover,
+        "quad": quad or None,
+        "since": since,
+        "until": until,
+        "outlet": outlet,
+        "via": via,
+        "text": text,
+        "article": article,
+    }
     return {k: v for k, v in given.items() if v not in (None, "")}
 
 
@@ -89,8 +102,12 @@ def events_page(store: Store, filters: dict[str, Any], limit: int, offset: int) 
     frame = store.events(**filters, limit=limit + 1, offset=offset)
     rows = views.records(frame.head(limit))
     more = len(frame) > limit
-    return {"items": rows, "limit": limit, "offset": offset,
-            "next_offset": offset + limit if more else None}
+    return {
+        "items": rows,
+        "limit": limit,
+        "offset": offset,
+        "next_offset": offset + limit if more else None,
+    }
 
 
 def actor_profile(store: Store, code: str, period: str) -> dict[str, Any]:
@@ -108,25 +125,31 @@ def actor_profile(store: Store, code: str, period: str) -> dict[str, Any]:
 
     def partners(side: str, other: str) -> list[dict[str, Any]]:
         frame = store.dyads(period=None, **{f"{side}_actor": code})
-        return views.records(frame[[other, "events", "goldstein"]].head(20)) if len(
-            frame) else []
+        return views.records(frame[[other, "events", "goldstein"]].head(20)) if len(frame) else []
 
-    return {"code": code, "period": period,
-            "actors": views.records(store.actors(actor=code, limit=50)),
-            "as_source": series("source"), "as_target": series("target"),
-            "partners_as_source": partners("source", "target"),
-            "partners_as_target": partners("target", "source")}
+    return {
+        "code": code,
+        "period": period,
+        "actors": views.records(store.actors(actor=code, limit=50)),
+        "as_source": series("source"),
+        "as_target": series("target"),
+        "partners_as_source": partners("source", "target"),
+        "partners_as_target": partners("target", "source"),
+    }
 
 
-TIMELINE_NOTE = ("Counts events whose source and target countries are both known "
-                 "(the events the dyad table holds).")
+TIMELINE_NOTE = (
+    "Counts events whose source and target countries are both known "
+    "(the events the dyad table holds)."
+)
 
 
 def timeline(store: Store, period: str, filters: dict[str, Any]) -> dict[str, Any]:
     """Events per period and quad class."""
     wanted = set(filters.pop("quad", None) or views.QUAD_NAMES)
-    frames = {q: store.dyads(period=period, **filters, quad=q) for q in views.QUAD_NAMES
-              if q in wanted}
+    frames = {
+        q: store.dyads(period=period, **filters, quad=q) for q in views.QUAD_NAMES if q in wanted
+    }
     return {"period": period, "items": views.timeline_series(frames), "note": TIMELINE_NOTE}
 
 
@@ -148,15 +171,25 @@ def run_extract(web: WebState, body: ArticleIn) -> Extraction:
 def health(web: Web) -> dict[str, Any]:
     """The server is up and the database answers."""
     web.store.has("")
-    return {"status": "ok", "version": __version__, "schema": SCHEMA,
-            "database": web.store.dialect, "writes_need_token": bool(web.token)}
+    return {
+        "status": "ok",
+        "version": __version__,
+        "schema": SCHEMA,
+        "database": web.store.dialect,
+        "writes_need_token": bool(web.token),
+    }
 
 
-@router.post("/articles", status_code=201, responses={
-    **WRITE_RESPONSES, 200: {"description": "Already stored: the stored extraction"},
-    201: {"description": "Stored: the extraction (output contract dragoman/1)"}})
-def post_article(body: ArticleIn, request: Request, response: Response,
-                 web: Web) -> dict[str, Any]:
+@router.post(
+    "/articles",
+    status_code=201,
+    responses={
+        **WRITE_RESPONSES,
+        200: {"description": "Already stored: the stored extraction"},
+        201: {"description": "Stored: the extraction (output contract dragoman/1)"},
+    },
+)
+def post_article(body: ArticleIn, request: Request, response: Response, web: Web) -> dict[str, Any]:
     """Extract one article and store it; returns the extraction (output contract).
 
     201 when the article is new, 200 when the same clean text was already stored
@@ -177,10 +210,13 @@ def post_extract(body: ArticleIn, request: Request, web: Web) -> dict[str, Any]:
     return to_dict(run_extract(web, body))
 
 
-@router.get("/articles/{article_id}", responses={404: ERROR_RESPONSES[400] | {
-    "description": "No such article"}})
-def get_article(article_id: Annotated[str, Path(max_length=200, pattern=_WORD)],
-                web: Web) -> dict[str, Any]:
+@router.get(
+    "/articles/{article_id}",
+    responses={404: ERROR_RESPONSES[400] | {"description": "No such article"}},
+)
+def get_article(
+    article_id: Annotated[str, Path(max_length=200, pattern=_WORD)], web: Web
+) -> dict[str, Any]:
     """One stored article (by hash or by its own id) as the output contract."""
     found = web.store.article(article_id)
     if found is None:
@@ -189,51 +225,94 @@ def get_article(article_id: Annotated[str, Path(max_length=200, pattern=_WORD)],
 
 
 @router.get("/events", response_model=Page)
-def get_events(filters: EventFilters, web: Web, limit: Limit = DEFAULT_LIMIT,
-               offset: Offset = 0) -> dict[str, Any]:
+def get_events(
+    filters: EventFilters, web: Web, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0
+) -> dict[str, Any]:
     """Events (the columns of `Store.events()`), filtered, in date order, paged."""
     return events_page(web.store, filters, limit, offset)
 
 
 @router.get("/quotes", response_model=Page)
-def get_quotes(web: Web, speaker: Word = None, via: Word = None, text: Word = None,
-               kind: Literal["direct", "partial", "indirect"] | None = None,
-               since: dt.date | None = None, until: dt.date | None = None,
-               outlet: Word = None, article: Word = None, limit: Limit = DEFAULT_LIMIT,
-               offset: Offset = 0) -> dict[str, Any]:
+def get_quotes(
+    web: Web,
+    speaker: Word = None,
+    via: Word = None,
+    text: Word = None,
+    kind: Literal["direct", "partial", "indirect"] | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    outlet: Word = None,
+    article: Word = None,
+    limit: Limit = DEFAULT_LIMIT,
+    offset: Offset = 0,
+) -> dict[str, Any]:
     """Quotes with their speakers and attribution chains, paged."""
-    frame = web.store.quotes(speaker=speaker, via=via, text=text, kind=kind, since=since,
-                             until=until, outlet=outlet, article=article, limit=limit + 1,
-                             offset=offset)
-    return {"items": views.records(frame.head(limit)), "limit": limit, "offset": offset,
-            "next_offset": offset + limit if len(frame) > limit else None}
+    frame = web.store.quotes(
+        speaker=speaker,
+        via=via,
+        text=text,
+        kind=kind,
+        since=since,
+        until=until,
+        outlet=outlet,
+        article=article,
+        limit=limit + 1,
+        offset=offset,
+    )
+    return {
+        "items": views.records(frame.head(limit)),
+        "limit": limit,
+        "offset": offset,
+        "next_offset": offset + limit if len(frame) > limit else None,
+    }
 
 
 @router.get("/actors", response_model=Page)
-def get_actors(web: Web, actor: Code = None, name: Word = None,
-               kind: Annotated[str | None, Query(max_length=32, pattern=r"^[a-z_]*$")] = None,
-               since: dt.date | None = None, until: dt.date | None = None,
-               outlet: Word = None, limit: Limit = DEFAULT_LIMIT,
-               offset: Offset = 0) -> dict[str, Any]:
+def get_actors(
+    web: Web,
+    actor: Code = None,
+    name: Word = None,
+    kind: Annotated[str | None, Query(max_length=32, pattern=r"^[a-z_]*$")] = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    outlet: Word = None,
+    limit: Limit = DEFAULT_LIMIT,
+    offset: Offset = 0,
+) -> dict[str, Any]:
     """Actors over all articles, most seen first, paged."""
-    frame = web.store.actors(actor=actor, name=name, kind=kind, since=since, until=until,
-                             outlet=outlet, limit=limit + 1, offset=offset)
-    return {"items": views.records(frame.head(limit)), "limit": limit, "offset": offset,
-            "next_offset": offset + limit if len(frame) > limit else None}
+    frame = web.store.actors(
+        actor=actor,
+        name=name,
+        kind=kind,
+        since=since,
+        until=until,
+        outlet=outlet,
+        limit=limit + 1,
+        offset=offset,
+    )
+    return {
+        "items": views.records(frame.head(limit)),
+        "limit": limit,
+        "offset": offset,
+        "next_offset": offset + limit if len(frame) > limit else None,
+    }
 
 
 @router.get("/actors/{code}", response_model=ActorProfile)
-def get_actor(code: Annotated[str, Path(max_length=32, pattern=r"^[A-Za-z0-9_]+$")],
-              web: Web, period: PeriodName = "month") -> dict[str, Any]:
+def get_actor(
+    code: Annotated[str, Path(max_length=32, pattern=r"^[A-Za-z0-9_]+$")],
+    web: Web,
+    period: PeriodName = "month",
+) -> dict[str, Any]:
     """One actor code (IRN, IRNGOV): its entries, and its events as source and target over
     time (events with both countries known), with its main partners."""
     return actor_profile(web.store, code, period)
 
 
 @router.get("/dyads")
-def get_dyads(filters: EventFilters, web: Web,
-              period: Literal["day", "week", "month", "year", "all"] = "week"
-              ) -> dict[str, Any]:
+def get_dyads(
+    filters: EventFilters, web: Web, period: Literal["day", "week", "month", "year", "all"] = "week"
+) -> dict[str, Any]:
     """Event counts and mean Goldstein per source → target country pair (and period;
     `all` for all time). The network view draws `period=all`."""
     frame = dyads_frame(web.store, period, filters)
@@ -241,8 +320,7 @@ def get_dyads(filters: EventFilters, web: Web,
 
 
 @router.get("/timeline", response_model=Timeline)
-def get_timeline(filters: EventFilters, web: Web, period: PeriodName = "day"
-                 ) -> dict[str, Any]:
+def get_timeline(filters: EventFilters, web: Web, period: PeriodName = "day") -> dict[str, Any]:
     """Events per period by quad class (the timeline view)."""
     return timeline(web.store, period, filters)
 
@@ -251,4 +329,3 @@ def get_timeline(filters: EventFilters, web: Web, period: PeriodName = "day"
 def get_stats(web: Web) -> dict[str, Any]:
     """Counts of articles, events, quotes and actors, by root, quad class and PLOVER type."""
     return web.store.stats()
-

@@ -71,9 +71,11 @@ HERE = Path(__file__).resolve().parent
 # pipeline reads from files; an HTTP endpoint open to a network gets a tighter cap.
 MAX_BODY_BYTES = 2_000_000
 
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; "
-       "base-uri 'none'")
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'"
+)
 # Swagger UI (vendored) sets inline `style` attributes; scripts stay 'self' only.
 DOCS_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 SECURITY_HEADERS = {
@@ -82,10 +84,19 @@ SECURITY_HEADERS = {
     "x-frame-options": "DENY",
     "cross-origin-opener-policy": "same-origin",
 }
-ERROR_TYPES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-               405: "method_not_allowed", 406: "not_acceptable", 409: "conflict",
-               413: "payload_too_large", 415: "unsupported_media_type",
-               422: "validation_error", 500: "internal_error"}
+ERROR_TYPES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    500: "internal_error",
+}
 
 
 @dataclass(slots=True)
@@ -111,8 +122,11 @@ class WebState:
     def require_token(self, request: Request, form_token: str | None = None) -> None:
         """Raise 401 unless `authorized`."""
         if not self.authorized(request, form_token):
-            raise HTTPException(401, "this server needs `Authorization: Bearer <token>` "
-                                     "for writes", headers={"WWW-Authenticate": "Bearer"})
+            raise HTTPException(
+                401,
+                "this server needs `Authorization: Bearer <token>` for writes",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
 
 
 def state(request: Request) -> WebState:
@@ -141,19 +155,32 @@ def error_body(status: int, kind: str, message: str, **extra: Any) -> dict[str, 
 
 def _wants_html(request: Request) -> bool:
     path = request.url.path
-    return (not path.startswith("/api/") and path not in ("/openapi.json", "/events.csv")
-            and "text/html" in request.headers.get("accept", ""))
+    return (
+        not path.startswith("/api/")
+        and path not in ("/openapi.json", "/events.csv")
+        and "text/html" in request.headers.get("accept", "")
+    )
 
 
-def error_response(request: Request, status: int, kind: str, message: str,
-                   headers: dict[str, str] | None = None, **extra: Any) -> Response:
+def error_response(
+    request: Request,
+    status: int,
+    kind: str,
+    message: str,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> Response:
     """The error as JSON, or as an HTML page for a browser on a dashboard page."""
     body = error_body(status, kind, message, **extra)
     if _wants_html(request):
         try:
             return templates().TemplateResponse(
-                request, "error.html", {"error": body["error"], "nav": "", "api_url": None},
-                status_code=status, headers=headers)
+                request,
+                "error.html",
+                {"error": body["error"], "nav": "", "api_url": None},
+                status_code=status,
+                headers=headers,
+            )
         except Exception:  # never let the error page hide the error
             log.exception("cannot render the error page")
     return JSONResponse(body, status_code=status, headers=headers)
@@ -184,8 +211,13 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         status = exc.status_code
-        return error_response(request, status, ERROR_TYPES.get(status, f"http_{status}"),
-                              str(exc.detail), headers=dict(exc.headers or {}))
+        return error_response(
+            request,
+            status,
+            ERROR_TYPES.get(status, f"http_{status}"),
+            str(exc.detail),
+            headers=dict(exc.headers or {}),
+        )
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
@@ -206,9 +238,11 @@ def _install_error_handlers(app: FastAPI) -> None:
         # Starlette's outermost middleware calls this one, outside _Guard: add the
         # security headers here too.
         log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-        return JSONResponse(error_body(500, "internal_error", "internal server error"),
-                            status_code=500, headers={"content-security-policy": CSP,
-                                                      **SECURITY_HEADERS})
+        return JSONResponse(
+            error_body(500, "internal_error", "internal server error"),
+            status_code=500,
+            headers={"content-security-policy": CSP, **SECURITY_HEADERS},
+        )
 
 
 # --- the guard: body cap, security headers, empty form fields ------------------------
@@ -221,8 +255,9 @@ class _Guard:
     bytes actually received (a chunked body has no length): both give 413.
     """
 
-    def __init__(self, app: ASGIApp, max_body: int,
-                 allowed_hosts: frozenset[str] | None = None) -> None:
+    def __init__(
+        self, app: ASGIApp, max_body: int, allowed_hosts: frozenset[str] | None = None
+    ) -> None:
         self.app = app
         self.max_body = max_body
         self.allowed_hosts = allowed_hosts
@@ -239,29 +274,32 @@ class _Guard:
                 headers = list(message.get("headers", []))
                 names = {k.lower() for k, _ in headers}
                 extra = {"content-security-policy": csp, **SECURITY_HEADERS}
-                headers += [(k.encode(), v.encode()) for k, v in extra.items()
-                            if k.encode() not in names]
+                headers += [
+                    (k.encode(), v.encode()) for k, v in extra.items() if k.encode() not in names
+                ]
                 message["headers"] = headers
             await send(message)
 
         if self.allowed_hosts is not None and _host(scope) not in self.allowed_hosts:
-            response = JSONResponse(error_body(400, "bad_request", "unknown Host"),
-                                    status_code=400)
+            response = JSONResponse(error_body(400, "bad_request", "unknown Host"), status_code=400)
             await response(scope, receive, send_with_headers)
             return
 
         length = _content_length(scope)
         if length is not None and (length < 0 or length > self.max_body):
             status = 413 if length > self.max_body else 400
-            message = (f"request body larger than {self.max_body} bytes" if status == 413
-                       else "bad Content-Length")
-            response = JSONResponse(error_body(status, ERROR_TYPES[status], message),
-                                    status_code=status)
+            message = (
+                f"request body larger than {self.max_body} bytes"
+                if status == 413
+                else "bad Content-Length"
+            )
+            response = JSONResponse(
+                error_body(status, ERROR_TYPES[status], message), status_code=status
+            )
             await response(scope, receive, send_with_headers)
             return
 
-        if scope["method"] == "GET" and not path.startswith("/api/") and scope.get(
-                "query_string"):
+        if scope["method"] == "GET" and not path.startswith("/api/") and scope.get("query_string"):
             # Dashboard filter forms send every field; an empty one means "no filter".
             pairs = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
             kept = [(k, v) for k, v in pairs if v.strip()]
@@ -308,9 +346,14 @@ def _content_length(scope: Scope) -> int | None:
 # --- the app -----------------------------------------------------------------------
 
 
-def create_app(settings: Settings, db_url: str, token: str | None = None, *,
-               max_body: int = MAX_BODY_BYTES,
-               allowed_hosts: Iterable[str] | None = None) -> FastAPI:
+def create_app(
+    settings: Settings,
+    db_url: str,
+    token: str | None = None,
+    *,
+    max_body: int = MAX_BODY_BYTES,
+    allowed_hosts: Iterable[str] | None = None,
+) -> FastAPI:
     """The FastAPI application serving the HTTP API and the dashboard.
 
     Args:
@@ -346,11 +389,14 @@ def create_app(settings: Settings, db_url: str, token: str | None = None, *,
         description=(
             "Who did what to whom, when, where — and who says so. Extractions follow the "
             "versioned output contract `dragoman/1` (docs/schema.md). Every error has the "
-            "shape `{\"error\": {\"status\", \"type\", \"message\"}}`."),
-        docs_url=None, redoc_url=None, openapi_url="/openapi.json", lifespan=lifespan,
+            'shape `{"error": {"status", "type", "message"}}`.'
+        ),
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+        lifespan=lifespan,
     )
-    app.state.web = WebState(settings=settings, store=store, token=token or None,
-                             max_body=max_body)
+    app.state.web = WebState(settings=settings, store=store, token=token or None, max_body=max_body)
     _install_error_handlers(app)
     hosts = None if allowed_hosts is None else frozenset(h.lower() for h in allowed_hosts)
     app.add_middleware(_Guard, max_body=max_body, allowed_hosts=hosts)

@@ -25,19 +25,42 @@ def _loopback(host: str) -> bool:
 
 
 @click.command()
-@click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
-              help="Database: a DuckDB file or a postgresql:// URL (default: the `db` setting).")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on. Anything but loopback should have a --token.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
-              help="Port to listen on.")
-@click.option("--token", envvar=TOKEN_ENV, default=None, metavar="T",
-              help=f"Require `Authorization: Bearer T` for every POST (or set ${TOKEN_ENV}, "
-                   "which keeps it out of the process list).")
-@click.option("--max-body", type=click.IntRange(1), default=None, metavar="BYTES",
-              help="Largest request body accepted (default 2,000,000; larger gives 413).")
-def serve(db: str | None, host: str, port: int, token: str | None,
-          max_body: int | None) -> None:
+@click.option(
+    "--db",
+    "db",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Database: a DuckDB file or a postgresql:// URL (default: the `db` setting).",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. Anything but loopback should have a --token.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on.",
+)
+@click.option(
+    "--token",
+    envvar=TOKEN_ENV,
+    default=None,
+    metavar="T",
+    help=f"Require `Authorization: Bearer T` for every POST (or set ${TOKEN_ENV}, "
+    "which keeps it out of the process list).",
+)
+@click.option(
+    "--max-body",
+    type=click.IntRange(1),
+    default=None,
+    metavar="BYTES",
+    help="Largest request body accepted (default 2,000,000; larger gives 413).",
+)
+def serve(db: str | None, host: str, port: int, token: str | None, max_body: int | None) -> None:
     """Serve the HTTP API (/api, docs at /docs) and the dashboard over one database."""
     try:
         import uvicorn
@@ -52,12 +75,17 @@ def serve(db: str | None, host: str, port: int, token: str | None,
     settings = settings or Settings.load()
     url = db or settings.db
     if not token and not _loopback(host):
-        click.echo(f"dragoman: warning: serving on {host} with no --token: anyone who can "
-                   "reach it can add articles", err=True)
+        click.echo(
+            f"dragoman: warning: serving on {host} with no --token: anyone who can "
+            "reach it can add articles",
+            err=True,
+        )
     # On loopback, answer only requests addressed to loopback (no DNS rebinding).
     hosts = LOOPBACK_NAMES if _loopback(host) else None
-    app = create_app(settings, url, token=token, max_body=max_body or MAX_BODY_BYTES,
-                     allowed_hosts=hosts)
+    app = create_app(
+        settings, url, token=token, max_body=max_body or MAX_BODY_BYTES, allowed_hosts=hosts
+    )
     click.echo(f"dragoman: serving {url} on http://{host}:{port} (docs at /docs)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False,
-                server_header=False)
+    uvicorn.run(
+        app, host=host, port=port, log_level="info", proxy_headers=False, server_header=False
+    )

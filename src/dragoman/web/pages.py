@@ -50,8 +50,7 @@ _FORM_FIELDS = ("article", "format", "url", "title", "outlet", "published", "tok
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> Response:
     """A template with the context every page has (`nav`, `api_url`, `token_required`)."""
     base = {"nav": "", "api_url": None, "token_required": bool(state(request).token)}
-    return templates().TemplateResponse(request, name, {**base, **context},
-                                        status_code=status_code)
+    return templates().TemplateResponse(request, name, {**base, **context}, status_code=status_code)
 
 
 @functools.lru_cache(maxsize=1)
@@ -86,8 +85,15 @@ def _query(request: Request, **changes: Any) -> str:
 @router.get("/")
 def index(request: Request, web: Web) -> Response:
     """The paste form, and what the database holds."""
-    return render(request, "index.html", nav="home", api_url="/api/stats",
-                  stats=web.store.stats(), form={}, problem=None)
+    return render(
+        request,
+        "index.html",
+        nav="home",
+        api_url="/api/stats",
+        stats=web.store.stats(),
+        form={},
+        problem=None,
+    )
 
 
 def _check_origin(request: Request) -> None:
@@ -105,8 +111,12 @@ async def _form(request: Request) -> dict[str, str]:
         raise HTTPException(415, "send the form as application/x-www-form-urlencoded")
     raw = await request.body()
     try:
-        pairs = parse_qsl(raw.decode("utf-8"), keep_blank_values=True, errors="strict",
-                          max_num_fields=len(_FORM_FIELDS) * 2)
+        pairs = parse_qsl(
+            raw.decode("utf-8"),
+            keep_blank_values=True,
+            errors="strict",
+            max_num_fields=len(_FORM_FIELDS) * 2,
+        )
     except (UnicodeDecodeError, ValueError) as exc:
         raise HTTPException(400, f"malformed form body: {exc.__class__.__name__}") from exc
     return {k: v for k, v in pairs if k in _FORM_FIELDS}
@@ -140,16 +150,31 @@ async def paste(request: Request) -> Response:
         article = _article_in(form)
         key = await run_in_threadpool(_extract_and_store, web, article)
     except ValidationError as exc:
-        problem = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'form'}: {e['msg']}"
-                            for e in exc.errors())
-        return render(request, "index.html", status_code=422, nav="home",
-                      api_url="/api/stats", stats=web.store.stats(), form=shown,
-                      problem=problem)
+        problem = "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or 'form'}: {e['msg']}" for e in exc.errors()
+        )
+        return render(
+            request,
+            "index.html",
+            status_code=422,
+            nav="home",
+            api_url="/api/stats",
+            stats=web.store.stats(),
+            form=shown,
+            problem=problem,
+        )
     except RejectedInput as exc:
         reason = exc.reject.reason + (f" ({exc.reject.detail})" if exc.reject.detail else "")
-        return render(request, "index.html", status_code=422, nav="home",
-                      api_url="/api/stats", stats=web.store.stats(), form=shown,
-                      problem=f"The article was set aside: {reason}")
+        return render(
+            request,
+            "index.html",
+            status_code=422,
+            nav="home",
+            api_url="/api/stats",
+            stats=web.store.stats(),
+            form=shown,
+            problem=f"The article was set aside: {reason}",
+        )
     return RedirectResponse(f"/articles/{key}", status_code=303)
 
 
@@ -168,11 +193,18 @@ def article_page(request: Request, article_id: ARTICLE_ID, web: Web) -> Response
         speaker = (quote.get("speaker") or {}).get("name")
         via = views.chain_words(quote.get("via") or (), skip=speaker)
         quotes.append({**quote, "via_words": via})
-    return render(request, "article.html", nav="events",
-                  api_url=f"/api/articles/{found['hash']}", article=found,
-                  link=safe_url(found.get("url")), segments=views.highlight(found),
-                  events=views.article_events(found, names), quotes=quotes,
-                  published=views.long_date(found.get("published")))
+    return render(
+        request,
+        "article.html",
+        nav="events",
+        api_url=f"/api/articles/{found['hash']}",
+        article=found,
+        link=safe_url(found.get("url")),
+        segments=views.highlight(found),
+        events=views.article_events(found, names),
+        quotes=quotes,
+        published=views.long_date(found.get("published")),
+    )
 
 
 # --- events ----------------------------------------------------------------------------
@@ -180,29 +212,51 @@ def article_page(request: Request, article_id: ARTICLE_ID, web: Web) -> Response
 
 def _event_rows(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     names = cameo_names()
-    return [{**row, "words": views.row_words(row, names), "chain": views.row_chain(row),
-             "quad_name": views.QUAD_NAMES.get(row.get("quad_class") or 0, "")}
-            for row in items]
+    return [
+        {
+            **row,
+            "words": views.row_words(row, names),
+            "chain": views.row_chain(row),
+            "quad_name": views.QUAD_NAMES.get(row.get("quad_class") or 0, ""),
+        }
+        for row in items
+    ]
 
 
 @router.get("/events")
-def events(request: Request, filters: EventFilters, web: Web,
-           limit: Annotated[int, Query(ge=1, le=1000)] = PAGE_LIMIT,
-           offset: Offset = 0) -> Response:
+def events(
+    request: Request,
+    filters: EventFilters,
+    web: Web,
+    limit: Annotated[int, Query(ge=1, le=1000)] = PAGE_LIMIT,
+    offset: Offset = 0,
+) -> Response:
     """The filterable events table, with its CSV and JSON links."""
     page = events_page(web.store, filters, limit, offset)
     query = request.url.query
     return render(
-        request, "events.html", nav="events",
+        request,
+        "events.html",
+        nav="events",
         api_url="/api/events" + (f"?{query}" if query else ""),
-        csv_url="/events.csv" + (f"?{_query(request, limit=None, offset=None)}"
-                                 if _query(request, limit=None, offset=None) else ""),
-        rows=_event_rows(page["items"]), page=page, q=request.query_params,
-        quads=request.query_params.getlist("quad"), quad_names=views.QUAD_NAMES,
-        prev_url=(f"/events?{_query(request, offset=max(0, offset - limit))}"
-                  if offset else None),
-        next_url=(f"/events?{_query(request, offset=page['next_offset'])}"
-                  if page["next_offset"] is not None else None))
+        csv_url="/events.csv"
+        + (
+            f"?{_query(request, limit=None, offset=None)}"
+            if _query(request, limit=None, offset=None)
+            else ""
+        ),
+        rows=_event_rows(page["items"]),
+        page=page,
+        q=request.query_params,
+        quads=request.query_params.getlist("quad"),
+        quad_names=views.QUAD_NAMES,
+        prev_url=(f"/events?{_query(request, offset=max(0, offset - limit))}" if offset else None),
+        next_url=(
+            f"/events?{_query(request, offset=page['next_offset'])}"
+            if page["next_offset"] is not None
+            else None
+        ),
+    )
 
 
 def _csv_cell(value: Any) -> Any:
@@ -214,9 +268,12 @@ def _csv_cell(value: Any) -> Any:
 
 
 @router.get("/events.csv", response_class=Response)
-def events_csv(filters: EventFilters, web: Web,
-               limit: Annotated[int | None, Query(ge=1, le=10_000_000)] = None,
-               offset: Offset = 0) -> Response:
+def events_csv(
+    filters: EventFilters,
+    web: Web,
+    limit: Annotated[int | None, Query(ge=1, le=10_000_000)] = None,
+    offset: Offset = 0,
+) -> Response:
     """The filtered events as CSV (all of them unless `limit`): the columns of the API.
 
     List columns are joined with `;`; text cells that a spreadsheet would run as a
@@ -225,52 +282,81 @@ def events_csv(filters: EventFilters, web: Web,
     frame = web.store.events(**filters, limit=limit, offset=offset)
     rows = views.records(frame)
     out = io.StringIO()
-    clean = pd.DataFrame([{k: _csv_cell(v) for k, v in row.items()} for row in rows],
-                         columns=list(frame.columns))
+    clean = pd.DataFrame(
+        [{k: _csv_cell(v) for k, v in row.items()} for row in rows], columns=list(frame.columns)
+    )
     clean.to_csv(out, index=False)
-    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
-                    headers={"content-disposition": 'attachment; filename="events.csv"'})
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": 'attachment; filename="events.csv"'},
+    )
 
 
 # --- actors, network, timeline ---------------------------------------------------------
 
 
 @router.get("/actors/{code}")
-def actor_page(request: Request, code: ACTOR_CODE, web: Web,
-               period: PeriodName = "month") -> Response:
+def actor_page(
+    request: Request, code: ACTOR_CODE, web: Web, period: PeriodName = "month"
+) -> Response:
     """One actor code's events as source and as target over time."""
     profile = actor_profile(web.store, code, period)
     code = profile["code"]
     as_source = events_page(web.store, {"source_actor": code}, 25, 0)
     as_target = events_page(web.store, {"target_actor": code}, 25, 0)
     return render(
-        request, "actor.html", nav="events",
-        api_url=f"/api/actors/{code}?period={period}", code=code, profile=profile,
+        request,
+        "actor.html",
+        nav="events",
+        api_url=f"/api/actors/{code}?period={period}",
+        code=code,
+        profile=profile,
         chart=views.actor_chart(profile["as_source"], profile["as_target"]),
-        as_source=_event_rows(as_source["items"]), as_target=_event_rows(as_target["items"]),
+        as_source=_event_rows(as_source["items"]),
+        as_target=_event_rows(as_target["items"]),
         more_source=as_source["next_offset"] is not None,
-        more_target=as_target["next_offset"] is not None, period=period)
+        more_target=as_target["next_offset"] is not None,
+        period=period,
+    )
 
 
 @router.get("/network")
-def network_page(request: Request, filters: EventFilters, web: Web,
-                 edges: Annotated[int, Query(ge=1, le=500)] = 80) -> Response:
+def network_page(
+    request: Request,
+    filters: EventFilters,
+    web: Web,
+    edges: Annotated[int, Query(ge=1, le=500)] = 80,
+) -> Response:
     """Who acts on whom: country → country, coloured by mean Goldstein score."""
     frame = dyads_frame(web.store, "all", filters)
     query = _query(request, edges=None, period="all")
-    return render(request, "network.html", nav="network", api_url=f"/api/dyads?{query}",
-                  net=views.network(frame, max_edges=edges), q=request.query_params,
-                  edges=edges)
+    return render(
+        request,
+        "network.html",
+        nav="network",
+        api_url=f"/api/dyads?{query}",
+        net=views.network(frame, max_edges=edges),
+        q=request.query_params,
+        edges=edges,
+    )
 
 
 @router.get("/timeline")
-def timeline_page(request: Request, filters: EventFilters, web: Web,
-                  period: PeriodName = "day") -> Response:
+def timeline_page(
+    request: Request, filters: EventFilters, web: Web, period: PeriodName = "day"
+) -> Response:
     """Events per period by quad class, as stacked bars."""
     data = timeline(web.store, period, dict(filters))
     query = request.url.query
-    return render(request, "timeline.html", nav="timeline",
-                  api_url="/api/timeline" + (f"?{query}" if query else ""), data=data,
-                  chart=views.timeline_chart(data["items"]), period=period,
-                  q=request.query_params, quad_names=views.QUAD_NAMES)
-
+    return render(
+        request,
+        "timeline.html",
+        nav="timeline",
+        api_url="/api/timeline" + (f"?{query}" if query else ""),
+        data=data,
+        chart=views.timeline_chart(data["items"]),
+        period=period,
+        q=request.query_params,
+        quad_names=views.QUAD_NAMES,
+    )

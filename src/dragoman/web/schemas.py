@@ -28,7 +28,8 @@ class ArticleIn(BaseModel):
     outlet: str | None = Field(None, max_length=200, description="Publisher (The Times of Israel).")
     author: str | None = Field(None, max_length=_META)
     published: dt.date | None = Field(
-        None, description="Publication date (YYYY-MM-DD), used to resolve 'on Monday'.")
+        None, description="Publication date (YYYY-MM-DD), used to resolve 'on Monday'."
+    )
 
     @model_validator(mode="after")
     def _one_body(self) -> ArticleIn:
@@ -38,8 +39,7 @@ class ArticleIn(BaseModel):
 
     def record(self) -> dict[str, Any]:
         """The input record for `dragoman.extract` (without `published`)."""
-        return {k: v for k, v in self.model_dump(exclude={"published"}).items()
-                if v is not None}
+        return {k: v for k, v in self.model_dump(exclude={"published"}).items() if v is not None}
 
 
 class ErrorDetail(BaseModel):

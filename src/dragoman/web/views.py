@@ -20,8 +20,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-QUAD_NAMES = {1: "verbal cooperation", 2: "material cooperation",
-              3: "verbal conflict", 4: "material conflict"}
+QUAD_NAMES = {
+    1: "verbal cooperation",
+    2: "material cooperation",
+    3: "verbal conflict",
+    4: "material conflict",
+}
 ROLE_WORDS = {"speaker": "said by", "relay": "according to", "outlet": "reported by"}
 _CLASS_SAFE = re.compile(r"[^a-z0-9_-]+")
 
@@ -58,8 +62,10 @@ def jsonable(value: Any) -> Any:
 def records_slow(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """`records`, value by value (the reference the fast path is tested against)."""
     columns = [str(c) for c in frame.columns]
-    return [{c: jsonable(v) for c, v in zip(columns, row, strict=True)}
-            for row in frame.itertuples(index=False, name=None)]
+    return [
+        {c: jsonable(v) for c, v in zip(columns, row, strict=True)}
+        for row in frame.itertuples(index=False, name=None)
+    ]
 
 
 def _iso_times(series: pd.Series) -> np.ndarray:
@@ -90,7 +96,8 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
         elif pd.api.types.is_float_dtype(series):
             floats.append(name)
     rows: list[dict[str, Any]] = json.loads(
-        out.to_json(orient="records", force_ascii=False, double_precision=15))
+        out.to_json(orient="records", force_ascii=False, double_precision=15)
+    )
     for name in floats:
         for row, value in zip(rows, out[name].tolist(), strict=True):
             row[str(name)] = value if isinstance(value, float) and math.isfinite(value) else None
@@ -135,8 +142,9 @@ def _marks(article: Mapping[str, Any]) -> list[_Mark]:
     text_len = len(article.get("text") or "")
     marks: list[_Mark] = []
 
-    def add(start: Any, end: Any, kind: str, ident: str, classes: Iterable[str],
-            title: str) -> None:
+    def add(
+        start: Any, end: Any, kind: str, ident: str, classes: Iterable[str], title: str
+    ) -> None:
         if not isinstance(start, int) or not isinstance(end, int):
             return
         start, end = max(0, start), min(text_len, end)
@@ -145,21 +153,35 @@ def _marks(article: Mapping[str, Any]) -> list[_Mark]:
 
     for quote in article.get("quotes") or ():
         speaker = (quote.get("speaker") or {}).get("name") or "unknown speaker"
-        add(quote.get("start"), quote.get("end"), "quote", str(quote.get("id")),
+        add(
+            quote.get("start"),
+            quote.get("end"),
+            "quote",
+            str(quote.get("id")),
             ("hl-quote", f"quote-{css_class(quote.get('kind'))}"),
-            f"{quote.get('id')}: {quote.get('kind')} quote, {speaker}")
+            f"{quote.get('id')}: {quote.get('kind')} quote, {speaker}",
+        )
     for actor in article.get("actors") or ():
         for mention in actor.get("mentions") or ():
-            add(mention.get("start"), mention.get("end"), "actor", str(actor.get("id")),
+            add(
+                mention.get("start"),
+                mention.get("end"),
+                "actor",
+                str(actor.get("id")),
                 ("hl-actor", f"kind-{css_class(actor.get('kind'))}"),
                 f"{actor.get('id')}: {actor.get('name')} ({actor.get('code') or 'no code'}, "
-                f"{actor.get('kind')})")
+                f"{actor.get('kind')})",
+            )
     for event in article.get("events") or ():
         trigger = event.get("trigger") or {}
-        add(trigger.get("start"), trigger.get("end"), "event", str(event.get("id")),
+        add(
+            trigger.get("start"),
+            trigger.get("end"),
+            "event",
+            str(event.get("id")),
             ("hl-event", f"quad-{css_class(event.get('quad_class'))}"),
-            f"{event.get('id')}: {event.get('plover') or 'event'} "
-            f"(CAMEO {event.get('cameo')})")
+            f"{event.get('id')}: {event.get('plover') or 'event'} (CAMEO {event.get('cameo')})",
+        )
     return marks
 
 
@@ -194,13 +216,16 @@ def highlight(article: Mapping[str, Any]) -> list[Segment]:
             continue
         ordered = sorted(active.values(), key=lambda m: ("quote", "actor", "event").index(m.kind))
         classes = tuple(dict.fromkeys(c for m in ordered for c in m.classes))
-        segments.append(Segment(
-            text=piece, classes=classes,
-            events=tuple(dict.fromkeys(m.id for m in ordered if m.kind == "event")),
-            actors=tuple(dict.fromkeys(m.id for m in ordered if m.kind == "actor")),
-            quotes=tuple(dict.fromkeys(m.id for m in ordered if m.kind == "quote")),
-            title=" · ".join(dict.fromkeys(m.title for m in ordered)),
-        ))
+        segments.append(
+            Segment(
+                text=piece,
+                classes=classes,
+                events=tuple(dict.fromkeys(m.id for m in ordered if m.kind == "event")),
+                actors=tuple(dict.fromkeys(m.id for m in ordered if m.kind == "actor")),
+                quotes=tuple(dict.fromkeys(m.id for m in ordered if m.kind == "quote")),
+                title=" · ".join(dict.fromkeys(m.title for m in ordered)),
+            )
+        )
     return segments
 
 
@@ -223,8 +248,13 @@ def long_date(value: Any) -> str | None:
     return f"{value:%A} {value.day} {value:%B %Y}"
 
 
-def verb(plover: str | None, cameo: str | None, negated: bool = False,
-         hypothetical: bool = False, names: Mapping[str, str] | None = None) -> str:
+def verb(
+    plover: str | None,
+    cameo: str | None,
+    negated: bool = False,
+    hypothetical: bool = False,
+    names: Mapping[str, str] | None = None,
+) -> str:
     """The action as a verb phrase: "rejects", "does not reject", "may not threaten".
 
     Without a PLOVER type the CAMEO code's name is used ("make statement").
@@ -246,29 +276,32 @@ def chain_links(chain: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     ("The Times of Israel reported" makes the outlet both speaker and outlet: say it once.)
     """
     names = [str(link.get("name") or "").casefold() for link in chain]
-    return [link for i, link in enumerate(chain)
-            if names[i] and names[i] not in names[i + 1:]]
+    return [link for i, link in enumerate(chain) if names[i] and names[i] not in names[i + 1 :]]
 
 
-def chain_words(chain: Sequence[Mapping[str, Any]], outlet: str | None = None,
-                skip: str | None = None) -> str:
+def chain_words(
+    chain: Sequence[Mapping[str, Any]], outlet: str | None = None, skip: str | None = None
+) -> str:
     """An attribution chain as words: "said by Qasemi, according to Tasnim".
 
     `outlet` is added ("in Example Wire") unless the chain names it; `skip` is a
     name not to repeat (a quote's own speaker).
     """
-    links = [link for link in chain_links(chain)
-             if not skip or str(link.get("name")).casefold() != skip.casefold()]
-    parts = [f"{ROLE_WORDS.get(str(link.get('role')), 'via')} {link.get('name')}"
-             for link in links]
+    links = [
+        link
+        for link in chain_links(chain)
+        if not skip or str(link.get("name")).casefold() != skip.casefold()
+    ]
+    parts = [f"{ROLE_WORDS.get(str(link.get('role')), 'via')} {link.get('name')}" for link in links]
     named = {str(link.get("name") or "").casefold() for link in chain}
     if outlet and outlet.casefold() not in named:
         parts.append(f"in {outlet}")
     return ", ".join(parts)
 
 
-def sentence(source: str | None, action: str, target: str | None, date: Any,
-             chain: str = "") -> str:
+def sentence(
+    source: str | None, action: str, target: str | None, date: Any, chain: str = ""
+) -> str:
     """One event in words: "Iran — rejects → Russia, Monday 21 May 2018, reported by …"."""
     head = f"{source or '(someone)'} — {action} → {target or '(no one named)'}"
     parts = [head]
@@ -287,39 +320,62 @@ def _side(ref: Mapping[str, Any] | None, actors: Mapping[str, Mapping[str, Any]]
     return str(actor.get("name")) if actor and actor.get("name") else ref.get("text")
 
 
-def article_events(article: Mapping[str, Any],
-                   names: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+def article_events(
+    article: Mapping[str, Any], names: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
     """The events of an output-contract dict with a readable `words` line each."""
     actors = {str(a.get("id")): a for a in article.get("actors") or ()}
     out = []
     for event in article.get("events") or ():
-        action = verb(event.get("plover"), event.get("cameo"), bool(event.get("negated")),
-                      bool(event.get("hypothetical")), names)
-        words = sentence(_side(event.get("source"), actors), action,
-                         _side(event.get("target"), actors), event.get("date"),
-                         chain_words(event.get("attribution") or (), article.get("outlet")))
-        out.append({**event, "words": words,
-                    "quad_name": QUAD_NAMES.get(event.get("quad_class") or 0, "")})
+        action = verb(
+            event.get("plover"),
+            event.get("cameo"),
+            bool(event.get("negated")),
+            bool(event.get("hypothetical")),
+            names,
+        )
+        words = sentence(
+            _side(event.get("source"), actors),
+            action,
+            _side(event.get("target"), actors),
+            event.get("date"),
+            chain_words(event.get("attribution") or (), article.get("outlet")),
+        )
+        out.append(
+            {**event, "words": words, "quad_name": QUAD_NAMES.get(event.get("quad_class") or 0, "")}
+        )
     return out
 
 
 def row_chain(row: Mapping[str, Any]) -> list[str]:
     """The attribution names of a `Store.events()` row, repeats dropped, innermost first."""
-    return [str(link["name"]) for link in chain_links(
-        [{"name": name} for name in row.get("attribution") or []])]
+    return [
+        str(link["name"])
+        for link in chain_links([{"name": name} for name in row.get("attribution") or []])
+    ]
 
 
 def row_words(row: Mapping[str, Any], names: Mapping[str, str] | None = None) -> str:
     """One row of `Store.events()` (as a JSON-safe dict) in words."""
     roles = row.get("attribution_roles") or []
-    chain = [{"role": roles[i] if i < len(roles) else None, "name": name}
-             for i, name in enumerate(row.get("attribution") or [])]
-    action = verb(row.get("plover"), row.get("cameo"), bool(row.get("negated")),
-                  bool(row.get("hypothetical")), names)
-    return sentence(row.get("source_name") or row.get("source_code"), action,
-                    row.get("target_name") or row.get("target_code"),
-                    row.get("date") or row.get("published"),
-                    chain_words(chain, row.get("outlet")))
+    chain = [
+        {"role": roles[i] if i < len(roles) else None, "name": name}
+        for i, name in enumerate(row.get("attribution") or [])
+    ]
+    action = verb(
+        row.get("plover"),
+        row.get("cameo"),
+        bool(row.get("negated")),
+        bool(row.get("hypothetical")),
+        names,
+    )
+    return sentence(
+        row.get("source_name") or row.get("source_code"),
+        action,
+        row.get("target_name") or row.get("target_code"),
+        row.get("date") or row.get("published"),
+        chain_words(chain, row.get("outlet")),
+    )
 
 
 # --- the network ----------------------------------------------------------------------
@@ -384,11 +440,19 @@ def network(dyads: pd.DataFrame, size: int = 640, max_edges: int = 80) -> dict[s
         angle = 2 * math.pi * i / max(1, len(codes)) - math.pi / 2
         x, y = centre + radius * math.cos(angle), centre + radius * math.sin(angle)
         lx, ly = centre + (radius + 22) * math.cos(angle), centre + (radius + 22) * math.sin(angle)
-        anchor = "middle" if abs(math.cos(angle)) < 0.3 else (
-            "start" if math.cos(angle) > 0 else "end")
-        nodes[code] = Node(code, round(x, 1), round(y, 1),
-                           round(5 + 13 * math.sqrt(totals[code] / most), 1), totals[code],
-                           round(lx, 1), round(ly + 4, 1), anchor)
+        anchor = (
+            "middle" if abs(math.cos(angle)) < 0.3 else ("start" if math.cos(angle) > 0 else "end")
+        )
+        nodes[code] = Node(
+            code,
+            round(x, 1),
+            round(y, 1),
+            round(5 + 13 * math.sqrt(totals[code] / most), 1),
+            totals[code],
+            round(lx, 1),
+            round(ly + 4, 1),
+            anchor,
+        )
     heaviest = int(rows["events"].max()) if len(rows) else 1
     edges = []
     for row in rows.itertuples(index=False):
@@ -400,18 +464,32 @@ def network(dyads: pd.DataFrame, size: int = 640, max_edges: int = 80) -> dict[s
         bend = 0.18 * length
         cx, cy = mx - dy / length * bend, my + dx / length * bend
         # Stop short of the target circle so the arrowhead stays visible.
-        ex, ey = b.x - (b.x - cx) / math.hypot(b.x - cx, b.y - cy) * (b.r + 3), \
-            b.y - (b.y - cy) / math.hypot(b.x - cx, b.y - cy) * (b.r + 3)
+        ex, ey = (
+            b.x - (b.x - cx) / math.hypot(b.x - cx, b.y - cy) * (b.r + 3),
+            b.y - (b.y - cy) / math.hypot(b.x - cx, b.y - cy) * (b.r + 3),
+        )
         score = float(row.goldstein)
-        edges.append(Edge(
-            a.code, b.code, int(row.events), round(score, 2), goldstein_colour(score),
-            round(1 + 5 * math.sqrt(int(row.events) / heaviest), 2),
-            f"M{a.x},{a.y} Q{cx:.1f},{cy:.1f} {ex:.1f},{ey:.1f}",
-            f"{a.code} → {b.code}: {int(row.events)} events, mean Goldstein {score:+.2f}",
-        ))
-    return {"size": size, "nodes": list(nodes.values()), "edges": edges,
-            "shown": len(edges), "pairs": len(dyads), "self_pairs": loops,
-            "legend": [(s, goldstein_colour(s)) for s in (-10, -5, -2, 0, 2, 5, 10)]}
+        edges.append(
+            Edge(
+                a.code,
+                b.code,
+                int(row.events),
+                round(score, 2),
+                goldstein_colour(score),
+                round(1 + 5 * math.sqrt(int(row.events) / heaviest), 2),
+                f"M{a.x},{a.y} Q{cx:.1f},{cy:.1f} {ex:.1f},{ey:.1f}",
+                f"{a.code} → {b.code}: {int(row.events)} events, mean Goldstein {score:+.2f}",
+            )
+        )
+    return {
+        "size": size,
+        "nodes": list(nodes.values()),
+        "edges": edges,
+        "shown": len(edges),
+        "pairs": len(dyads),
+        "self_pairs": loops,
+        "legend": [(s, goldstein_colour(s)) for s in (-10, -5, -2, 0, 2, 5, 10)],
+    }
 
 
 # --- the timeline ---------------------------------------------------------------------
@@ -426,12 +504,15 @@ def timeline_series(frames: Mapping[int, pd.DataFrame]) -> list[dict[str, Any]]:
         grouped = frame.groupby("period")["events"].sum()
         for period, n in grouped.items():
             counts[str(jsonable(period))][quad] += int(n)
-    return [{"period": p, "total": sum(c.values()), **{f"quad_{q}": c[q] for q in QUAD_NAMES}}
-            for p, c in sorted(counts.items())]
+    return [
+        {"period": p, "total": sum(c.values()), **{f"quad_{q}": c[q] for q in QUAD_NAMES}}
+        for p, c in sorted(counts.items())
+    ]
 
 
-def timeline_chart(series: Sequence[Mapping[str, Any]], width: int = 900,
-                   height: int = 260) -> dict[str, Any]:
+def timeline_chart(
+    series: Sequence[Mapping[str, Any]], width: int = 900, height: int = 260
+) -> dict[str, Any]:
     """Stacked bars (one per period, one band per quad class) as SVG rectangles."""
     left, bottom, top = 40, 30, 10
     width = max(width, left + 10 + 4 * len(series))
@@ -449,18 +530,40 @@ def timeline_chart(series: Sequence[Mapping[str, Any]], width: int = 900,
                 continue
             h = plot_h * n / peak
             y -= h
-            bars.append({"x": round(x, 1), "y": round(y, 1), "w": round(bar_w, 1),
-                         "h": round(h, 1), "quad": quad,
-                         "title": f"{item['period']}: {n} {QUAD_NAMES[quad]}"})
+            bars.append(
+                {
+                    "x": round(x, 1),
+                    "y": round(y, 1),
+                    "w": round(bar_w, 1),
+                    "h": round(h, 1),
+                    "quad": quad,
+                    "title": f"{item['period']}: {n} {QUAD_NAMES[quad]}",
+                }
+            )
     every = max(1, math.ceil(len(series) / 10))
-    ticks = [{"x": round(left + i * step + step / 2, 1), "label": str(item["period"])}
-             for i, item in enumerate(series) if i % every == 0]
-    return {"width": width, "height": height, "bars": bars, "ticks": ticks, "peak": peak,
-            "left": left, "base": top + plot_h, "top": top}
+    ticks = [
+        {"x": round(left + i * step + step / 2, 1), "label": str(item["period"])}
+        for i, item in enumerate(series)
+        if i % every == 0
+    ]
+    return {
+        "width": width,
+        "height": height,
+        "bars": bars,
+        "ticks": ticks,
+        "peak": peak,
+        "left": left,
+        "base": top + plot_h,
+        "top": top,
+    }
 
 
-def actor_chart(as_source: Sequence[Mapping[str, Any]], as_target: Sequence[Mapping[str, Any]],
-                width: int = 900, height: int = 220) -> dict[str, Any]:
+def actor_chart(
+    as_source: Sequence[Mapping[str, Any]],
+    as_target: Sequence[Mapping[str, Any]],
+    width: int = 900,
+    height: int = 220,
+) -> dict[str, Any]:
     """Paired bars per period: events with the actor as source, and as target."""
     periods = sorted({str(r["period"]) for r in (*as_source, *as_target)})
     src = {str(r["period"]): int(r["events"]) for r in as_source}
@@ -478,12 +581,29 @@ def actor_chart(as_source: Sequence[Mapping[str, Any]], as_target: Sequence[Mapp
             if not n:
                 continue
             h = plot_h * n / peak
-            bars.append({"x": round(left + i * step + step / 2 - bar_w + j * bar_w, 1),
-                         "y": round(top + plot_h - h, 1), "w": round(bar_w, 1),
-                         "h": round(h, 1), "side": side,
-                         "title": f"{period}: {n} events as {side}"})
+            bars.append(
+                {
+                    "x": round(left + i * step + step / 2 - bar_w + j * bar_w, 1),
+                    "y": round(top + plot_h - h, 1),
+                    "w": round(bar_w, 1),
+                    "h": round(h, 1),
+                    "side": side,
+                    "title": f"{period}: {n} events as {side}",
+                }
+            )
     every = max(1, math.ceil(len(periods) / 10))
-    ticks = [{"x": round(left + i * step + step / 2, 1), "label": p}
-             for i, p in enumerate(periods) if i % every == 0]
-    return {"width": width, "height": height, "bars": bars, "ticks": ticks, "peak": peak,
-            "left": left, "base": top + plot_h, "top": top}
+    ticks = [
+        {"x": round(left + i * step + step / 2, 1), "label": p}
+        for i, p in enumerate(periods)
+        if i % every == 0
+    ]
+    return {
+        "width": width,
+        "height": height,
+        "bars": bars,
+        "ticks": ticks,
+        "peak": peak,
+        "left": left,
+        "base": top + plot_h,
+        "top": top,
+    }
