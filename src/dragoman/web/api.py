@@ -97,17 +97,20 @@ Web = Annotated[WebState, Depends(state)]
 # --- query functions shared with the pages -------------------------------------------
 
 
-def events_page(store: Store, filters: dict[str, Any], limit: int, offset: int) -> dict[str, Any]:
-    """One page of events; one row more is read to know whether another page follows."""
-    frame = store.events(**filters, limit=limit + 1, offset=offset)
-    rows = views.records(frame.head(limit))
-    more = len(frame) > limit
+def page(frame: Any, limit: int, offset: int) -> dict[str, Any]:
+    """A page of rows from a frame read with `limit + 1` rows (the extra one tells
+    whether another page follows)."""
     return {
-        "items": rows,
+        "items": views.records(frame.head(limit)),
         "limit": limit,
         "offset": offset,
-        "next_offset": offset + limit if more else None,
+        "next_offset": offset + limit if len(frame) > limit else None,
     }
+
+
+def events_page(store: Store, filters: dict[str, Any], limit: int, offset: int) -> dict[str, Any]:
+    """One page of events."""
+    return page(store.events(**filters, limit=limit + 1, offset=offset), limit, offset)
 
 
 def actor_profile(store: Store, code: str, period: str) -> dict[str, Any]:
@@ -259,12 +262,7 @@ def get_quotes(
         limit=limit + 1,
         offset=offset,
     )
-    return {
-        "items": views.records(frame.head(limit)),
-        "limit": limit,
-        "offset": offset,
-        "next_offset": offset + limit if len(frame) > limit else None,
-    }
+    return page(frame, limit, offset)
 
 
 @router.get("/actors", response_model=Page)
@@ -290,12 +288,7 @@ def get_actors(
         limit=limit + 1,
         offset=offset,
     )
-    return {
-        "items": views.records(frame.head(limit)),
-        "limit": limit,
-        "offset": offset,
-        "next_offset": offset + limit if len(frame) > limit else None,
-    }
+    return page(frame, limit, offset)
 
 
 @router.get("/actors/{code}", response_model=ActorProfile)

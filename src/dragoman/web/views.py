@@ -540,22 +540,8 @@ def timeline_chart(
                     "title": f"{item['period']}: {n} {QUAD_NAMES[quad]}",
                 }
             )
-    every = max(1, math.ceil(len(series) / 10))
-    ticks = [
-        {"x": round(left + i * step + step / 2, 1), "label": str(item["period"])}
-        for i, item in enumerate(series)
-        if i % every == 0
-    ]
-    return {
-        "width": width,
-        "height": height,
-        "bars": bars,
-        "ticks": ticks,
-        "peak": peak,
-        "left": left,
-        "base": top + plot_h,
-        "top": top,
-    }
+    labels = [str(item["period"]) for item in series]
+    return _bar_chart(width, height, bars, labels, left, step, peak, top, plot_h)
 
 
 def actor_chart(
@@ -591,10 +577,25 @@ def actor_chart(
                     "title": f"{period}: {n} events as {side}",
                 }
             )
-    every = max(1, math.ceil(len(periods) / 10))
+    return _bar_chart(width, height, bars, list(periods), left, step, peak, top, plot_h)
+
+
+def _bar_chart(
+    width: int,
+    height: int,
+    bars: list[dict[str, Any]],
+    labels: list[str],
+    left: float,
+    step: float,
+    peak: float,
+    top: float,
+    plot_h: float,
+) -> dict[str, Any]:
+    """What the bar-chart template draws: bars, about ten axis labels, the frame."""
+    every = max(1, math.ceil(len(labels) / 10))
     ticks = [
-        {"x": round(left + i * step + step / 2, 1), "label": p}
-        for i, p in enumerate(periods)
+        {"x": round(left + i * step + step / 2, 1), "label": label}
+        for i, label in enumerate(labels)
         if i % every == 0
     ]
     return {
