@@ -210,3 +210,40 @@ def test_evaluate_brat_offset_map_moves_spans() -> None:
     offsets = OffsetMap.between(BUDGET, BUDGET_CLEAN)
     moved = offsets.span(_span(BUDGET_CLEAN, "Mayor Lee"))
     assert moved.text(BUDGET) == "Mayor Lee"
+
+
+def _ruiz_halves(second_cue: Span | None) -> Extraction:
+    """The two halves of Ruiz's split quote as two quotes naming one speaker mention."""
+    speaker = Speaker(name="Ana Ruiz", span=_span(SENATE, "Senator Ana Ruiz"))
+    told = _span(SENATE, "told")
+    halves = [
+        ("“We did not get everything we wanted,”", told),
+        ("“But this is a start.”", second_cue),
+    ]
+    return Extraction(
+        article=Article(id="senate-vote", hash="0" * 16, text=SENATE),
+        quotes=tuple(
+            Quote(id=f"Q{i}", kind="direct", span=_span(SENATE, words), cue=cue, speaker=speaker)
+            for i, (words, cue) in enumerate(halves, start=1)
+        ),
+    )
+
+
+def test_evaluate_brat_split_quote_is_one_attribution() -> None:
+    # A quote that follows on from its speaker's mention (no cue of its own) joins the
+    # first half: one prediction covering both parts of the gold content.
+    joined = evaluate(
+        "brat-attribution", GOLD, system=Canned({"senate-vote": _ruiz_halves(None)})
+    )
+    assert joined.counts["predicted_quotes"] == 1
+    assert joined.figures["all_precision"] == 1.0
+    assert joined.figures["speech_speaker_accuracy"] == 1.0
+    # The same words with a cue of their own are a second attribution act: two
+    # predictions, one of them matching nothing.
+    apart = evaluate(
+        "brat-attribution",
+        GOLD,
+        system=Canned({"senate-vote": _ruiz_halves(_span(SENATE, "said"))}),
+    )
+    assert apart.counts["predicted_quotes"] == 2
+    assert apart.figures["all_precision"] == 0.5

@@ -71,3 +71,36 @@ def test_quotes_marks_around_blank_space_do_not_break_the_article(pipeline) -> N
     text = "He said “ we will stay ” and left.\n\n“  \n\n” Ana Ruiz said nothing more."
     result = extract(text, published="2024-05-01")
     assert result.article.text.startswith("He said")
+
+
+def test_quotes_colon_introduces_a_quote_in_the_next_paragraph(pipeline) -> None:
+    text = (
+        "The ambassador spoke to reporters on Monday.\n\nHe said:\n\n"
+        "“In all the years I have served, the border has never been this quiet.”"
+    )
+    result = extract(text, published="2024-05-01")
+    (quote,) = result.quotes
+    assert quote.cue is not None and quote.cue.text(result.article.text) == "said"
+    assert quote.speaker is not None and quote.speaker.span.text(result.article.text) == "He"
+
+
+def test_quotes_promises_are_reported_speech(pipeline) -> None:
+    result = extract(
+        "Senator Ana Ruiz vowed to shut down the private detention centers.",
+        published="2024-05-01",
+    )
+    (quote,) = result.quotes
+    assert quote.kind == "indirect"
+    assert quote.span.text(result.article.text) == "to shut down the private detention centers"
+    assert quote.speaker is not None and quote.speaker.span.text(result.article.text).endswith(
+        "Ruiz"
+    )
+
+
+def test_quotes_one_quote_for_words_two_finders_claim(pipeline) -> None:
+    # A transcript line "Continued Stone: “…”": the colon line and the marks cover the
+    # same words; one quote remains, the one whose speaker is known.
+    text = "Continued Stone: “I think the stakes are very high for everyone in this race.”"
+    result = extract(text, published="2024-05-01")
+    (quote,) = result.quotes
+    assert quote.speaker is not None and quote.speaker.name == "Continued Stone"

@@ -196,6 +196,12 @@ def _find_cue(doc: Doc, start: int, end: int, cues: set[str]) -> Token | None:
             for t in doc[last.i : after.start]
         ):
             sents.append(after)
+    # And the sentence that introduces it with a colon, across a paragraph break:
+    # "He said:\n\n“In all the administrations…”".
+    before = doc.text[: max(start - 1, 0)].rstrip()
+    if before.endswith(":") and (colon := _token_at(doc, len(before) - 1)) is not None:
+        if sent_of(colon) not in sents:
+            sents.append(sent_of(colon))
     best: Token | None = None
     for sent in sents:
         for token in sent:
@@ -252,12 +258,16 @@ def find(doc: Doc, actors: ActorLayer, knowledge: Knowledge, outlet: Source | No
         quotes.append(quote)
         previous = quote
     marked = [q.span for q in quotes]
+    commitments = set(knowledge.cues["commitment"])
     for token in doc:
         lemma = token.lemma_.lower()
         if token.pos_ not in {"VERB", "AUX"}:
             continue
-        if lemma in cues:
-            clause = [c for c in token.children if c.dep_ == "ccomp"]
+        if lemma in cues or lemma in commitments:
+            # What was said is the clausal complement; what was promised may be
+            # an infinitive too ("vowed to protect …").
+            said = {"ccomp", "xcomp"} if lemma in commitments else {"ccomp"}
+            clause = [c for c in token.children if c.dep_ in said]
             if not clause:
                 continue
             sub = [t for t in clause[0].subtree]
@@ -299,6 +309,7 @@ def find(doc: Doc, actors: ActorLayer, knowledge: Knowledge, outlet: Source | No
             {w.lower() for w in knowledge.cues["colon_not_speakers"]},
         )
     )
+    quotes = _drop_repeats(quotes)
     # Marks inside a reported clause that is itself a quote ("said that X must “act
     # now”"): the clause is the quote; the marked words are part of it.
     clauses = [q for q in quotes if q.kind == "indirect"]
@@ -313,6 +324,31 @@ def find(doc: Doc, actors: ActorLayer, knowledge: Knowledge, outlet: Source | No
     return QuoteLayer(
         tuple(dataclasses.replace(q, id=f"Q{i}") for i, q in enumerate(quotes, start=1))
     )
+
+
+# Two finders claiming nearly the same words (a transcript line "Stone: “…”" is both
+# a colon line and a marked quote) give one quote: the share of the longer span the
+# two have in common from which they count as the same.
+SAME_QUOTE_SHARE = 0.8
+
+
+def _drop_repeats(quotes: list[Quote]) -> list[Quote]:
+    """One quote per stretch of text: where two cover nearly the same words, keep
+    the one whose speaker is best known (an actor, then a name), the first found on a tie."""
+
+    def known(q: Quote) -> int:
+        return 0 if q.speaker is None else 1 + (q.speaker.actor is not None)
+
+    kept: list[Quote] = []
+    for quote in sorted(quotes, key=known, reverse=True):
+        span = quote.span
+        if not any(
+            min(span.end, k.span.end) - max(span.start, k.span.start)
+            >= SAME_QUOTE_SHARE * max(len(span), len(k.span))
+            for k in kept
+        ):
+            kept.append(quote)
+    return kept
 
 
 _TITLE_SMALL_WORDS = {"a", "an", "the", "of", "and", "or", "with", "in", "on", "for", "to", "at"}

@@ -16,6 +16,11 @@ is scored once, against the annotator whose file sorts first.
 
 Matching rules:
 
+* PolNeAR's unit is an attribution act: one source mention and one cue with all
+  the content they introduce, pieces included (`"A," she said. "B."`). Quotes
+  dragoman reports separately are scored as one prediction when they carry on
+  one act: consecutive, in one paragraph, naming the same speaker mention, and
+  the later ones with the same cue or none of their own (`_same_attribution`).
 * A predicted quote matches a gold attribution when the words (`\\w+` runs)
   of their content spans have a Dice overlap (token F1) of at least 0.5;
   pairs are made one to one, best overlap first. The `overlap` figures use
@@ -478,25 +483,57 @@ def read(gold: Path, limit: int | None = None) -> GoldSet:
 
 @dataclass(frozen=True, slots=True)
 class _Pred:
-    """A predicted quote with its spans moved onto the gold text."""
+    """One predicted attribution: a quote, or a run of quotes sharing one speaker mention."""
 
-    quote: Quote
-    content: Span
+    quote: Quote  # the first quote of the run
+    content: tuple[Span, ...]  # the quotes' spans, moved onto the gold text
     speaker: tuple[Span, ...]  # the speaker span and the speaker actor's mentions
+
+    def text(self, doc: str) -> str:
+        return " … ".join(s.text(doc) for s in self.content)
+
+
+def _same_attribution(previous: Quote, quote: Quote, text: str) -> bool:
+    """True when `quote` carries on `previous`'s attribution act.
+
+    PolNeAR's unit is one attribution: a source mention and a cue with all the
+    content they introduce, pieces included (`"A," she said, "B."` is one). Quotes
+    form one when they are consecutive, name the same speaker mention (a split
+    quote shares its cue's speaker; a quote that follows on inherits it), have
+    the same cue or none of their own, and sit in one paragraph.
+    """
+    if previous.speaker is None or quote.speaker is None:
+        return False
+    if previous.speaker.span != quote.speaker.span:
+        return False
+    if quote.cue is not None and quote.cue != previous.cue:
+        return False
+    return "\n" not in text[previous.span.end : quote.span.start]
 
 
 def _predictions(doc: GoldDocument, result: Extraction) -> tuple[list[_Pred], bool]:
-    """The extraction's quotes on the gold text; True when realignment was needed."""
+    """The extraction's attributions on the gold text; True when realignment was needed."""
     offsets = OffsetMap.between(doc.text, result.article.text)
     mentions = {a.id: a.mentions for a in result.actors}
-    preds = []
+    runs: list[list[Quote]] = []
     for quote in result.quotes:
+        if runs and _same_attribution(runs[-1][-1], quote, result.article.text):
+            runs[-1].append(quote)
+        else:
+            runs.append([quote])
+    preds = []
+    for run in runs:
+        first = run[0]
         speaker: list[Span] = []
-        if quote.speaker is not None:
-            speaker.append(quote.speaker.span)
-            speaker.extend(mentions.get(quote.speaker.actor or "", ()))
+        if first.speaker is not None:
+            speaker.append(first.speaker.span)
+            speaker.extend(mentions.get(first.speaker.actor or "", ()))
         preds.append(
-            _Pred(quote, offsets.span(quote.span), tuple(offsets.span(s) for s in speaker))
+            _Pred(
+                first,
+                tuple(offsets.span(q.span) for q in run),
+                tuple(offsets.span(s) for s in speaker),
+            )
         )
     return preds, not offsets.identity
 
@@ -526,7 +563,7 @@ def score(
             preds = []
             rejected += 1
         golds = doc.attributions
-        pred_words = [word_starts(doc.text, [p.content]) for p in preds]
+        pred_words = [word_starts(doc.text, p.content) for p in preds]
         gold_words = [word_starts(doc.text, g.content) for g in golds]
         scores = [
             (dice(pw, gw), i, j)
@@ -553,7 +590,7 @@ def score(
                             "doc": doc.id,
                             "kind": "spurious",
                             "quote kind": p.quote.kind,
-                            "content": p.content.text(doc.text),
+                            "content": p.text(doc.text),
                             "speaker": p.quote.speaker.name if p.quote.speaker else "-",
                         },
                     )
@@ -588,7 +625,7 @@ def score(
                             "source": g.text(doc.text, "source") or "-",
                             "content": g.text(doc.text, "content"),
                             "closest": (
-                                f"{best[0]:.2f} {preds[best[1]].content.text(doc.text)}"
+                                f"{best[0]:.2f} {preds[best[1]].text(doc.text)}"
                                 if best
                                 else "-"
                             ),
