@@ -353,6 +353,30 @@ def _complement_target(token: Token, actors: ActorLayer) -> list[Mention]:
     return []
 
 
+# How far below the trigger the nearest-actor fallback looks, and the branches it
+# does not enter: the doer's own phrase, clauses of their own, and apposed words.
+NEAREST_TARGET_DEPTH = 4
+NEAREST_TARGET_SKIP = SUBJECT_DEPS | {"nsubjpass", "agent", "relcl", "advcl", "appos", "conj", "cc"}
+
+
+def _nearest_target(token: Token, actors: ActorLayer, sources: list[Mention]) -> list[Mention]:
+    """When the pattern's slots name no one, the actor nearest the trigger in the words
+    that depend on it ("agreed to set up a centre in Tokyo", "lifted a state of
+    emergency in West Darfur", "rejected an offer from Afghanistan"): breadth first,
+    at most `NEAREST_TARGET_DEPTH` links down. Rule suffix `+deep-target`."""
+    own = {m.actor for m in sources}
+    level = [c for c in token.children if c.dep_ not in NEAREST_TARGET_SKIP]
+    for _ in range(NEAREST_TARGET_DEPTH):
+        following: list[Token] = []
+        for node in level:
+            found = [m for m in _actors_at(node, actors) if m.actor not in own]
+            if found:
+                return found
+            following.extend(c for c in node.children if c.dep_ not in NEAREST_TARGET_SKIP)
+        level = following
+    return []
+
+
 class _Context:
     """Per-article helpers for flags, dates and places."""
 
@@ -650,8 +674,12 @@ def code(
             else:
                 sources = _subject(token, actors)
             targets = _target(pattern, token, actors)
+            rule = f"verbs:{pattern.id}"
+            if not targets:
+                targets = _nearest_target(token, actors, sources)
+                rule += "+deep-target" if targets else ""
             for src, tgt in _pairs(sources, targets):
-                emit(token, pattern.cameo, f"verbs:{pattern.id}", src, tgt, pattern.specificity)
+                emit(token, pattern.cameo, rule, src, tgt, pattern.specificity)
             break
     _modal_demands(doc, actors, quotes, coder, emit)
     events = _drop_subsumed(doc, events)

@@ -1,0 +1,45 @@
+"""The event coder's fallbacks and frames, on sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from dragoman import extract
+
+
+def _dyads(text: str) -> list[tuple[str, str | None, str | None, str]]:
+    result = extract(text, published="2024-05-01")
+    return [
+        (
+            e.root,
+            e.source.country if e.source else None,
+            e.target.country if e.target else None,
+            e.rule,
+        )
+        for e in result.events
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "root", "target"),
+    [
+        # the target sits below the object, in a place or "from" phrase
+        ("Sweden agreed to set up a research centre in Tokyo.", "03", "JPN"),
+        ("Chile lifted the state of emergency in Bolivia's border province.", "08", "BOL"),
+        ("The Kenyan government accepted demands from Somali elders.", "08", "SOM"),
+    ],
+)
+def test_events_nearest_actor_below_the_trigger_is_the_target(
+    pipeline, text: str, root: str, target: str
+) -> None:
+    coded = [d for d in _dyads(text) if d[0] == root]
+    assert coded, _dyads(text)
+    _, _, country, rule = coded[0]
+    assert country == target
+    assert rule.endswith("+deep-target")
+
+
+def test_events_nearest_actor_is_never_the_source_itself(pipeline) -> None:
+    # Only the doer is named below the trigger: no target.
+    coded = _dyads("Chile agreed to a plan drafted by Chile.")
+    assert [(root, source, target) for root, source, target, _ in coded] == [("03", "CHL", None)]
