@@ -43,3 +43,19 @@ def test_events_nearest_actor_is_never_the_source_itself(pipeline) -> None:
     # Only the doer is named below the trigger: no target.
     coded = _dyads("Chile agreed to a plan drafted by Chile.")
     assert [(root, source, target) for root, source, target, _ in coded] == [("03", "CHL", None)]
+
+
+def test_events_a_trigger_noun_that_only_names_is_not_an_event(pipeline) -> None:
+    # "riot police" are police; "the riot" is an event.
+    assert not any(
+        rule.startswith("verbs:riot") for *_, rule in _dyads("Kenyan riot police guarded Nairobi.")
+    )
+    assert any(
+        rule.startswith("verbs:riot") for *_, rule in _dyads("Kenyan students rioted in Nairobi.")
+    )
+
+
+def test_events_an_offer_to_act_is_an_intent(pipeline) -> None:
+    # "offered to hand over" promises cooperation: CAMEO 03 (PLOVER AGREE), not 06.
+    roots = [root for root, *_ in _dyads("Peru offered to hand over the suspects to Chile.")]
+    assert roots == ["03"]

@@ -138,6 +138,8 @@ def _has_particle(token: Token, particle: str) -> bool:
 
 
 def _matches(pattern: VerbPattern, token: Token) -> bool:
+    if pattern.pos == "NOUN" and token.dep_ == "compound":
+        return False  # "riot police", "protest leaders": the noun names, it does not happen
     if pattern.particle and not _has_particle(token, pattern.particle):
         return False
     if pattern.object:
@@ -636,9 +638,9 @@ def code(
         # main clause (not a subordinate or nominal mention), a verb rather than a noun.
         confidence = (
             0.35
-            + 0.2 * (tgt is not None)
+            + 0.1 * (tgt is not None)
             + 0.1 * min(specificity, 1)
-            + 0.15 * _main_clause(token)
+            + 0.25 * _main_clause(token)
             + 0.1 * (token.pos_ in {"VERB", "AUX"})
         )
         events.append(
