@@ -91,6 +91,9 @@ def test_actors_dated_role_follows_the_article_date(pipeline) -> None:
         ("Tasnim", "IRNMED"),
         ("Iranian forces", "IRNMIL"),
         ("the regime in Tehran", "IRNGOV"),
+        # a people placed in a state by an adjective takes that state
+        ("Bosnian Serbs", "BIH"),
+        ("the Serbs", "SRB"),
     ],
 )
 def test_actors_phrases_get_codes(pipeline, phrase: str, code: str) -> None:

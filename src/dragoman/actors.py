@@ -222,6 +222,10 @@ def _seed_drafts(
             draft.sectors.extend(FORM_SECTORS.get(phrase.form, ()))
             if phrase.form == "demonym" and span.root.pos_ == "ADJ":
                 draft.kind = "modifier"
+            elif phrase.form == "demonym":
+                # A people ("Serbs", "Kurds") yields to the state an adjective puts them
+                # in: "Bosnian Serbs" are BIH, "Iraqi Kurds" IRQ.
+                draft.country_rank = 2
         elif entry.kind == "person":
             draft.person = entry.name
             role = entry.role_on(published)
