@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dragoman.models import Extraction, Record, Reject
-from dragoman.pipeline import Pipeline
 from dragoman.settings import Settings
+
+if TYPE_CHECKING:
+    from dragoman.pipeline import Pipeline
 
 
 def pipeline(settings: Settings | None = None) -> Pipeline:
@@ -19,6 +21,10 @@ def pipeline(settings: Settings | None = None) -> Pipeline:
 
 @functools.lru_cache(maxsize=4)
 def _pipeline(settings: Settings) -> Pipeline:
+    # Imported here: spaCy takes a second or two to import, and `import dragoman`
+    # (the CLI's --help, the store, the web app's start) should not wait for it.
+    from dragoman.pipeline import Pipeline
+
     return Pipeline(settings)
 
 
