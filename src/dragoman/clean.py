@@ -416,10 +416,34 @@ def _fallback_text(html: str) -> str:
 
 @functools.cache
 def _identifier() -> Any:
-    """The py3langid model, loaded once from the package (no download)."""
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    """The py3langid model, loaded once per process from the package (no download).
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    Unpacking the packaged model (LZMA) takes most of a second: the unpacked arrays
+    are kept in the disk cache (`dragoman.cache`), keyed by py3langid's version and
+    the model file, and the identifier is built from them as `from_model_file` does.
+    """
+    import numpy as np
+    import py3langid
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+    from py3langid.modelio import load_model
+
+    from dragoman import cache
+
+    path = MODEL_DIR / MODEL_FILE
+    stat = path.stat()
+    parts = [
+        py3langid.__version__,
+        np.__version__,
+        str(path),
+        str(stat.st_size),
+        str(stat.st_mtime_ns),
+    ]
+    ptc, pc, classes, nextmove, row, output = cache.cached(
+        "langid", parts, lambda: load_model(path)
+    )
+    return LanguageIdentifier(
+        np.asarray(ptc), np.asarray(pc), classes, nextmove, output, norm_probs=True, tk_row=row
+    )
 
 
 _CLOSE_SECOND = 0.2  # probability of an allowed language that outweighs a narrow miss

@@ -1,0 +1,241 @@
+"""The disk cache: what it gives back equals what is built without it, and an entry that
+is stale, corrupt or someone else's is never used."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dragoman import cache, clean, knowledge, places
+from dragoman.models import Span
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch) -> Path:
+    """An empty cache folder for this test (the user's own is left alone)."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(cache.ENV, str(folder))
+    return folder
+
+
+@pytest.fixture
+def fresh():
+    """Empty the per-process caches before and after, so loads go to the disk cache."""
+
+    def clear() -> None:
+        knowledge._load.cache_clear()
+        places.gazetteer.cache_clear()
+        clean._identifier.cache_clear()
+
+    clear()
+    yield clear
+    clear()
+
+
+def _entries(folder: Path, name: str) -> list[Path]:
+    return sorted(folder.glob(f"{name}-*.pickle"))
+
+
+def test_cache_builds_once_then_reads(cache_dir: Path) -> None:
+    calls = []
+
+    def build() -> dict:
+        calls.append(1)
+        return {"value": [1, 2, 3]}
+
+    assert cache.cached("thing", ["a"], build) == {"value": [1, 2, 3]}
+    assert cache.cached("thing", ["a"], build) == {"value": [1, 2, 3]}
+    assert len(calls) == 1
+    assert len(_entries(cache_dir, "thing")) == 1
+    assert not [p for p in cache_dir.iterdir() if p.name.startswith(".")]  # no temporaries
+
+
+def test_cache_stale_entry_is_not_read(cache_dir: Path) -> None:
+    assert cache.cached("thing", ["v1"], lambda: "old") == "old"
+    # Another input (a changed file, another version) is another key: built again.
+    assert cache.cached("thing", ["v2"], lambda: "new") == "new"
+    assert cache.cached("thing", ["v1"], lambda: "rebuilt") == "old"
+    assert len(_entries(cache_dir, "thing")) == 2
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda path: path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2]),
+        lambda path: path.write_bytes(b"not a pickle at all"),
+        lambda path: path.write_bytes(b""),
+        lambda path: path.write_bytes(pickle.dumps(("something", "else", 42))),
+        lambda path: path.write_bytes(pickle.dumps(["a", "list"])),
+    ],
+    ids=["truncated", "garbage", "empty", "other-key", "other-shape"],
+)
+def test_cache_corrupt_entry_is_ignored_and_rebuilt(cache_dir: Path, damage, caplog) -> None:
+    assert cache.cached("thing", ["k"], lambda: "first") == "first"
+    (entry,) = _entries(cache_dir, "thing")
+    damage(entry)
+    assert cache.cached("thing", ["k"], lambda: "rebuilt") == "rebuilt"
+    assert "rebuilding" in caplog.text
+    # ...and written again: the next process reads the rebuilt value.
+    assert cache.cached("thing", ["k"], lambda: "never") == "rebuilt"
+
+
+def test_cache_entry_of_another_key_is_ignored(cache_dir: Path) -> None:
+    cache.cached("thing", ["a"], lambda: "value of a")
+    (entry_a,) = _entries(cache_dir, "thing")
+    cache.cached("thing", ["b"], lambda: "value of b")
+    (entry_b,) = [p for p in _entries(cache_dir, "thing") if p != entry_a]
+    entry_b.write_bytes(entry_a.read_bytes())  # a's entry under b's name
+    assert cache.cached("thing", ["b"], lambda: "b rebuilt") == "b rebuilt"
+
+
+def test_cache_off_builds_every_time(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv(cache.ENV, "off")
+    assert cache.directory() is None
+    calls = []
+    for _ in range(2):
+        cache.cached("thing", ["a"], lambda: calls.append(1))
+    assert len(calls) == 2
+
+
+def test_cache_directory_defaults_to_xdg(tmp_path, monkeypatch) -> None:
+    monkeypatch.delenv(cache.ENV, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert cache.directory() == tmp_path / "dragoman"
+
+
+def test_cache_failed_build_writes_nothing(cache_dir: Path) -> None:
+    def build() -> str:
+        raise ValueError("bad data")
+
+    with pytest.raises(ValueError, match="bad data"):
+        cache.cached("thing", ["a"], build)
+    assert not cache_dir.exists() or not list(cache_dir.iterdir())
+
+
+def test_cache_unwritable_folder_still_gives_the_value(tmp_path, monkeypatch) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where the folder should be")
+    monkeypatch.setenv(cache.ENV, str(blocker / "cache"))
+    assert cache.cached("thing", ["a"], lambda: "value") == "value"
+
+
+def test_cache_keeps_a_few_entries_per_name(cache_dir: Path) -> None:
+    for version in range(cache.KEEP + 3):
+        cache.cached("thing", [str(version)], lambda: "x")
+    cache.cached("other", ["0"], lambda: "y")
+    assert len(_entries(cache_dir, "thing")) == cache.KEEP
+    assert len(_entries(cache_dir, "other")) == 1
+
+
+def test_cache_digest_separates_parts() -> None:
+    assert cache.digest(["ab", "c"]) != cache.digest(["a", "bc"])
+    assert cache.digest(["a", b"b"]) == cache.digest([b"a", "b"])
+
+
+def test_cache_knowledge_equals_uncached(cache_dir: Path, fresh) -> None:
+    built = knowledge._build((), (), ())
+    written = knowledge.load()
+    fresh()
+    read = knowledge.load()
+    assert _entries(cache_dir, "knowledge")
+    for loaded in (written, read):
+        assert pickle.dumps(loaded) == pickle.dumps(built)
+        assert loaded.phrases == built.phrases
+        assert loaded.verbs == built.verbs
+        assert loaded.codes == built.codes
+        assert loaded.grammar == built.grammar and loaded.cues == built.cues
+        # Phrases share their entry, as when built.
+        assert loaded.phrases[0].entry is loaded.entries[0]
+
+
+def test_cache_knowledge_user_file_change_is_seen(cache_dir: Path, fresh, tmp_path) -> None:
+    extra = tmp_path / "extra.yaml"
+    extra.write_text("- name: Zorg Front\n  kind: armed_group\n  country: XXX\n", "utf-8")
+    first = knowledge.load(actor_files=(str(extra),))
+    assert any(p.text == "Zorg Front" for p in first.phrases)
+    extra.write_text("- name: Blip Front\n  kind: armed_group\n  country: XXX\n", "utf-8")
+    fresh()
+    second = knowledge.load(actor_files=(str(extra),))
+    assert any(p.text == "Blip Front" for p in second.phrases)
+    assert not any(p.text == "Zorg Front" for p in second.phrases)
+
+
+def test_cache_corrupt_knowledge_is_rebuilt(cache_dir: Path, fresh) -> None:
+    expected = pickle.dumps(knowledge.load())
+    (entry,) = _entries(cache_dir, "knowledge")
+    entry.write_bytes(entry.read_bytes()[:1000])
+    fresh()
+    assert pickle.dumps(knowledge.load()) == expected
+    fresh()
+    assert pickle.dumps(knowledge.load()) == expected  # the rewritten entry reads back
+
+
+def test_cache_gazetteer_equals_uncached(cache_dir: Path, fresh) -> None:
+    built = places.Gazetteer(places.build_index())
+    places.gazetteer()  # writes the entry
+    fresh()
+    read = places.gazetteer()
+    assert _entries(cache_dir, "gazetteer")
+    span = Span(0, 6)
+    for name, countries in [
+        ("Moscow", set()),
+        ("Moscow", {"USA"}),
+        ("Tehran", set()),
+        ("the Netherlands", set()),
+        ("São Paulo", set()),
+        ("Sao Paulo", {"BRA"}),
+        ("Springfield", {"USA"}),
+        ("Nowhere-on-Nothing", set()),
+    ]:
+        assert read.resolve(name, span, countries) == built.resolve(name, span, countries)
+    assert read.resolve("Moscow", span, {"USA"}).country == "USA"  # type: ignore[union-attr]
+
+
+def test_cache_language_identifier_equals_uncached(cache_dir: Path, fresh) -> None:
+    import numpy as np
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    reference = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    clean._identifier()  # writes the entry
+    fresh()
+    read = clean._identifier()
+    assert _entries(cache_dir, "langid")
+    assert np.array_equal(read.nb_ptc, reference.nb_ptc)
+    assert read.nb_ptc.dtype == reference.nb_ptc.dtype
+    assert read.tk_nextmove == reference.tk_nextmove and read.tk_output == reference.tk_output
+    for text in ("Iran rejected the call, officials said.", "Le gouvernement a démissionné."):
+        assert read.rank(text) == reference.rank(text)
+
+
+def test_cache_pipeline_output_equals_uncached(seed_text, tmp_path, monkeypatch, fresh) -> None:
+    """The seed article through a pipeline built without the cache, and through one
+    built from a cache another process wrote: the same JSON, byte for byte."""
+    from dragoman.output import dumps, to_dict
+    from dragoman.pipeline import Pipeline
+    from dragoman.settings import Settings
+
+    def extract_seed() -> str:
+        pipe = Pipeline(Settings())
+        return dumps(to_dict(pipe.extract(seed_text, dt.date(2018, 5, 22))))
+
+    monkeypatch.setenv(cache.ENV, "off")
+    uncached = extract_seed()
+    monkeypatch.setenv(cache.ENV, str(tmp_path / "cache"))
+    fresh()
+    knowledge.load(), places.gazetteer(), clean._identifier()  # what a first run writes
+    fresh()
+    reading = extract_seed()
+    assert len(list((tmp_path / "cache").glob("*.pickle"))) == 3
+    assert reading == uncached
+
+
+def test_cache_import_dragoman_does_not_import_spacy() -> None:
+    """`import dragoman` stays light: spaCy loads when a pipeline is first built."""
+    code = "import sys, dragoman; print(sorted(m for m in ('spacy', 'yaml') if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
