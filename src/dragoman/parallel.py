@@ -2,15 +2,22 @@
 
 `extract_parallel` cuts the stream of records into chunks of `batch_size`
 records, sends them to a pool of worker processes with `Pool.imap` (results
-come back in input order), and yields what the workers return. Each worker
-builds its `Pipeline` once, in the pool initializer (`api.pipeline`, cached per
-process), so the spaCy model and the knowledge files load once per worker.
+come back in input order), and yields what the workers return.
+
+Workers are started with the `forkserver` method (`spawn` where it is missing):
+never `fork` from the caller, which may hold threads and locks. When this process
+starts its forkserver, the server builds the pipeline for the run's settings and
+warms it up on a short article before it forks any worker (`dragoman._forkserver`):
+each worker then starts with the spaCy model, the knowledge, the matchers, the
+gazetteer and the language identifier already in memory, shared copy-on-write, and
+the load is paid once rather than once per worker. The forkserver lives as long as
+this process; a later run with other settings (or a server started by other code)
+has each worker build its own pipeline in the pool initializer instead
+(`api.pipeline`, cached per process), which gives the same results.
 
 Memory stays bounded whatever the corpus size: `Pool.imap` on its own reads
 its whole input into the task queue, so a semaphore lets at most `2 × workers`
-chunks be read ahead of the consumer. Worker processes are started with the
-`forkserver` method (`spawn` where it is missing): never `fork`, which copies
-the parent's threads and locks.
+chunks be read ahead of the consumer.
 
 Results are exactly those of `Pipeline.extract_many` in one process: the
 stages are deterministic and each article is analysed on its own.
@@ -20,10 +27,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import logging
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
@@ -32,7 +41,7 @@ from dragoman.errors import SettingsError
 from dragoman.models import Extraction, Record, Reject
 from dragoman.settings import Settings
 
-__all__ = ["extract_parallel", "resolve_workers"]
+__all__ = ["extract_parallel", "resolve_workers", "settings_json", "warm"]
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +51,20 @@ T = TypeVar("T")
 
 # Chunks read ahead of the consumer, per worker: one being worked on, one queued.
 _AHEAD_PER_WORKER = 2
-# Modules the forkserver imports once, so that each worker forks with them loaded.
-_PRELOAD = ["dragoman.pipeline"]
+# Modules the forkserver imports once, so that each worker forks with them loaded;
+# `dragoman._forkserver` also builds the pipeline named by `SETTINGS_ENV`.
+_PRELOAD = ["dragoman.pipeline", "dragoman._forkserver"]
+# The settings of the pipeline to build in the forkserver, as JSON: set in this
+# process's environment only while the server starts (it inherits it), then removed.
+SETTINGS_ENV = "DRAGOMAN_FORKSERVER_SETTINGS"
+_STARTING = threading.Lock()
+# Read once by each pipeline built ahead of its workers: every lazy part is loaded
+# (language identifier, gazetteer, date parser), and first-call costs are paid.
+_WARM_UP = (
+    "Iran on Monday rejected a call from Russia to pull its forces out of Syria, the "
+    'Foreign Ministry said in Tehran. "No one can force Iran to do anything," '
+    "spokesperson Bahram Qasemi said, according to the Tasnim news agency."
+)
 
 
 def resolve_workers(workers: int) -> int:
@@ -87,7 +108,6 @@ def extract_parallel(
 
         yield from pipeline(settings).extract_many(records, published)
         return
-    context = _context()
     ahead = threading.BoundedSemaphore(_AHEAD_PER_WORKER * count)
     stop = threading.Event()
     # Duplicates are found here, across all chunks, as one process would find them;
@@ -99,6 +119,7 @@ def extract_parallel(
         for chunk in _throttled(_chunks(records, max(1, settings.batch_size)), ahead, stop)
     )
     log.info("extracting on %d worker processes", count)
+    context = _context(worker_settings)
     with context.Pool(count, initializer=_start_worker, initargs=(worker_settings,)) as pool:
         try:
             # One task per chunk: a chunk is already one `nlp.pipe` batch.
@@ -120,13 +141,39 @@ def _mark_duplicate(result: Result, deduper: Deduper | None) -> Result:
     return Extraction(article=result.article, warnings=(f"duplicate_of:{original}",))
 
 
-def _context() -> multiprocessing.context.BaseContext:
-    """A forkserver context with the pipeline modules preloaded (spawn where absent)."""
+def _context(settings: Settings) -> multiprocessing.context.BaseContext:
+    """A forkserver context whose server has `settings`' pipeline built, when this call
+    starts the server (spawn where there is no forkserver)."""
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
+    from multiprocessing import forkserver
+
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(_PRELOAD)  # only used when the server first starts
+    with _STARTING:
+        # The server inherits this process's environment when it starts; a server
+        # already running ignores it (its workers build their own pipeline).
+        os.environ[SETTINGS_ENV] = settings_json(settings)
+        try:
+            forkserver.ensure_running()
+        finally:
+            os.environ.pop(SETTINGS_ENV, None)
     return context
+
+
+def settings_json(settings: Settings) -> str:
+    """`settings` as JSON for `SETTINGS_ENV` (`Settings.from_mapping` reads it back equal)."""
+    return json.dumps(dataclasses.asdict(settings))
+
+
+def warm(settings: Settings) -> None:
+    """Build the pipeline of `settings` in this process and run it once on a short article."""
+    from dragoman.api import pipeline
+
+    started = time.perf_counter()
+    pipe = pipeline(settings)
+    pipe.extract(_WARM_UP, dt.date(2018, 5, 22))
+    log.info("pipeline built and warmed up in %.1f s", time.perf_counter() - started)
 
 
 def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
