@@ -59,3 +59,10 @@ def test_events_an_offer_to_act_is_an_intent(pipeline) -> None:
     # "offered to hand over" promises cooperation: CAMEO 03 (PLOVER AGREE), not 06.
     roots = [root for root, *_ in _dyads("Peru offered to hand over the suspects to Chile.")]
     assert roots == ["03"]
+
+
+def test_events_an_ultimatum_targets_who_must_comply(pipeline) -> None:
+    coded = _dyads("Chile threatened to close its ports unless Peru paid the debt.")
+    threats = [(source, target, rule) for root, source, target, rule in coded if root == "13"]
+    assert threats and threats[0][:2] == ("CHL", "PER")
+    assert threats[0][2].endswith("+condition-target")
