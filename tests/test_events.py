@@ -66,3 +66,20 @@ def test_events_an_ultimatum_targets_who_must_comply(pipeline) -> None:
     threats = [(source, target, rule) for root, source, target, rule in coded if root == "13"]
     assert threats and threats[0][:2] == ("CHL", "PER")
     assert threats[0][2].endswith("+condition-target")
+
+
+def test_events_secondary_events_below_the_floor_are_dropped(pipeline) -> None:
+    from dragoman.settings import Settings
+
+    text = "Chile rejected the plan after Peru attacked the border post."
+    every = extract(text, published="2024-05-01", settings=Settings(secondary_confidence=0))
+    assert [e.root for e in every.events] == ["12", "19"]
+    # By default the sentence keeps its main event; the subordinate attack (confidence
+    # below 0.7) goes.
+    assert [e.root for e in extract(text, published="2024-05-01").events] == ["12"]
+
+
+def test_events_a_participle_adjunct_is_a_main_act(pipeline) -> None:
+    # "…, accusing the regime": a second act of the same subject, kept by default.
+    roots = [r for r, *_ in _dyads("Chile demanded Peru's withdrawal, accusing Lima of aggression.")]
+    assert "11" in roots and "10" in roots

@@ -552,10 +552,20 @@ def _main_clause(token: Token) -> bool:
     for _ in range(8):
         if node.dep_ == "ROOT" or node.head.i == node.i:
             return True
-        if node.dep_ in SUBORDINATE_DEPS:
+        if node.dep_ in SUBORDINATE_DEPS and not _free_adjunct(node):
             return False
         node = node.head
     return False
+
+
+def _free_adjunct(token: Token) -> bool:
+    """ "demanded Iran's withdrawal, accusing the regime of…": a participle clause with no
+    subordinator asserts a second act of the same subject, as a main clause does."""
+    return (
+        token.dep_ == "advcl"
+        and token.tag_ == "VBG"
+        and not any(c.dep_ in {"mark", "nsubj", "nsubjpass"} for c in token.children)
+    )
 
 
 def _ref(mention: Mention | None) -> ActorRef | None:
@@ -581,8 +591,13 @@ def code(
     published: dt.date | None,
     outlet: Source | None,
     gazetteer: Gazetteer,
+    secondary_confidence: float = 0.0,
 ) -> EventLayer:
-    """Code the events of a parsed article."""
+    """Code the events of a parsed article.
+
+    Of each sentence's events, the most confident is kept, and the others when their
+    confidence reaches `secondary_confidence` (0 keeps all).
+    """
     knowledge = coder.knowledge
     ctx = _Context(coder, doc, published, gazetteer, actors)
     _, sent_number, _ = sentences(doc)
@@ -710,6 +725,7 @@ def code(
             break
     _modal_demands(doc, actors, quotes, coder, emit)
     events = _drop_subsumed(doc, events)
+    events = _drop_secondary(events, secondary_confidence)
     events.sort(key=lambda e: e.trigger.start)
     return EventLayer(tuple(_renumber(events)))
 
@@ -739,6 +755,16 @@ def _drop_subsumed(doc: Doc, events: list[Event]) -> list[Event]:
         if any(e.rule == "modal:must" for e in inner):
             dropped.update(e.id for e in inner if e.rule != "modal:must")
     return [e for e in events if e.id not in dropped]
+
+
+def _drop_secondary(events: list[Event], floor: float) -> list[Event]:
+    """Drop the events below `floor` that are not the most confident of their sentence
+    ("opened fire to disperse the crowd, killing one": the firing is kept; the
+    subordinate killing is kept only when it reaches the floor)."""
+    best: dict[int, float] = {}
+    for event in events:
+        best[event.sentence] = max(best.get(event.sentence, 0.0), event.confidence)
+    return [e for e in events if e.confidence >= floor or e.confidence >= best[e.sentence]]
 
 
 def _modal_demands(doc: Doc, actors: ActorLayer, quotes: QuoteLayer, coder: Coder, emit) -> None:

@@ -58,6 +58,7 @@ class Resources:
     knowledge: Knowledge
     matcher: actors_stage.ActorMatcher
     coder: events_stage.Coder
+    settings: Settings
 
 
 def find_actors(state: State) -> State:
@@ -90,6 +91,7 @@ def code_events(state: State) -> State:
         state.article.published,
         state.outlet,
         gazetteer(),
+        state.resources.settings.secondary_confidence,
     )
     return dataclasses.replace(state, events=layer)
 
@@ -150,6 +152,7 @@ class Pipeline:
             knowledge=knowledge,
             matcher=actors_stage.ActorMatcher(self.nlp, knowledge),
             coder=events_stage.coder_for(knowledge),
+            settings=self.settings,
         )
 
     def clean(self, record: Record, published: dt.date | None = None) -> Article:

@@ -76,6 +76,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Extra role-word tables (TSV, the format of `data/actors/roles.tsv`) loaded on top.",
     ),
     Setting(
+        "secondary_confidence",
+        0.7,
+        float,
+        "A sentence's most confident event is always kept; its other events only when "
+        "their confidence reaches this (0.7: main-clause events; 0 keeps every event).",
+    ),
+    Setting(
         "languages",
         ("en",),
         tuple,
@@ -138,6 +145,7 @@ class Settings:
     actor_files: tuple[str, ...] = ()
     verb_files: tuple[str, ...] = ()
     role_files: tuple[str, ...] = ()
+    secondary_confidence: float = 0.7
     languages: tuple[str, ...] = ("en",)
     deduplicate: bool = True
     near_duplicate_threshold: float = 0.9
