@@ -95,7 +95,15 @@ from urllib.parse import urlsplit, urlunsplit
 from dragoman.models import Record, Reject
 from dragoman.settings import Settings
 
-__all__ = ["MAX_DEPTH", "REASONS", "USER_AGENT", "Fetcher", "html_depth", "read"]
+__all__ = [
+    "MAX_DEPTH",
+    "REASONS",
+    "USER_AGENT",
+    "Fetcher",
+    "html_depth",
+    "read",
+    "record_from_mapping",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -404,8 +412,9 @@ def _document(
     return Record(origin, text=text, url=url)
 
 
-def _mapping_record(origin: str, obj: Mapping[str, Any]) -> Record | Reject:
-    """A JSON object or CSV row as a record."""
+def record_from_mapping(origin: str, obj: Mapping[str, Any]) -> Record | Reject:
+    """A JSON object, CSV row or Parquet row as a record (fields as in `read`'s JSON
+    Lines: `text` or `html`, and optional `id`, `url`, `title`, `published`, …)."""
     rid = _record_id(obj.get("id"))
     text, html = obj.get("text"), obj.get("html")
     text = text if isinstance(text, str) else None
@@ -441,7 +450,7 @@ def _json_record(origin: str, line: bytes) -> Record | Reject:
         return Reject(origin, "json", f"expected an object, got {type(value).__name__}")
     if _json_depth(value) > MAX_DEPTH:
         return Reject(origin, "nesting", f"JSON deeper than {MAX_DEPTH} levels")
-    return _mapping_record(origin, value)
+    return record_from_mapping(origin, value)
 
 
 # --- streams -------------------------------------------------------------------
@@ -764,7 +773,7 @@ class _Reader:
                 if size > self.cap:
                     yield Reject(where, "oversized", f"row over max_bytes {self.cap}")
                     continue
-                yield _mapping_record(where, {k: v for k, v in row.items() if k})
+                yield record_from_mapping(where, {k: v for k, v in row.items() if k})
         except UnicodeDecodeError as exc:  # the rest of the file, like a gzip failure
             yield Reject(
                 origin, "encoding", f"not {encoding} from line {reader.line_num + 1}: {exc.reason}"

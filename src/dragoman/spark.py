@@ -629,7 +629,7 @@ def parquet_records(path: str, settings: Settings) -> Iterator[Record | Reject]:
                     yield Reject(where, "oversized", f"row over max_bytes {settings.max_bytes}")
                     continue
                 # The JSON Lines rules for one object (private to ingest: see docs/spark.md).
-                yield ingest._mapping_record(where, values)
+                yield ingest.record_from_mapping(where, values)
         if not row:
             yield Reject(path, "empty", "no rows")
 
