@@ -354,8 +354,8 @@ def test_knowledge_codebook_verbs_schema():
             assert code is None or (isinstance(code, str) and re.fullmatch(r"[A-Z]{3}", code)), e[
                 "id"
             ]
-        if e.get("target") == "none":
-            assert expect[1] is None, f"{e['id']}: target none but an expected target"
+        # `target: none` describes the frame's slots; its `expect` may still name a target
+        # that the coder's fallbacks find (nearest actor, clause's place: docs/knowledge.md).
 
 
 def test_knowledge_codebook_verbs_ids_unique():
@@ -585,3 +585,77 @@ def test_knowledge_codebook_verbs_example_selects_its_own_pattern(entry_id):
             return
         chosen.append(f"{tok.text} -> {winner['id'] if winner else None}")
     pytest.fail(f"{entry_id}: its example selects {chosen}: {entry['example']}")
+
+
+# ------------------------------------------- coding of the examples by the pipeline
+
+# Entries whose example the coder gets wrong, with why. The `expect` of these entries is
+# the right answer; the test fails when one of them starts coding right (take it off
+# this list) or when its entry is gone.
+KNOWN_CODER_ERRORS: dict[str, str] = {
+    # The target slot takes the first actor in the object phrase, a person or unit given
+    # the source's country by default, before the state named by from/to/with.
+    "request.extradition": "takes 'the cleric' (given TUR) before 'from the United States'",
+    "demand.release": "takes 'the sailors' (given GBR) before 'from Iran'",
+    "agree.extradite": "takes 'the suspect' (given BRA), misses 'to Italy'",
+    "refuse.extradite": "takes 'the suspects' (given RUS), misses 'to Britain'",
+    "agree.share_intelligence": "takes 'intelligence' (given JOR), misses 'with Iraq'",
+    "pledge.withdraw": "takes 'its troops' (RUS), misses 'from Moldova'",
+    "refuse.withdraw": "takes 'its troops' (RUS), misses 'from Georgia'",
+    # Other gaps.
+    "take.hostages": "'foreign hostages' are given the source's country (IRQ)",
+    "exchange.fire": "a conjoined subject is not read as mutual: the second is no target",
+}
+
+
+def _rule_entry(rule: str) -> str | None:
+    """The verbs.yaml id in an event's rule: verbs:<id>[:<lemma>][+suffix...]."""
+    base = rule.split("+", 1)[0]
+    if not base.startswith("verbs:"):
+        return None
+    return base.removeprefix("verbs:").split(":", 1)[0]
+
+
+@pytest.fixture(scope="module")
+def example_codings(pipeline) -> dict[str, list[tuple]]:
+    """Per entry, the (source, target) countries of the events its rule coded on its
+    example, and all events of the example (for messages); one batch for all."""
+    nlp()  # skip with a message when the spaCy model is absent
+    from dragoman.models import Record
+
+    entries = verb_entries()
+    records = [Record(origin=e["id"], text=e["example"], id=e["id"]) for e in entries]
+    codings = {}
+    for entry, extraction in zip(entries, pipeline.extract_many(records), strict=True):
+        assert extraction.duplicate_of is None, f"{entry['id']}: example coded as a copy"
+        events = [
+            (
+                e.rule,
+                e.source.country if e.source else None,
+                e.target.country if e.target else None,
+            )
+            for e in extraction.events
+        ]
+        codings[entry["id"]] = events
+    return codings
+
+
+def test_knowledge_codebook_known_coder_errors_name_entries():
+    ids = {e["id"] for e in verb_entries()}
+    gone = sorted(set(KNOWN_CODER_ERRORS) - ids)
+    assert not gone, f"KNOWN_CODER_ERRORS names entries that no longer exist: {gone}"
+
+
+@pytest.mark.parametrize("entry_id", [e["id"] for e in verb_entries()])
+def test_knowledge_codebook_verbs_example_codes_as_expected(entry_id, example_codings):
+    """The example, run through the real pipeline, gives an event of its entry with the
+    expected [source, target] countries (fallback targets included: docs/knowledge.md)."""
+    entry = next(e for e in verb_entries() if e["id"] == entry_id)
+    events = example_codings[entry_id]
+    pairs = [[src, tgt] for rule, src, tgt in events if _rule_entry(rule) == entry_id]
+    right = entry["expect"] in pairs
+    where = f"{entry['example']!r}: expect {entry['expect']}, coded {pairs}, all events {events}"
+    if entry_id in KNOWN_CODER_ERRORS:
+        assert not right, f"{entry_id} now codes right; remove it from KNOWN_CODER_ERRORS: {where}"
+    else:
+        assert right, f"{entry_id}: {where}"
