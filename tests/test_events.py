@@ -83,3 +83,10 @@ def test_events_a_participle_adjunct_is_a_main_act(pipeline) -> None:
     # "…, accusing the regime": a second act of the same subject, kept by default.
     roots = [r for r, *_ in _dyads("Chile demanded Peru's withdrawal, accusing Lima of aggression.")]
     assert "11" in roots and "10" in roots
+
+
+def test_events_a_named_state_outranks_a_target_whose_country_is_guessed(pipeline) -> None:
+    # "the fishermen" would take Chile's country from the article; Peru is named.
+    coded = _dyads("Chile demanded the return of the fishermen from Peru.")
+    assert [(source, target) for _, source, target, _ in coded] == [("CHL", "PER")]
+    assert coded[0][3].endswith("+named-target")

@@ -593,16 +593,6 @@ def test_knowledge_codebook_verbs_example_selects_its_own_pattern(entry_id):
 # the right answer; the test fails when one of them starts coding right (take it off
 # this list) or when its entry is gone.
 KNOWN_CODER_ERRORS: dict[str, str] = {
-    # The target slot takes the first actor in the object phrase, a person or unit given
-    # the source's country by default, before the state named by from/to/with.
-    "request.extradition": "takes 'the cleric' (given TUR) before 'from the United States'",
-    "demand.release": "takes 'the sailors' (given GBR) before 'from Iran'",
-    "agree.extradite": "takes 'the suspect' (given BRA), misses 'to Italy'",
-    "refuse.extradite": "takes 'the suspects' (given RUS), misses 'to Britain'",
-    "agree.share_intelligence": "takes 'intelligence' (given JOR), misses 'with Iraq'",
-    "pledge.withdraw": "takes 'its troops' (RUS), misses 'from Moldova'",
-    "refuse.withdraw": "takes 'its troops' (RUS), misses 'from Georgia'",
-    # Other gaps.
     "take.hostages": "'foreign hostages' are given the source's country (IRQ)",
     "exchange.fire": "a conjoined subject is not read as mutual: the second is no target",
 }

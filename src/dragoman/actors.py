@@ -56,6 +56,9 @@ class Mention:
     span: Span
     tokens: tuple[int, ...]
     head: int
+    # The country was inferred from the article ("the rebels" in a story about
+    # Uganda), not named in the phrase: see `_country_from_context`.
+    inferred: bool = False
 
     def ref(self) -> ActorRef:
         """This mention as an event or quote participant."""
@@ -567,7 +570,9 @@ def _country_from_context(actors: dict[str, dict], by_token: dict[int, Mention])
     for i, mention in list(by_token.items()):
         if mention.actor in changed:
             known = changed[mention.actor]
-            by_token[i] = dataclasses.replace(mention, country=known["country"], code=known["code"])
+            by_token[i] = dataclasses.replace(
+                mention, country=known["country"], code=known["code"], inferred=True
+            )
 
 
 def _person_key(name: str, actors: dict[str, dict]) -> str:

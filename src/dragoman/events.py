@@ -383,17 +383,24 @@ def _condition_target(token: Token, actors: ActorLayer, sources: list[Mention]) 
     return []
 
 
-def _nearest_target(token: Token, actors: ActorLayer, sources: list[Mention]) -> list[Mention]:
+def _nearest_target(
+    token: Token, actors: ActorLayer, sources: list[Mention], named_only: bool = False
+) -> list[Mention]:
     """When the pattern's slots name no one, the actor nearest the trigger in the words
     that depend on it ("agreed to set up a centre in Tokyo", "lifted a state of
     emergency in West Darfur", "rejected an offer from Afghanistan"): breadth first,
-    at most `NEAREST_TARGET_DEPTH` links down. Rule suffix `+deep-target`."""
+    at most `NEAREST_TARGET_DEPTH` links down. Rule suffix `+deep-target`. With
+    `named_only`, actors whose country is only inferred from the article are passed over."""
     own = {m.actor for m in sources}
     level = [c for c in token.children if c.dep_ not in NEAREST_TARGET_SKIP]
     for _ in range(NEAREST_TARGET_DEPTH):
         following: list[Token] = []
         for node in level:
-            found = [m for m in _actors_at(node, actors) if m.actor not in own]
+            found = [
+                m
+                for m in _actors_at(node, actors)
+                if m.actor not in own and not (named_only and m.inferred)
+            ]
             if found:
                 return found
             following.extend(c for c in node.children if c.dep_ not in NEAREST_TARGET_SKIP)
@@ -714,6 +721,12 @@ def code(
                 sources = _subject(token, actors)
             targets = _target(pattern, token, actors)
             rule = f"verbs:{pattern.id}"
+            if targets and all(m.inferred for m in targets):
+                # "demanded the sailors from Iran": the sailors' country is only a guess
+                # from the article; an actor named with its country nearby is better.
+                named = _nearest_target(token, actors, sources, named_only=True)
+                if named:
+                    targets, rule = named, rule + "+named-target"
             if not targets and pattern.cameo.startswith(THREAT_ROOT):
                 targets = _condition_target(token, actors, sources)
                 rule += "+condition-target" if targets else ""
