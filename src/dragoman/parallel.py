@@ -17,10 +17,12 @@ has each worker build its own pipeline in the pool initializer instead
 
 Memory stays bounded whatever the corpus size: `Pool.imap` on its own reads
 its whole input into the task queue, so a semaphore lets at most `2 × workers`
-chunks be read ahead of the consumer.
+chunks be read ahead of the consumer (one of them to find the end of the stream,
+whose last records go out in smaller pieces so that the workers finish together).
 
 Results are exactly those of `Pipeline.extract_many` in one process: the
-stages are deterministic and each article is analysed on its own.
+stages are deterministic, each article is analysed on its own, and how articles
+are batched does not change their parse.
 """
 
 from __future__ import annotations
@@ -51,6 +53,8 @@ T = TypeVar("T")
 
 # Chunks read ahead of the consumer, per worker: one being worked on, one queued.
 _AHEAD_PER_WORKER = 2
+# The last chunk's worth of records goes out in this many pieces (see `_chunks`).
+_TAIL_PIECES = 4
 # Modules the forkserver imports once, so that each worker forks with them loaded;
 # `dragoman._forkserver` also builds the pipeline named by `SETTINGS_ENV`.
 _PRELOAD = ["dragoman.pipeline", "dragoman._forkserver"]
@@ -108,7 +112,8 @@ def extract_parallel(
 
         yield from pipeline(settings).extract_many(records, published)
         return
-    ahead = threading.BoundedSemaphore(_AHEAD_PER_WORKER * count)
+    # The chunk `_chunks` reads ahead to find the end of the stream is one of them.
+    ahead = threading.BoundedSemaphore(_AHEAD_PER_WORKER * count - 1)
     stop = threading.Event()
     # Duplicates are found here, across all chunks, as one process would find them;
     # workers each see only their chunk, so they do not deduplicate.
@@ -177,15 +182,25 @@ def warm(settings: Settings) -> None:
 
 
 def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    """Lists of `size` items (the last one shorter)."""
-    chunk: list[T] = []
+    """Lists of `size` items, except at the end: the last items (fewer than two lists'
+    worth) come in lists of a quarter of `size`.
+
+    Workers take the next chunk when they finish one, so they reach the end of the
+    stream at different points of their last chunk: with whole chunks there, one
+    worker idles for up to a chunk's time while the other finishes (half a chunk on
+    average, 2-3 s at batch size 16). Finer pieces at the end let them finish close
+    together. To know where the end is, one chunk is read ahead. Results do not
+    depend on how articles are batched (tests/test_parallel.py).
+    """
+    buffer: list[T] = []
     for item in items:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+        buffer.append(item)
+        if len(buffer) >= 2 * size:
+            yield buffer[:size]
+            del buffer[:size]
+    piece = max(1, -(-size // _TAIL_PIECES))
+    for start in range(0, len(buffer), piece):
+        yield buffer[start : start + piece]
 
 
 def _throttled(

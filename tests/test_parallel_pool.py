@@ -1,4 +1,5 @@
-"""The forkserver builds the run's pipeline once, before it forks the workers."""
+"""The pool: the forkserver builds the run's pipeline once, before it forks the workers;
+the end of the stream is cut finer so that the workers finish together."""
 
 from __future__ import annotations
 
@@ -77,3 +78,18 @@ def test_parallel_preload_workers_start_with_the_pipeline_built() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "1"
+
+
+@pytest.mark.parametrize("count", [0, 1, 5, 16, 31, 32, 33, 100, 257])
+def test_parallel_chunks_whole_then_finer_at_the_end(count: int) -> None:
+    chunks = list(parallel._chunks(iter(range(count)), 16))
+    assert [x for chunk in chunks for x in chunk] == list(range(count))
+    whole = [c for c in chunks if len(c) == 16]
+    tail = chunks[len(whole) :]
+    assert chunks[: len(whole)] == whole  # whole chunks first, then the pieces
+    assert all(1 <= len(piece) <= 4 for piece in tail)
+    assert sum(len(piece) for piece in tail) < 32  # fewer than two chunks' worth
+
+
+def test_parallel_chunks_of_one() -> None:
+    assert list(parallel._chunks(iter("abc"), 1)) == [["a"], ["b"], ["c"]]
