@@ -90,3 +90,9 @@ def test_events_a_named_state_outranks_a_target_whose_country_is_guessed(pipelin
     coded = _dyads("Chile demanded the return of the fishermen from Peru.")
     assert [(source, target) for _, source, target, _ in coded] == [("CHL", "PER")]
     assert coded[0][3].endswith("+named-target")
+
+
+def test_events_a_protest_with_no_one_named_is_against_the_own_state(pipeline) -> None:
+    coded = _dyads("Kenyan students rioted on Monday.")
+    assert [(root, source, target) for root, source, target, _ in coded] == [("14", "KEN", "KEN")]
+    assert coded[0][3].endswith("+domestic-target")

@@ -101,6 +101,7 @@ class Coder:
         self.intent_codes = {str(k): str(v) for k, v in grammar["intent_codes"].items()}
         self.threat_codes = {str(k): str(v) for k, v in grammar["threat_codes"].items()}
         self.intent_verbs = set(grammar["intent_verbs"])
+        self.domestic_roots = {str(r) for r in grammar["domestic_roots"]}
 
     def patterns_for(self, token: Token) -> list[VerbPattern]:
         pos = (
@@ -657,6 +658,11 @@ def code(
                     source.sectors,
                     source.span,
                 )
+        if target is None and source.country and cameo[:2] in coder.domestic_roots:
+            # A protest with no one named is against the protesters' own state (CAMEO
+            # and PLOVER code "Egyptian demonstrators rioted" EGY→EGY).
+            target = ActorRef(None, source.country + "GOV", source.country, ("GOV",), span)
+            rule += "+domestic-target"
         quote = quotes.containing(span)
         attribution: tuple[Source, ...] = ()
         if quote is not None:
