@@ -116,3 +116,23 @@ def test_actors_user_role_file_adds_role_words(tmp_path) -> None:
         "Kenyan zoneguards arrested two men.", published="2020-01-01", settings=settings
     )
     assert "KENCOP" in {a.code for a in result.actors}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "published", "code"),
+    [
+        ("UNITA rebels attacked the town on Tuesday.", "1993-05-04", "AGOREB"),
+        ("Renamo guerrillas ambushed a bus convoy.", "1987-03-10", "MOZREB"),
+        ("The Khmer Rouge shelled a provincial capital.", "1994-03-20", "KHMREB"),
+        ("The Ulster Volunteer Force claimed the shooting.", "1994-06-18", "GBRUAF"),
+        ("The GIA claimed responsibility for the massacre.", "1997-09-23", "DZAREB"),
+        ("The contras attacked a farm cooperative.", "1986-05-12", "NICREB"),
+        ("The OAU called for an immediate ceasefire.", "1990-08-02", "IGOAFU"),
+        ("UNPROFOR said its convoy was stopped.", "1994-11-25", "IGOUPF"),
+    ],
+)
+def test_actors_historical_groups_get_codes(
+    pipeline, sentence: str, published: str, code: str
+) -> None:
+    result = extract(sentence, published=published)
+    assert code in {a.code for a in result.actors}, [(a.name, a.code) for a in result.actors]
