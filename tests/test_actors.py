@@ -84,6 +84,26 @@ def test_actors_dated_role_follows_the_article_date(pipeline) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "name", "published", "code"),
+    [
+        ("President Reagan spoke in Bonn.", "Ronald Reagan", "1987-06-01", "USAGOV"),
+        ("President Reagan spoke in Bonn.", "Ronald Reagan", "1995-06-01", "USAELI"),
+        # the state post is listed before the party post, so it is the one coded
+        ("Gorbachev spoke in Berlin.", "Mikhail Gorbachev", "1990-06-01", "RUSGOV"),
+        ("Gorbachev spoke in Berlin.", "Mikhail Gorbachev", "1999-11-01", "RUSELI"),
+        ("Savimbi rejected the ceasefire.", "Jonas Savimbi", "1993-03-01", "AGOREB"),
+        ("Netanyahu rejected the plan.", "Benjamin Netanyahu", "1997-03-01", "ISRGOV"),
+    ],
+)
+def test_actors_historical_leader_coded_by_the_article_date(
+    pipeline, text: str, name: str, published: str, code: str
+) -> None:
+    result = extract(text, published=published)
+    got = {a.name: a.code for a in result.actors}
+    assert got.get(name) == code, got
+
+
+@pytest.mark.parametrize(
     ("phrase", "code"),
     [
         ("the Kremlin", "RUSGOV"),
