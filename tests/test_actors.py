@@ -156,3 +156,11 @@ def test_actors_historical_groups_get_codes(
 ) -> None:
     result = extract(sentence, published=published)
     assert code in {a.code for a in result.actors}, [(a.name, a.code) for a in result.actors]
+
+
+def test_actors_a_capitalised_alias_needs_capitals_even_after_an_article(pipeline) -> None:
+    # "the Met" is London's police; the verb "met" is not.
+    names = {a.name for a in extract("Putin met Xi in Beijing.", published="2024-01-01").actors}
+    assert "Metropolitan Police" not in names
+    found = extract("The Met arrested two men in London.", published="2024-01-01").actors
+    assert "Metropolitan Police" in {a.name for a in found}

@@ -96,3 +96,9 @@ def test_events_a_protest_with_no_one_named_is_against_the_own_state(pipeline) -
     coded = _dyads("Kenyan students rioted on Monday.")
     assert [(root, source, target) for root, source, target, _ in coded] == [("14", "KEN", "KEN")]
     assert coded[0][3].endswith("+domestic-target")
+
+
+def test_events_a_place_found_as_target_is_the_country_not_its_government(pipeline) -> None:
+    result = extract("Kenyan police arrested two men in Nairobi.", published="2024-05-01")
+    (event,) = result.events
+    assert event.target is not None and event.target.code == "KEN"

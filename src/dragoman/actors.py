@@ -137,7 +137,7 @@ class ActorMatcher:
                 phrases = self.phrases[key]
                 # A capitalised dictionary form needs capitalised text ("Turkey" not
                 # "turkey", "Male" not "male"), unless the text is all capitals.
-                if phrases[0].text[:1].isupper() and span.text[:1].islower():
+                if _strip_article(phrases[0].text)[:1].isupper() and span.text[:1].islower():
                     continue
                 found.append((start, end, phrases))
         found.sort(key=lambda m: (-(m[1] - m[0]), m[0]))

@@ -19,6 +19,7 @@ actor is coded as the speaker DEMANDING it of X (CAMEO 100).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import logging
@@ -403,10 +404,20 @@ def _nearest_target(
                 if m.actor not in own and not (named_only and m.inferred)
             ]
             if found:
+                if node.dep_ == "pobj" and node.head.lower_ in PLACE_PREPS:
+                    # "in London" says where, not who: the country, not its government.
+                    found = [_as_place(m) for m in found]
                 return found
             following.extend(c for c in node.children if c.dep_ not in NEAREST_TARGET_SKIP)
         level = following
     return []
+
+
+def _as_place(mention: Mention) -> Mention:
+    """A state's mention as the place it names: its country code without sectors."""
+    if mention.kind != "state" or not mention.country:
+        return mention
+    return dataclasses.replace(mention, code=mention.country, sectors=())
 
 
 class _Context:
@@ -812,8 +823,6 @@ def _modal_demands(doc: Doc, actors: ActorLayer, quotes: QuoteLayer, coder: Code
 
 
 def _renumber(events: list[Event]) -> Iterator[Event]:
-    import dataclasses
-
     for i, event in enumerate(events, start=1):
         yield dataclasses.replace(event, id=f"E{i}")
 
