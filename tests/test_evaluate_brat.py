@@ -232,9 +232,7 @@ def _ruiz_halves(second_cue: Span | None) -> Extraction:
 def test_evaluate_brat_split_quote_is_one_attribution() -> None:
     # A quote that follows on from its speaker's mention (no cue of its own) joins the
     # first half: one prediction covering both parts of the gold content.
-    joined = evaluate(
-        "brat-attribution", GOLD, system=Canned({"senate-vote": _ruiz_halves(None)})
-    )
+    joined = evaluate("brat-attribution", GOLD, system=Canned({"senate-vote": _ruiz_halves(None)}))
     assert joined.counts["predicted_quotes"] == 1
     assert joined.figures["all_precision"] == 1.0
     assert joined.figures["speech_speaker_accuracy"] == 1.0

@@ -81,7 +81,9 @@ def test_events_secondary_events_below_the_floor_are_dropped(pipeline) -> None:
 
 def test_events_a_participle_adjunct_is_a_main_act(pipeline) -> None:
     # "…, accusing the regime": a second act of the same subject, kept by default.
-    roots = [r for r, *_ in _dyads("Chile demanded Peru's withdrawal, accusing Lima of aggression.")]
+    roots = [
+        r for r, *_ in _dyads("Chile demanded Peru's withdrawal, accusing Lima of aggression.")
+    ]
     assert "11" in roots and "10" in roots
 
 

@@ -625,9 +625,7 @@ def score(
                             "source": g.text(doc.text, "source") or "-",
                             "content": g.text(doc.text, "content"),
                             "closest": (
-                                f"{best[0]:.2f} {preds[best[1]].text(doc.text)}"
-                                if best
-                                else "-"
+                                f"{best[0]:.2f} {preds[best[1]].text(doc.text)}" if best else "-"
                             ),
                         },
                     )
