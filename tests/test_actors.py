@@ -111,6 +111,10 @@ def test_actors_historical_leader_coded_by_the_article_date(
         ("Tasnim", "IRNMED"),
         ("Iranian forces", "IRNMIL"),
         ("the regime in Tehran", "IRNGOV"),
+        # a role word inside a group's own name adds nothing ("Army" in its name)
+        ("the South Lebanon Army", "LBNUAF"),
+        # a unit of a known body keeps the body's own code
+        ("UNPROFOR troops", "IGOUPF"),
         # a people placed in a state by an adjective takes that state
         ("Bosnian Serbs", "BIH"),
         ("the Serbs", "SRB"),

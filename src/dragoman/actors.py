@@ -82,6 +82,7 @@ class _Draft:
     country_rank: int = 9  # lower is stronger evidence
     member_of: bool = False  # the phrase names a known organisation the actor belongs to
     code: str | None = None  # an explicit code of a dated role (UN Secretary-General: IGOUNO)
+    member: Entry | None = None  # the known organisation the phrase's actor belongs to
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,6 +288,9 @@ def _seed_drafts(
         if role_text is None:
             continue
         holder = drafts.get(token.i)
+        if holder is not None and holder.entry is not None:
+            if holder.entry.kind not in {"state", "person"}:
+                continue  # "South Lebanon Army": the word is part of the group's name
         if holder is None:
             if token.i in covered:
                 continue
@@ -399,6 +403,7 @@ def _absorb(host: _Draft, inner: _Draft, topic_only: bool, via_prep: bool) -> No
         # Membership of a known organisation outranks generic role words (CEO of an NGO).
         host.sectors = list(inner.entry.sectors) + host.sectors
         host.member_of = True
+        host.member = inner.entry
     else:
         host.sectors.extend(s for s in inner.sectors if s not in host.sectors)
 
@@ -484,6 +489,10 @@ def _link(
             code = draft.code
         elif draft.entry and draft.entry.code and not draft.person:
             code = draft.entry.code
+        elif draft.member is not None and draft.member.code and not draft.person:
+            # "UNPROFOR troops": the body's own code, and what the role words add to it.
+            extra = [x for x in draft.sectors if x not in draft.member.sectors]
+            code = draft.member.code + "".join(extra)
         else:
             code = _code(draft.country, draft.sectors)
         name = draft.person or (
