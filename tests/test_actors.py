@@ -113,8 +113,11 @@ def test_actors_historical_leader_coded_by_the_article_date(
         ("the regime in Tehran", "IRNGOV"),
         # a role word inside a group's own name adds nothing ("Army" in its name)
         ("the South Lebanon Army", "LBNUAF"),
-        # a unit of a known body keeps the body's own code
+        # a unit of a known body keeps the body's own code, and so does its officer
         ("UNPROFOR troops", "IGOUPF"),
+        ("Arab League Secretary-General Chedli Klibi", "IGOARL"),
+        # a title inside a name the parser found is the person's role
+        ("Kenyan Archbishop Samuel Odhiambo", "KENREL"),
         # a people placed in a state by an adjective takes that state
         ("Bosnian Serbs", "BIH"),
         ("the Serbs", "SRB"),

@@ -291,9 +291,20 @@ def _seed_drafts(
         if holder is not None and holder.entry is not None:
             if holder.entry.kind not in {"state", "person"}:
                 continue  # "South Lebanon Army": the word is part of the group's name
-        if holder is None:
-            if token.i in covered:
+        if holder is None and token.i in covered:
+            # A title inside a name the parser found ("Archbishop Desmond Tutu") is the
+            # person's role; inside a dictionary name it is part of the name.
+            holder = next(
+                (
+                    d
+                    for d in drafts.values()
+                    if d.entry is None and d.person and token.i in d.tokens
+                ),
+                None,
+            )
+            if holder is None:
                 continue
+        if holder is None:
             holder = _Draft(head=token.i, tokens={token.i}, kind=knowledge.roles[role_text].kind)
             drafts[token.i] = holder
         holder.role_words.add(role_text)
@@ -489,8 +500,9 @@ def _link(
             code = draft.code
         elif draft.entry and draft.entry.code and not draft.person:
             code = draft.entry.code
-        elif draft.member is not None and draft.member.code and not draft.person:
-            # "UNPROFOR troops": the body's own code, and what the role words add to it.
+        elif draft.member is not None and draft.member.code:
+            # "UNPROFOR troops", "Arab League Secretary-General X": the body's own code,
+            # and what the role words add to it.
             extra = [x for x in draft.sectors if x not in draft.member.sectors]
             code = draft.member.code + "".join(extra)
         else:
