@@ -171,3 +171,9 @@ def test_actors_a_capitalised_alias_needs_capitals_even_after_an_article(pipelin
     assert "Metropolitan Police" not in names
     found = extract("The Met arrested two men in London.", published="2024-01-01").actors
     assert "Metropolitan Police" in {a.name for a in found}
+
+
+def test_actors_a_title_inside_a_found_name_gives_the_sector(pipeline) -> None:
+    result = extract("Archbishop Samuel Odhiambo criticised the plan.", published="2020-01-01")
+    (person,) = [a for a in result.actors if "Odhiambo" in a.name]
+    assert "REL" in person.sectors, person
