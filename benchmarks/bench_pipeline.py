@@ -191,17 +191,19 @@ def bare_spacy(items: list[Record], settings: Settings, repeat: int) -> list[Clo
     return clocks
 
 
-def whole_pipeline(items: list[Record], warm: list[Record], settings: Settings, repeat: int):
+def whole_pipeline(warm: list[Record], settings: Settings):
+    """The pipeline, built and warmed up (lazy loads: gazetteer, dates, language model)."""
     from dragoman.pipeline import Pipeline
 
     pipe = Pipeline(settings)
-    list(pipe.extract_many(warm))  # lazy loads: gazetteer, dates, language identifier
-    clocks = []
-    for _ in range(repeat):
-        with Clock() as clock:
-            results = list(pipe.extract_many(items))
-        clocks.append(clock)
-    return clocks, results, pipe
+    list(pipe.extract_many(warm))
+    return pipe
+
+
+def timed(pipe, items: list[Record]) -> tuple[Clock, list]:
+    with Clock() as clock:
+        results = list(pipe.extract_many(items))
+    return clock, results
 
 
 def digest(results) -> str:
@@ -542,14 +544,19 @@ def measure(args: argparse.Namespace, scratch: Path) -> None:
 
     bares = bare_spacy(items, settings, repeat)
     print(f"bare spaCy: {[round(c.wall, 1) for c in bares]} s wall", flush=True)
-    wholes, results, pipe = whole_pipeline(items, warm, settings, repeat)
-    print(f"pipeline: {[round(c.wall, 1) for c in wholes]} s wall", flush=True)
+    pipe = whole_pipeline(warm, settings)
+    # One process and two workers in turns, so that each pair ran under the same load.
+    wholes: list[Clock] = []
+    runs2: list[dict] = []
+    for _ in range(repeat):
+        clock, results = timed(pipe, items)
+        wholes.append(clock)
+        print(f"pipeline: {clock.wall:.1f} s wall, {clock.cpu:.1f} s CPU", flush=True)
+        runs2.append(parallel(n, 2))
+        run = runs2[-1]
+        print(f"2 workers: {run['wall']:.1f} s wall, first after {run['first']:.1f} s", flush=True)
     extracted = sum(1 for r in results if not hasattr(r, "reason"))
     reference = digest(results)
-
-    runs2 = [parallel(n, 2) for _ in range(repeat)]
-    for run in runs2:
-        print(f"2 workers: {run['wall']:.1f} s wall, first after {run['first']:.1f} s", flush=True)
     same = (
         "identical"
         if all(run["digest"] == reference for run in runs2)
@@ -569,17 +576,21 @@ def measure(args: argparse.Namespace, scratch: Path) -> None:
     ratio_wall, ratio_cpu = whole_wall / bare_wall, whole_cpu / bare_cpu
     walls2 = [run["wall"] for run in runs2]
     firsts2 = [run["first"] for run in runs2]
-    scaling_e2e = [whole_wall / wall for wall in walls2]
+    # Each 2-worker run against the 1-process run just before it.
+    pairs = list(zip(wholes, runs2, strict=True))
+    scaling_e2e = [whole.wall / run["wall"] for whole, run in pairs]
     # After the first result: the articles of the later chunks over the time they took.
     scaling_steady = [
-        (n - settings.batch_size) / max(run["wall"] - run["first"], 1e-9) / (n / whole_wall)
-        for run in runs2
+        (n - settings.batch_size) / max(run["wall"] - run["first"], 1e-9) / (n / whole.wall)
+        for whole, run in pairs
     ]
     # What 2 free cores would give, the work split evenly: the 1-process CPU time over
     # half the CPU time of the workers and of the forkserver that built their pipeline.
     # This is the pool's own overhead, whatever else runs on the machine.
     cpus2 = [run["workers_cpu"] + run["server_cpu"] for run in runs2]
-    scaling_cpu = [2 * whole_cpu / max(cpu, 1e-9) for cpu in cpus2]
+    scaling_cpu = [
+        2 * whole.cpu / max(run["workers_cpu"] + run["server_cpu"], 1e-9) for whole, run in pairs
+    ]
     cold_walls = [w for w, _ in colds]
     cold_cpus = [c for _, c in colds]
 
@@ -688,7 +699,9 @@ def measure(args: argparse.Namespace, scratch: Path) -> None:
         [
             f"{n} PolNeAR articles ({nwords:,} words, `text/*.txt` of train then dev, sorted), "
             f"{extracted} extracted; model `{settings.model}`, batch size {settings.batch_size}. "
-            f"Each kind of run timed {repeat} times: best / median. One-process runs are timed "
+            f"Each kind of run timed {repeat} times: best / median; the 1-process and 2-worker "
+            "runs take turns, and each scaling figure compares a 2-worker run with the "
+            "1-process run just before it. One-process runs are timed "
             "in this process after a warm-up (model loaded, lazy tables built). Each 2-worker "
             "run is a fresh process calling `dragoman.parallel.extract_parallel` (timed from "
             "the call): its forkserver builds and warms up the pipeline once, and the workers "
