@@ -177,3 +177,21 @@ def test_actors_a_title_inside_a_found_name_gives_the_sector(pipeline) -> None:
     result = extract("Archbishop Samuel Odhiambo criticised the plan.", published="2020-01-01")
     (person,) = [a for a in result.actors if "Odhiambo" in a.name]
     assert "REL" in person.sectors, person
+
+
+@pytest.mark.parametrize(
+    ("published", "bush", "assad"),
+    [
+        ("1990-06-01", "George H. W. Bush", "Hafez al-Assad"),
+        ("2005-06-01", "George W. Bush", "Bashar al-Assad"),
+    ],
+)
+def test_actors_a_shared_name_goes_to_who_was_in_office(
+    pipeline, published: str, bush: str, assad: str
+) -> None:
+    text = (
+        "The talks were held in the capital on Monday. President Bush met President "
+        "Assad to discuss the regional situation and the future of the peace process."
+    )
+    names = {a.name for a in extract(text, published=published).actors}
+    assert {bush, assad} <= names, names

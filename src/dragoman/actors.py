@@ -162,10 +162,22 @@ def _strip_article(text: str) -> str:
     return text[4:] if text.lower().startswith("the ") else text
 
 
-def _choose(phrases: list[Phrase]) -> Phrase:
-    """One phrase when several entries share a form: states first, then people, then others."""
+def _choose(phrases: list[Phrase], day: dt.date | None = None) -> Phrase:
+    """One phrase when several entries share a form: states first, then people, then
+    others; among people ("President Bush", "Assad"), the one in office on the article's
+    day, else one holding any role then ("former"), else the first in the file."""
     order = {"state": 0, "person": 1, "igo": 2, "armed_group": 3, "party": 4, "media": 5}
-    return min(phrases, key=lambda p: order.get(p.entry.kind, 9))
+
+    def rank(phrase: Phrase) -> tuple[int, int]:
+        entry = phrase.entry
+        held = 2
+        if entry.kind == "person" and day is not None:
+            roles = [r for r in entry.roles if r.holds_on(day)]
+            if roles:
+                held = 0 if any(s != "ELI" for r in roles for s in r.sectors[:1]) else 1
+        return order.get(entry.kind, 9), held
+
+    return min(phrases, key=rank)
 
 
 def _code(country: str | None, sectors: Iterable[str]) -> str:
@@ -211,7 +223,7 @@ def _seed_drafts(
     covered: set[int] = set()
     for start, end, phrases in matcher.matches(doc):
         span = doc[start:end]
-        phrase = _choose(phrases)
+        phrase = _choose(phrases, published)
         entry = phrase.entry
         draft = _Draft(
             head=span.root.i,
