@@ -111,8 +111,9 @@ def test_actors_historical_leader_coded_by_the_article_date(
         ("Tasnim", "IRNMED"),
         ("Iranian forces", "IRNMIL"),
         ("the regime in Tehran", "IRNGOV"),
-        # a role word inside a group's own name adds nothing ("Army" in its name)
+        # a role word inside a dictionary name adds nothing ("Army", "Bank" in the name)
         ("the South Lebanon Army", "LBNUAF"),
+        ("the West Bank", "PSE"),
         # a unit of a known body keeps the body's own code, and so does its officer
         ("UNPROFOR troops", "IGOUPF"),
         ("Arab League Secretary-General Chedli Klibi", "IGOARL"),

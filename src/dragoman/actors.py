@@ -300,9 +300,8 @@ def _seed_drafts(
         if role_text is None:
             continue
         holder = drafts.get(token.i)
-        if holder is not None and holder.entry is not None:
-            if holder.entry.kind not in {"state", "person"}:
-                continue  # "South Lebanon Army": the word is part of the group's name
+        if holder is not None and holder.entry is not None and holder.entry.kind != "person":
+            continue  # "South Lebanon Army", "West Bank": the word is part of the name
         if holder is None and token.i in covered:
             # A title inside a name the parser found ("Archbishop Desmond Tutu") is the
             # person's role; inside a dictionary name it is part of the name.
