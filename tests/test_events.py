@@ -104,3 +104,11 @@ def test_events_a_place_found_as_target_is_the_country_not_its_government(pipeli
     result = extract("Kenyan police arrested two men in Nairobi.", published="2024-05-01")
     (event,) = result.events
     assert event.target is not None and event.target.code == "KEN"
+
+
+def test_events_a_stance_participle_has_its_subject_as_doer(pipeline) -> None:
+    # "is opposed to" parses as a passive; the subject holds the stance.
+    coded = _dyads("Chile is opposed to Peruvian mediation in the dispute.")
+    assert [(source, target) for _, source, target, _ in coded] == [("CHL", "PER")]
+    # A true passive without "by" still names no doer.
+    assert _dyads("Chile was attacked on Monday.") == []

@@ -103,6 +103,7 @@ class Coder:
         self.threat_codes = {str(k): str(v) for k, v in grammar["threat_codes"].items()}
         self.intent_verbs = set(grammar["intent_verbs"])
         self.domestic_roots = {str(r) for r in grammar["domestic_roots"]}
+        self.stative = {w.lower() for w in grammar["stative_participles"]}
 
     def patterns_for(self, token: Token) -> list[VerbPattern]:
         pos = (
@@ -228,6 +229,16 @@ def _subject(token: Token, actors: ActorLayer, depth: int = 0) -> list[Mention]:
         return _subject(head, actors, depth + 1)
     if token.dep_ == "relcl" and token.head.i != token.i:
         return _actors_at(token.head, actors)
+    return []
+
+
+def _stative_subject(token: Token, actors: ActorLayer, coder: Coder) -> list[Mention]:
+    """ "Israel is opposed to the plan": a participle that names a stance, not a deed
+    done to its subject (`stative_participles` in grammar.yaml); the subject holds it."""
+    if token.lemma_.lower() not in coder.stative or _children(token, {"agent"}):
+        return []
+    for subject in _children(token, {"nsubjpass"}):
+        return _actors_at(subject, actors)
     return []
 
 
@@ -735,7 +746,7 @@ def code(
             if pattern.pos == "NOUN":
                 sources = _nominal_source(token, actors)
             else:
-                sources = _subject(token, actors)
+                sources = _subject(token, actors) or _stative_subject(token, actors, coder)
             targets = _target(pattern, token, actors)
             rule = f"verbs:{pattern.id}"
             if targets and all(m.inferred for m in targets):
