@@ -237,8 +237,11 @@ def _stative_subject(token: Token, actors: ActorLayer, coder: Coder) -> list[Men
     done to its subject (`stative_participles` in grammar.yaml); the subject holds it."""
     if token.lemma_.lower() not in coder.stative or _children(token, {"agent"}):
         return []
-    for subject in _children(token, {"nsubjpass"}):
-        return _actors_at(subject, actors)
+    # The parser hangs the subject on the participle or, at times, on its "is".
+    holders = [token, *_children(token, {"auxpass", "aux"})]
+    for holder in holders:
+        for subject in _children(holder, {"nsubjpass", "nsubj"}):
+            return _actors_at(subject, actors)
     return []
 
 
