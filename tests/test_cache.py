@@ -108,6 +108,17 @@ def test_cache_directory_defaults_to_xdg(tmp_path, monkeypatch) -> None:
     assert cache.directory() == tmp_path / "dragoman"
 
 
+def test_cache_without_a_home_is_off(monkeypatch) -> None:
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv(cache.ENV, raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    assert cache.directory() is None
+    assert cache.cached("thing", ["a"], lambda: "value") == "value"
+
+
 def test_cache_failed_build_writes_nothing(cache_dir: Path) -> None:
     def build() -> str:
         raise ValueError("bad data")

@@ -52,8 +52,12 @@ def directory() -> Path | None:
         if value:
             return Path(value).expanduser()
     base = os.environ.get("XDG_CACHE_HOME", "").strip()
-    root = Path(base).expanduser() if base else Path.home() / ".cache"
-    return root / "dragoman"
+    if base:
+        return Path(base).expanduser() / "dragoman"
+    try:
+        return Path.home() / ".cache" / "dragoman"
+    except RuntimeError:  # no home directory to be found: no cache
+        return None
 
 
 def digest(parts: Iterable[bytes | str]) -> str:
