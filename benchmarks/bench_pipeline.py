@@ -606,8 +606,20 @@ def measure(args: argparse.Namespace, scratch: Path) -> None:
     def met(ok: bool) -> str:
         return "met" if ok else "**not met**"
 
+    def at_least(values: list[float], goal: float) -> str:
+        """Met when the median run meets the goal; said so when only the best one does."""
+        if statistics.median(values) >= goal:
+            return "met"
+        return "**not met** (met by the best run)" if max(values) >= goal else "**not met**"
+
+    def at_most(values: list[float], goal: float) -> str:
+        if statistics.median(values) <= goal:
+            return "met"
+        return "**not met** (met by the best run)" if min(values) <= goal else "**not met**"
+
     def times(values: list[float]) -> str:
-        best, median = best_median(values)
+        """Best (highest) / median of speed-ups."""
+        best, median = max(values), statistics.median(values)
         return f"{best:.2f}× / {median:.2f}×" if len(values) > 1 else f"{best:.2f}×"
 
     def gibs(values: list[int]) -> str:
@@ -657,19 +669,19 @@ def measure(args: argparse.Namespace, scratch: Path) -> None:
             "2 workers ÷ 1, end to end (with worker start-up)",
             times(scaling_e2e),
             f"≥ {GOALS['scaling']}×",
-            met(max(scaling_e2e) >= GOALS["scaling"]),
+            at_least(scaling_e2e, GOALS["scaling"]),
         ),
         (
             "2 workers ÷ 1, after the first result",
             times(scaling_steady),
             f"≥ {GOALS['scaling']}×",
-            met(max(scaling_steady) >= GOALS["scaling"]),
+            at_least(scaling_steady, GOALS["scaling"]),
         ),
         (
             "2 workers ÷ 1, CPU time (two free cores)",
             times(scaling_cpu),
             f"≥ {GOALS['scaling']}×",
-            met(max(scaling_cpu) >= GOALS["scaling"]),
+            at_least(scaling_cpu, GOALS["scaling"]),
         ),
         (
             f"peak RSS per worker, {args.small} articles",
@@ -693,7 +705,7 @@ def measure(args: argparse.Namespace, scratch: Path) -> None:
             "cold start, one article in a fresh process (wall)",
             seconds(cold_walls),
             f"≤ {GOALS['cold_s']:.0f} s",
-            met(min(cold_walls) <= GOALS["cold_s"]),
+            at_most(cold_walls, GOALS["cold_s"]),
         ),
         ("cold start, CPU time", seconds(cold_cpus), "", ""),
         (
@@ -719,7 +731,7 @@ def measure(args: argparse.Namespace, scratch: Path) -> None:
             "",
             table(rows, ("run", "words/s", "articles/s", "wall", "CPU", "")),
             "",
-            table(goals, ("figure", "value (best / median)", "goal", "")),
+            table(goals, ("figure", "value (best / median)", "goal", "(median run)")),
             "",
             "The CPU time of a 2-worker run is its workers' and its forkserver's (where the "
             f"pipeline is built, once); the calling process used {parent_cpu:.1f} s more "
