@@ -80,9 +80,8 @@ class _Draft:
     role_words: set[str] = field(default_factory=set)
     why: list[str] = field(default_factory=list)
     country_rank: int = 9  # lower is stronger evidence
-    member_of: bool = False  # the phrase names a known organisation the actor belongs to
     code: str | None = None  # an explicit code of a dated role (UN Secretary-General: IGOUNO)
-    member: Entry | None = None  # the known organisation the phrase's actor belongs to
+    member: Entry | None = None  # the known organisation the phrase names its actor part of
 
 
 @dataclass(frozen=True, slots=True)
@@ -424,7 +423,6 @@ def _absorb(host: _Draft, inner: _Draft, topic_only: bool, via_prep: bool) -> No
     if inner.entry and inner.entry.kind not in {"state", "person"}:
         # Membership of a known organisation outranks generic role words (CEO of an NGO).
         host.sectors = list(inner.entry.sectors) + host.sectors
-        host.member_of = True
         host.member = inner.entry
     else:
         host.sectors.extend(s for s in inner.sectors if s not in host.sectors)
@@ -433,7 +431,7 @@ def _absorb(host: _Draft, inner: _Draft, topic_only: bool, via_prep: bool) -> No
 def _finish(doc: Doc, draft: _Draft, knowledge: Knowledge) -> None:
     """Settle kind, sectors and name of a merged phrase."""
     for role in sorted(draft.role_words):
-        if not draft.member_of:
+        if draft.member is None:
             for sector in knowledge.roles[role].sectors:
                 if sector not in draft.sectors:
                     draft.sectors.append(sector)
@@ -441,7 +439,7 @@ def _finish(doc: Doc, draft: _Draft, knowledge: Knowledge) -> None:
     if draft.person:
         draft.kind = "person"
         # A role in the text outranks the dictionary: its sectors go first.
-        if draft.role_words and draft.entry is not None and not draft.member_of:
+        if draft.role_words and draft.entry is not None and draft.member is None:
             text_sectors = [s for r in sorted(draft.role_words) for s in knowledge.roles[r].sectors]
             draft.sectors = list(dict.fromkeys(text_sectors + draft.sectors))
     elif draft.entry is not None and draft.entry.kind == "state" and draft.sectors:
