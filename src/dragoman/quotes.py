@@ -180,8 +180,9 @@ def _source(token: Token, actors: ActorLayer, role: str) -> Source:
     )
 
 
-def _find_cue(doc: Doc, start: int, end: int, cues: set[str]) -> Token | None:
-    """A speech verb outside the quote, in the sentences the quote starts or ends in."""
+def _find_cue(doc: Doc, text: str, start: int, end: int, cues: set[str]) -> Token | None:
+    """A speech verb outside the quote, in the sentences the quote starts or ends in
+    (`text` is `doc.text`, which spaCy rebuilds on every access)."""
     first = _token_at(doc, start)
     last = _token_at(doc, max(start, end - 1))
     sents = []
@@ -198,8 +199,10 @@ def _find_cue(doc: Doc, start: int, end: int, cues: set[str]) -> Token | None:
             sents.append(after)
     # And the sentence that introduces it with a colon, across a paragraph break:
     # "He said:\n\n“In all the administrations…”".
-    before = doc.text[: max(start - 1, 0)].rstrip()
-    if before.endswith(":") and (colon := _token_at(doc, len(before) - 1)) is not None:
+    i = start - 2  # the character before the opening mark
+    while i >= 0 and text[i].isspace():
+        i -= 1
+    if i >= 0 and text[i] == ":" and (colon := _token_at(doc, i)) is not None:
         if sent_of(colon) not in sents:
             sents.append(sent_of(colon))
     best: Token | None = None
@@ -222,7 +225,7 @@ def find(doc: Doc, actors: ActorLayer, knowledge: Knowledge, outlet: Source | No
     previous: Quote | None = None
     tail = [outlet] if outlet is not None else []
     for start, end in find_marked(text):
-        cue = _find_cue(doc, start, end, cues)
+        cue = _find_cue(doc, text, start, end, cues)
         words = len(text[start:end].split())
         if words <= SCARE_MAX_WORDS or _is_title(text[start:end]):
             continue  # "disgusting", "Miss Piggy", "Fox News Sunday": emphasis or a title
