@@ -122,6 +122,11 @@ def test_actors_historical_leader_coded_by_the_article_date(
         # a people placed in a state by an adjective takes that state
         ("Bosnian Serbs", "BIH"),
         ("the Serbs", "SRB"),
+        # the leader's country is the forces' ("-led"); a backer's is not ("-backed")
+        ("Vietnamese-led forces", "VNMMIL"),
+        ("Syrian-backed Lebanese militias", "LBNUAF"),
+        # al-Qaeda's core belongs to no state: CAMEO's IMG slot
+        ("al-Qaeda", "IMGALQ"),
     ],
 )
 def test_actors_phrases_get_codes(pipeline, phrase: str, code: str) -> None:
@@ -196,3 +201,18 @@ def test_actors_a_shared_name_goes_to_who_was_in_office(
     )
     names = {a.name for a in extract(text, published=published).actors}
     assert {bush, assad} <= names, names
+
+
+def test_actors_a_name_after_a_stance_prefix_is_not_the_actor(pipeline) -> None:
+    # "an anti-Syria journalist" is not Syrian; "pro-Iranian" militias are not Iran's.
+    result = extract(
+        "An anti-Syria journalist met pro-Iranian militiamen in Beirut.", published="2005-06-02"
+    )
+    assert not {"SYR", "IRN"} & {a.country for a in result.actors}, result.actors
+    named = extract("A Syrian journalist met Iranian militiamen.", published="2005-06-02")
+    assert {"SYR", "IRN"} <= {a.country for a in named.actors}
+
+
+def test_actors_a_name_keeps_its_words_as_written(pipeline) -> None:
+    result = extract("Vietnamese-led forces shelled the camp.", published="1985-03-01")
+    assert "Vietnamese-led forces" in {a.name for a in result.actors}

@@ -112,3 +112,34 @@ def test_events_a_stance_participle_has_its_subject_as_doer(pipeline) -> None:
     assert [(source, target) for _, source, target, _ in coded] == [("CHL", "PER")]
     # A true passive without "by" still names no doer.
     assert _dyads("Chile was attacked on Monday.") == []
+
+
+def test_events_violence_with_no_doer_named_comes_from_where_it_happened(pipeline) -> None:
+    coded = _dyads("Two Kenyan soldiers were killed by a roadside bomb near Mogadishu.")
+    assert [(root, source, target) for root, source, target, _ in coded] == [("18", "SOM", "KEN")]
+    assert coded[0][3].endswith("+place-source")
+    # No place, no doer: nothing is coded; and only violence takes a place as its doer.
+    assert _dyads("Two Kenyan soldiers were killed on Monday.") == []
+    assert _dyads("Two Kenyan soldiers were criticised in Mogadishu.") == []
+
+
+def test_events_a_date_is_not_the_object_a_frame_needs(pipeline) -> None:
+    # "strikes on X" are air strikes; "a strike on Monday" names no target.
+    assert ("19", "ISR", "SYR") in [d[:3] for d in _dyads("Israeli strikes on Syria continued.")]
+    assert not any(root == "19" for root, *_ in _dyads("Greek workers joined a strike on Monday."))
+
+
+def test_events_a_modifier_decides_what_a_noun_names(pipeline) -> None:
+    hunger = extract("Yemeni prisoners began a hunger strike.", published="2024-05-01")
+    assert [e.cameo for e in hunger.events] == ["142"]
+    drone = extract("The Pakistani drone strike came at dawn.", published="2024-05-01")
+    assert [e.cameo for e in drone.events] == ["195"]
+
+
+def test_events_a_place_inside_a_place_phrase_is_the_country(pipeline) -> None:
+    # "in a suburb of Nairobi": Nairobi says where, not the Kenyan government.
+    result = extract(
+        "Kenyan police arrested two men in a suburb of Nairobi.", published="2024-05-01"
+    )
+    (event,) = result.events
+    assert event.target is not None and event.target.code == "KEN"

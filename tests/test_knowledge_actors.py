@@ -33,7 +33,7 @@ SECTORS = frozenset({
 })
 # fmt: on
 # Country slots for bodies that belong to no one state; such entries must carry a `code`.
-INTERNATIONAL = frozenset({"IGO", "NGO", "MNC"})
+INTERNATIONAL = frozenset({"IGO", "NGO", "MNC", "IMG"})
 
 ENTRY_FIELDS = {"name", "aliases", "kind", "country", "sectors", "code", "domains", "roles"}
 ROLE_FIELDS = {"country", "sectors", "title", "start", "end", "code"}
@@ -75,7 +75,7 @@ CROSS_FILE_CLASHES: dict[str, str] = {
     "RSF": "Reporters Without Borders (NGO) vs Sudan's Rapid Support Forces",
 }
 
-CODE_RE = re.compile(r"^(IGO|NGO|MNC)[A-Z0-9]{3}$")
+CODE_RE = re.compile(r"^(IGO|NGO|MNC|IMG)[A-Z0-9]{3}$")
 COUNTRY_RE = re.compile(r"^[A-Z]{3}$")
 DOMAIN_RE = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$")
 
@@ -175,7 +175,7 @@ def check_country_and_code(where: str, holder: dict[str, Any], problems: list[st
             problems.append(f"{where}: country {country} needs an explicit code")
         return
     if not isinstance(code, str) or not CODE_RE.match(code):
-        problems.append(f"{where}: code {code!r} is not IGO/NGO/MNC + 3 characters")
+        problems.append(f"{where}: code {code!r} is not IGO/NGO/MNC/IMG + 3 characters")
     elif country not in INTERNATIONAL or not code.startswith(country):
         problems.append(f"{where}: code {code} does not fit country {country}")
 

@@ -132,6 +132,7 @@ VERB_FIELDS = {
     "prep",
     "object",
     "complement",
+    "modifier",
     "target",
     "example",
     "expect",
@@ -140,6 +141,7 @@ REQUIRED_FIELDS = {"id", "cameo", "lemma", "example", "expect"}
 REPORTING_VERBS = {"say", "tell", "report", "add", "announce", "state", "claim", "write", "note"}
 OBJECT_DEPS = {"dobj", "dative", "iobj", "attr", "oprd", "nsubjpass"}
 COMPLEMENT_DEPS = {"xcomp", "ccomp", "oprd", "acomp"}
+MODIFIER_DEPS = {"compound", "amod", "nmod"}
 PREP_DEPS = {"prep", "prt", "agent", "dative"}
 # The parser does not always label particles prt: "pulled out of X" gives "out" dep
 # prep, and intransitive "stepped down" / "walked out" give advmod.
@@ -331,7 +333,7 @@ def test_knowledge_codebook_verbs_schema():
         assert isinstance(e["id"], str) and re.fullmatch(r"[a-z][a-z_.-]*", e["id"]), e["id"]
         assert isinstance(e["cameo"], str) and re.fullmatch(r"\d{2,4}", e["cameo"]), e["id"]
         assert e.get("pos", "VERB") in ("VERB", "NOUN"), e["id"]
-        for key in ("lemma", "object", "complement"):
+        for key in ("lemma", "object", "complement", "modifier"):
             if key in e:
                 values = as_list(e[key])
                 assert values, f"{e['id']}: empty {key}"
@@ -386,7 +388,7 @@ def test_knowledge_codebook_verbs_cover_every_root():
 def test_knowledge_codebook_verbs_words_are_single_tokens():
     # The tokenizer splits hyphens and spaces, so such lemmas could never match.
     for e in verb_entries():
-        for key in ("lemma", "object", "complement", "particle", "prep"):
+        for key in ("lemma", "object", "complement", "modifier", "particle", "prep"):
             for v in as_list(e.get(key)):
                 assert re.fullmatch(r"[a-z]+", v), (
                     f"{e['id']}: {key} {v!r} is not one lower-case word"
@@ -427,8 +429,12 @@ def test_knowledge_codebook_verbs_frames_are_unambiguous():
                 continue
             if bool(a.get("complement")) != bool(b.get("complement")):
                 continue
-            if _overlap(a.get("object"), b.get("object")) and _overlap(
-                a.get("complement"), b.get("complement")
+            if bool(a.get("modifier")) != bool(b.get("modifier")):
+                continue  # the one with a modifier is more specific and tried first
+            if (
+                _overlap(a.get("object"), b.get("object"))
+                and _overlap(a.get("complement"), b.get("complement"))
+                and _overlap(a.get("modifier"), b.get("modifier"))
             ):
                 clashes.append((a["id"], b["id"]))
     assert not clashes, clashes
@@ -469,7 +475,17 @@ def _preps(token, prep: str) -> list:
 
 
 def _specificity(entry) -> int:
-    return sum(bool(entry.get(k)) for k in ("particle", "prep", "object", "complement"))
+    return sum(
+        bool(entry.get(k)) for k in ("particle", "prep", "object", "complement", "modifier")
+    )
+
+
+def _modified(entry, nouns) -> bool:
+    """The entry's `modifier` words, if any, narrow one of `nouns` ("hunger strike")."""
+    words = set(as_list(entry.get("modifier")))
+    return not words or any(
+        c.dep_ in MODIFIER_DEPS and c.lemma_.lower() in words for n in nouns for c in n.children
+    )
 
 
 def _is_complement(token) -> bool:
@@ -509,6 +525,9 @@ def match_failure(entry, doc) -> str | None:
                 reasons.append(f"{tok.text}: no object in {sorted(objects)}")
                 continue
             anchors += objs
+        if not _modified(entry, anchors[-len(objs) :] if objects else [tok]):
+            reasons.append(f"{tok.text}: no modifier in {as_list(entry.get('modifier'))}")
+            continue
         comps = set(as_list(entry.get("complement")))
         if comps and not any(_is_complement(c) and c.lemma_.lower() in comps for c in tok.children):
             reasons.append(f"{tok.text}: no complement in {sorted(comps)}")
@@ -541,9 +560,10 @@ def _selects(entry, tok) -> bool:
     if particle and not any(c.dep_ in PARTICLE_DEPS and c.lower_ == particle for c in tok.children):
         return False
     objects = set(as_list(entry.get("object")))
-    if objects and not any(
-        c.dep_ in OBJECT_DEPS and c.lemma_.lower() in objects for c in tok.children
-    ):
+    objs = [c for c in tok.children if c.dep_ in OBJECT_DEPS and c.lemma_.lower() in objects]
+    if objects and not objs:
+        return False
+    if not _modified(entry, objs if objects else [tok]):
         return False
     comps = set(as_list(entry.get("complement")))
     if comps:

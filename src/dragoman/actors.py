@@ -37,6 +37,11 @@ log = logging.getLogger(__name__)
 PHRASE_DEPS = {"compound", "amod", "poss", "nmod", "appos", "flat", "nn"}
 # Prepositions through which a role noun takes its country ("the regime in Tehran").
 COUNTRY_PREPS = {"in", "of"}
+# Country slots of actors that belong to no state (intergovernmental and international
+# non-governmental bodies, transnational militant groups): no country for the article.
+STATELESS = {"IGO", "NGO", "IMG", "MNC"}
+# Prefixes that make a name a stance ("anti-Syria", "pro-Western"), not an actor.
+STANCES = {"anti", "pro"}
 NOUN_POS = {"NOUN", "PROPN"}
 # spaCy entity labels that name actors the dictionaries may not know.
 PERSON_LABELS = {"PERSON"}
@@ -221,6 +226,8 @@ def _seed_drafts(
     drafts: dict[int, _Draft] = {}
     covered: set[int] = set()
     for start, end, phrases in matcher.matches(doc):
+        if _after_stance(doc, start):
+            continue
         span = doc[start:end]
         phrase = _choose(phrases, published)
         entry = phrase.entry
@@ -254,7 +261,7 @@ def _seed_drafts(
         drafts[draft.head] = draft
         covered.update(range(start, end))
     for ent in doc.ents:
-        if covered.intersection(range(ent.start, ent.end)):
+        if covered.intersection(range(ent.start, ent.end)) or _after_stance(doc, ent.start):
             continue
         if ent.label_ in PERSON_LABELS:
             name = ent.text.strip()
@@ -321,9 +328,19 @@ def _seed_drafts(
     return drafts
 
 
+def _after_stance(doc: Doc, start: int) -> bool:
+    """ "an anti-Syria journalist", "pro-Iranian militias": a name after a stance prefix
+    is what the actor is for or against, not who the actor is."""
+    return start > 1 and doc[start - 1].text == "-" and doc[start - 2].lower_ in STANCES
+
+
 def _phrase_parent(token: Token, drafts: dict[int, _Draft]) -> Token | None:
     """The head this token's phrase attaches to, when that head is also an actor phrase."""
     if token.dep_ in PHRASE_DEPS and token.head.i != token.i:
+        return token.head
+    # "Vietnamese-led forces", "US-led coalition": the leader's country is the phrase's
+    # ("Syrian-backed militias" are not Syria's: only "-led" says whose they are).
+    if token.dep_ == "npadvmod" and token.head.lower_ == "led" and token.head.dep_ == "amod":
         return token.head
     # "TIP CEO and President Joshua S. Block": conjoined titles all belong to the person.
     if (
@@ -447,7 +464,9 @@ def _finish(doc: Doc, draft: _Draft, knowledge: Knowledge) -> None:
     if not draft.name:
         tokens = sorted(draft.tokens)
         words = [t for t in doc[tokens[0] : tokens[-1] + 1] if t.dep_ != "det"]
-        draft.name = " ".join(t.text for t in words) if words else doc[draft.head].text
+        # The words as written ("Vietnamese-led forces"), without the article.
+        name = "".join(t.text_with_ws for t in words).strip()
+        draft.name = " ".join(name.split()) if words else doc[draft.head].text
     # Sectors: drop duplicates, at most three (primary first).
     draft.sectors = list(dict.fromkeys(draft.sectors))[:3]
 
@@ -585,7 +604,7 @@ def _country_from_context(actors: dict[str, dict], by_token: dict[int, Mention])
     The actor's `why` records it, so the inference can be told from a named country."""
     counts: dict[str, int] = {}
     for actor in actors.values():
-        if actor["country"] and not actor["country"].startswith(("IGO", "NGO")):
+        if actor["country"] and actor["country"] not in STATELESS:
             counts[actor["country"]] = counts.get(actor["country"], 0) + len(actor["mentions"])
     if not counts:
         return

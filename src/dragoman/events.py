@@ -69,6 +69,8 @@ VERB_TARGET_PREPS = {
 # A coded event in one of these slots of another event is part of it ("pledged to
 # cooperate", "demanded that Israel withdraw"), not a second event.
 SUBSUMED_DEPS = {"xcomp", "ccomp", "dobj", "pcomp"}
+# Words that narrow a noun: "hunger strike", "air strike", "nuclear test".
+MODIFIER_DEPS = {"compound", "amod", "nmod"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +105,7 @@ class Coder:
         self.threat_codes = {str(k): str(v) for k, v in grammar["threat_codes"].items()}
         self.intent_verbs = set(grammar["intent_verbs"])
         self.domestic_roots = {str(r) for r in grammar["domestic_roots"]}
+        self.place_source_roots = {str(r) for r in grammar["place_source_roots"]}
         self.stative = {w.lower() for w in grammar["stative_participles"]}
 
     def patterns_for(self, token: Token) -> list[VerbPattern]:
@@ -145,19 +148,34 @@ def _matches(pattern: VerbPattern, token: Token) -> bool:
         return False  # "riot police", "protest leaders": the noun names, it does not happen
     if pattern.particle and not _has_particle(token, pattern.particle):
         return False
+    nouns = [token]
     if pattern.object:
         objects = _children(token, OBJECT_DEPS | {"nsubjpass"})
-        if not any(o.lemma_.lower() in pattern.object for o in objects):
+        nouns = [o for o in objects if o.lemma_.lower() in pattern.object]
+        if not nouns:
             return False
+    if pattern.modifier and not any(
+        c.dep_ in MODIFIER_DEPS and c.lemma_.lower() in pattern.modifier
+        for noun in nouns
+        for c in noun.children
+    ):
+        return False  # "a hunger strike": the word that makes the noun this event
     if pattern.complement:
         comps = _children(token, {"xcomp", "ccomp", "advcl"})
         for obj in _children(token, OBJECT_DEPS):
             comps.extend(_children(obj, {"acl", "relcl"}))
         if not any(c.lemma_.lower() in pattern.complement for c in comps):
             return False
-    if pattern.prep and not pattern.object and not _preps(token, pattern.prep):
-        return False
+    if pattern.prep and not pattern.object:
+        if not any(not _temporal(p) for p in _preps(token, pattern.prep)):
+            return False
     return True
+
+
+def _temporal(prep: Token) -> bool:
+    """ "a strike on Monday", "talks at noon": the preposition says when, not whom."""
+    objects = _children(prep, {"pobj"})
+    return bool(objects) and all(o.ent_type_ in {"DATE", "TIME"} for o in objects)
 
 
 def _conjuncts(token: Token) -> list[Token]:
@@ -408,21 +426,25 @@ def _nearest_target(
     at most `NEAREST_TARGET_DEPTH` links down. Rule suffix `+deep-target`. With
     `named_only`, actors whose country is only inferred from the article are passed over."""
     own = {m.actor for m in sources}
-    level = [c for c in token.children if c.dep_ not in NEAREST_TARGET_SKIP]
+    # (node, under a place preposition): "in a suburb of Beirut" names a place too.
+    level = [(c, False) for c in token.children if c.dep_ not in NEAREST_TARGET_SKIP]
     for _ in range(NEAREST_TARGET_DEPTH):
-        following: list[Token] = []
-        for node in level:
+        following: list[tuple[Token, bool]] = []
+        for node, under_place in level:
+            place = under_place or (node.dep_ == "pobj" and node.head.lower_ in PLACE_PREPS)
             found = [
                 m
                 for m in _actors_at(node, actors)
                 if m.actor not in own and not (named_only and m.inferred)
             ]
             if found:
-                if node.dep_ == "pobj" and node.head.lower_ in PLACE_PREPS:
+                if place:
                     # "in London" says where, not who: the country, not its government.
                     found = [_as_place(m) for m in found]
                 return found
-            following.extend(c for c in node.children if c.dep_ not in NEAREST_TARGET_SKIP)
+            following.extend(
+                (c, place) for c in node.children if c.dep_ not in NEAREST_TARGET_SKIP
+            )
         level = following
     return []
 
@@ -518,7 +540,11 @@ class _Context:
         """Where the clause of `token` happened ("in Kirkuk", "at the border in Syria"),
         as a gazetteer entry, and the actor mention naming it, if any."""
         for ent in sent_ents(token):
-            if ent.label_ not in {"GPE", "LOC", "FAC"}:
+            if ent.label_ not in {"GPE", "LOC", "FAC"} and not (
+                # The parser takes some towns for nationalities ("near Samarra"/NORP);
+                # after a preposition a nationality word would be a place.
+                ent.label_ == "NORP" and ent.root.dep_ == "pobj"
+            ):
                 continue
             path = _local_path(ent.root)
             if token.i not in path:
@@ -652,7 +678,15 @@ def code(
         if key in seen:
             return
         seen.add(key)
-        if src is None:
+        place, place_mention = ctx.place(token)
+        if src is not None:
+            source = src.ref()
+        elif cameo[:2] in coder.place_source_roots and place is not None and place.country:
+            # "three soldiers were killed by a bomb in Basra": the attacker is unnamed; the
+            # event is coded from the country where it happened.
+            source = ActorRef(None, place.country, place.country, (), place.span)
+            rule += "+place-source"
+        else:
             return  # an event needs a doer; "was attacked" with no "by" names none
         if ctx.intended(token) and not ctx.negated(token):
             if cameo[:2] in coder.intent_codes:
@@ -661,8 +695,7 @@ def code(
                 cameo, rule = coder.threat_codes[cameo[:2]], rule + "+threat"
         row = knowledge.code(cameo)
         span = trigger or Span(token.idx, token.idx + len(token.text))
-        place, place_mention = ctx.place(token)
-        source, target = src.ref(), _ref(tgt)
+        target = _ref(tgt)
         if place is not None and place.country:
             if target is None and place.country:
                 # No one acted upon: the event happened to the place (CAMEO/PLOVER practice:

@@ -125,6 +125,7 @@ class VerbPattern(_Record):
     prep: str | None = None
     object: tuple[str, ...] = ()
     complement: tuple[str, ...] = ()
+    modifier: tuple[str, ...] = ()
     target: str = "object"
     example: str = ""
     expect: tuple[str | None, ...] = ()
@@ -132,7 +133,10 @@ class VerbPattern(_Record):
     @property
     def specificity(self) -> int:
         """More constrained patterns are tried first."""
-        return sum(bool(x) for x in (self.particle, self.prep, self.object, self.complement))
+        return sum(
+            bool(x)
+            for x in (self.particle, self.prep, self.object, self.complement, self.modifier)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,6 +322,7 @@ def _verbs(rows: list[dict[str, Any]], where: str) -> list[VerbPattern]:
                     prep=row.get("prep"),
                     object=tuple(o.lower() for o in _strs(row.get("object"))),
                     complement=tuple(c.lower() for c in _strs(row.get("complement"))),
+                    modifier=tuple(m.lower() for m in _strs(row.get("modifier"))),
                     target=str(
                         row.get("target")
                         or ("prep" if row.get("prep") and not row.get("object") else "object")
