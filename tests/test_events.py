@@ -143,3 +143,26 @@ def test_events_a_place_inside_a_place_phrase_is_the_country(pipeline) -> None:
     )
     (event,) = result.events
     assert event.target is not None and event.target.code == "KEN"
+
+
+def test_events_an_act_promised_on_a_condition_is_a_threat(pipeline) -> None:
+    unless = extract(
+        "Chile will withdraw its troops from Peru unless Lima pays.", published="2024-05-01"
+    )
+    assert [(e.root, e.rule.endswith("+conditional-threat")) for e in unless.events] == [
+        ("13", True)
+    ]
+    # "if" makes a threat of a hostile act only; a friendly one stays a promise.
+    hostile = extract(
+        "Chile will cut aid to Peru if Lima refuses the deal.", published="2024-05-01"
+    )
+    assert [e.root for e in hostile.events] == ["13"]
+    friendly = extract("Chile will send aid to Peru if Lima asks.", published="2024-05-01")
+    assert [e.root for e in friendly.events] == ["03"]
+
+
+def test_events_a_failed_act_is_negated(pipeline) -> None:
+    result = extract("Chile and Peru failed to reach an agreement.", published="2024-05-01")
+    assert result.events and all(e.negated for e in result.events)
+    reached = extract("Chile and Peru reached an agreement.", published="2024-05-01")
+    assert reached.events and not any(e.negated for e in reached.events)

@@ -99,6 +99,7 @@ class Coder:
         self.modal_must = {w.lower() for w in grammar["modal_obligation"]}
         self.hypo_governors = set(grammar["hypothetical_governors"])
         self.negators = {w.lower() for w in grammar["negators"]}
+        self.negating_verbs = {w.lower() for w in grammar["negating_verbs"]}
         self.intent_modals = {w.lower() for w in grammar["intent_modals"]}
         self.intent_adjectives = {w.lower() for w in grammar["intent_adjectives"]}
         self.intent_codes = {str(k): str(v) for k, v in grammar["intent_codes"].items()}
@@ -398,7 +399,22 @@ NEAREST_TARGET_SKIP = SUBJECT_DEPS | {"nsubjpass", "agent", "relcl", "advcl", "a
 
 
 THREAT_ROOT = "13"
+THREAT_CODE = "130"
 CONDITION_MARKS = {"unless", "if"}
+
+
+def _condition(token: Token) -> str | None:
+    """The mark of a condition clause ("unless"/"if") on the trigger's clause or on the
+    verb whose complement it is ("said it would withdraw unless…"), else None."""
+    heads = [token]
+    if token.dep_ in {"xcomp", "ccomp"} and token.head.i != token.i:
+        heads.append(token.head)
+    for head in heads:
+        for clause in _children(head, {"advcl"}):
+            for mark in _children(clause, {"mark"}):
+                if mark.lower_ in CONDITION_MARKS:
+                    return mark.lower_
+    return None
 
 
 def _condition_target(token: Token, actors: ActorLayer, sources: list[Mention]) -> list[Mention]:
@@ -442,9 +458,7 @@ def _nearest_target(
                     # "in London" says where, not who: the country, not its government.
                     found = [_as_place(m) for m in found]
                 return found
-            following.extend(
-                (c, place) for c in node.children if c.dep_ not in NEAREST_TARGET_SKIP
-            )
+            following.extend((c, place) for c in node.children if c.dep_ not in NEAREST_TARGET_SKIP)
         level = following
     return []
 
@@ -479,6 +493,8 @@ class _Context:
                     child.dep_ == "det" and child.lower_ in self.coder.negators
                 ):
                     return True
+            if node.dep_ == "xcomp" and node.head.lemma_.lower() in self.coder.negating_verbs:
+                return True  # "failed to reach agreement"
             if node.pos_ in {"VERB", "AUX"} and node.dep_ not in {"xcomp", "acl"}:
                 break
             if node.head.i == node.i:
@@ -688,7 +704,18 @@ def code(
             rule += "+place-source"
         else:
             return  # an event needs a doer; "was attacked" with no "by" names none
-        if ctx.intended(token) and not ctx.negated(token):
+        condition = _condition(token)
+        if (
+            condition is not None
+            and cameo[:2] != THREAT_ROOT
+            and ctx.hypothetical(token)
+            and (condition == "unless" or knowledge.code(cameo).goldstein < 0)
+        ):
+            # "will withdraw its force unless Chad holds elections", "may halt mediation
+            # if the talks founder": an act promised on a condition is a threat.
+            cameo = coder.threat_codes.get(cameo[:2], THREAT_CODE)
+            rule += "+conditional-threat"
+        elif ctx.intended(token) and not ctx.negated(token):
             if cameo[:2] in coder.intent_codes:
                 cameo, rule = coder.intent_codes[cameo[:2]], rule + "+intent"
             elif cameo[:2] in coder.threat_codes:
