@@ -166,3 +166,16 @@ def test_events_a_failed_act_is_negated(pipeline) -> None:
     assert result.events and all(e.negated for e in result.events)
     reached = extract("Chile and Peru reached an agreement.", published="2024-05-01")
     assert reached.events and not any(e.negated for e in reached.events)
+
+
+def test_events_a_joint_act_of_two_states_targets_each_other(pipeline) -> None:
+    coded = _dyads("Chilean and Peruvian officials agreed on Monday.")
+    assert sorted(d[:3] for d in coded) == [("03", "CHL", "PER"), ("03", "PER", "CHL")]
+    assert all(rule.endswith("+mutual") for *_, rule in coded)
+    # Not a joint act: each condemns on its own, and a named target stays the target.
+    assert sorted(d[:3] for d in _dyads("Chile and Peru condemned the attack.")) == [
+        ("11", "CHL", None),
+        ("11", "PER", None),
+    ]
+    criticised = _dyads("Chilean and Peruvian officials criticised Bolivia.")
+    assert sorted(d[:3] for d in criticised) == [("11", "CHL", "BOL"), ("11", "PER", "BOL")]

@@ -475,9 +475,7 @@ def _preps(token, prep: str) -> list:
 
 
 def _specificity(entry) -> int:
-    return sum(
-        bool(entry.get(k)) for k in ("particle", "prep", "object", "complement", "modifier")
-    )
+    return sum(bool(entry.get(k)) for k in ("particle", "prep", "object", "complement", "modifier"))
 
 
 def _modified(entry, nouns) -> bool:
@@ -614,7 +612,6 @@ def test_knowledge_codebook_verbs_example_selects_its_own_pattern(entry_id):
 # this list) or when its entry is gone.
 KNOWN_CODER_ERRORS: dict[str, str] = {
     "take.hostages": "'foreign hostages' are given the source's country (IRQ)",
-    "exchange.fire": "a conjoined subject is not read as mutual: the second is no target",
 }
 
 

@@ -107,6 +107,7 @@ class Coder:
         self.intent_verbs = set(grammar["intent_verbs"])
         self.domestic_roots = {str(r) for r in grammar["domestic_roots"]}
         self.place_source_roots = {str(r) for r in grammar["place_source_roots"]}
+        self.mutual_codes = tuple(str(c) for c in grammar["mutual_codes"])
         self.stative = {w.lower() for w in grammar["stative_participles"]}
 
     def patterns_for(self, token: Token) -> list[VerbPattern]:
@@ -199,7 +200,21 @@ def _actors_at(token: Token, actors: ActorLayer) -> list[Mention]:
             continue
         if mention not in found:
             found.append(mention)
+        # "Hungarian and Romanian officials": the second state's officials too.
+        for child in part.children:
+            if child.dep_ not in {"amod", "compound", "nmod"} or actors.at(child) != mention:
+                continue
+            for sub in _conjuncts(child)[1:]:
+                other = actors.at(sub)
+                if other is not None and other.country != mention.country and other.kind == "state":
+                    found.append(_with_sectors(other, mention.sectors))
     return found
+
+
+def _with_sectors(mention: Mention, sectors: tuple[str, ...]) -> Mention:
+    """A state's mention as the phrase it modifies, with that phrase's sectors."""
+    code = (mention.country or "") + "".join(sectors)
+    return dataclasses.replace(mention, code=code, sectors=sectors)
 
 
 def _actor_inside(token: Token, actors: ActorLayer) -> list[Mention]:
@@ -401,6 +416,15 @@ NEAREST_TARGET_SKIP = SUBJECT_DEPS | {"nsubjpass", "agent", "relcl", "advcl", "a
 THREAT_ROOT = "13"
 THREAT_CODE = "130"
 CONDITION_MARKS = {"unless", "if"}
+
+
+def _mutual(cameo: str, coder: Coder, sources: list[Mention]) -> bool:
+    """A joint act ("agreed", "met", "fought") of a conjoined subject from two or more
+    states, with no one else named."""
+    return (
+        any(cameo.startswith(prefix) for prefix in coder.mutual_codes)
+        and len({m.country for m in sources if m.country}) >= 2
+    )
 
 
 def _condition(token: Token) -> str | None:
@@ -818,6 +842,14 @@ def code(
                 named = _nearest_target(token, actors, sources, named_only=True)
                 if named:
                     targets, rule = named, rule + "+named-target"
+            if not targets and _mutual(pattern.cameo, coder, sources):
+                # "Indian and Pakistani troops exchanged fire", "Israel and the
+                # Palestinians agreed to share data": each acts on the other.
+                for src in sources:
+                    for tgt in sources:
+                        if tgt.country != src.country:
+                            emit(token, pattern.cameo, rule + "+mutual", src, tgt, 1)
+                break
             if not targets and pattern.cameo.startswith(THREAT_ROOT):
                 targets = _condition_target(token, actors, sources)
                 rule += "+condition-target" if targets else ""
