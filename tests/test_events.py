@@ -179,3 +179,14 @@ def test_events_a_joint_act_of_two_states_targets_each_other(pipeline) -> None:
     ]
     criticised = _dyads("Chilean and Peruvian officials criticised Bolivia.")
     assert sorted(d[:3] for d in criticised) == [("11", "CHL", "BOL"), ("11", "PER", "BOL")]
+
+
+def test_events_an_active_verb_joined_to_a_passive_shares_its_subject(pipeline) -> None:
+    # The court indicts; the minister (not the court) resigns.
+    result = extract(
+        "Chile's defence minister was indicted by a Peruvian court and resigned.",
+        published="2024-05-01",
+    )
+    doers = {e.cameo[:2]: e.source.country if e.source else None for e in result.events}
+    assert doers.get("11") == "PER", result.events
+    assert [e.source.country for e in result.events if e.rule.startswith("verbs:resign")] == ["CHL"]

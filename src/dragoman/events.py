@@ -253,6 +253,11 @@ def _subject(token: Token, actors: ActorLayer, depth: int = 0) -> list[Mention]:
         return []  # a passive without "by X" names no doer; do not borrow one
     if token.dep_ in INHERIT_DEPS and token.head.i != token.i:
         head = token.head
+        if token.dep_ == "conj" and token.tag_ != "VBN":
+            # "X was indicted by the court and will resign": an active verb joined to a
+            # passive one shares its subject, not its agent.
+            for passive in _children(head, {"nsubjpass"}):
+                return _actor_inside(passive, actors)
         if token.dep_ == "xcomp":
             # Object control: "urged Iran to withdraw" → Iran withdraws.
             objects = _children(head, {"dobj"})
