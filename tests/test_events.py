@@ -190,3 +190,19 @@ def test_events_an_active_verb_joined_to_a_passive_shares_its_subject(pipeline) 
     doers = {e.cameo[:2]: e.source.country if e.source else None for e in result.events}
     assert doers.get("11") == "PER", result.events
     assert [e.source.country for e in result.events if e.rule.startswith("verbs:resign")] == ["CHL"]
+
+
+def test_events_an_event_noun_modifying_an_effort_names_the_event(pipeline) -> None:
+    result = extract(
+        "Qatar's emir undertook a mediation mission between Chile and Peru.",
+        published="2024-05-01",
+    )
+    assert sorted((e.cameo, e.target.country if e.target else None) for e in result.events) == [
+        ("045", "CHL"),
+        ("045", "PER"),
+    ]
+    assert {result.article.text[e.trigger.start : e.trigger.end] for e in result.events} == {
+        "mediation mission"
+    }
+    # A compound that only names something is still no event.
+    assert extract("Kenyan riot police guarded Nairobi.", published="2024-05-01").events == ()

@@ -108,6 +108,7 @@ class Coder:
         self.domestic_roots = {str(r) for r in grammar["domestic_roots"]}
         self.place_source_roots = {str(r) for r in grammar["place_source_roots"]}
         self.mutual_codes = tuple(str(c) for c in grammar["mutual_codes"])
+        self.event_heads = {w.lower() for w in grammar["event_heads"]}
         self.stative = {w.lower() for w in grammar["stative_participles"]}
 
     def patterns_for(self, token: Token) -> list[VerbPattern]:
@@ -831,8 +832,13 @@ def code(
             )
         )
 
-    for token in doc:
-        for pattern in coder.patterns_for(token):
+    for word in doc:
+        # "launched a mediation effort between X and Y": the event noun names the act of
+        # the noun it modifies, which holds the frame and sits in the clause.
+        token, trigger = word, None
+        if word.dep_ == "compound" and word.head.lemma_.lower() in coder.event_heads:
+            token, trigger = word.head, Span(word.idx, word.head.idx + len(word.head.text))
+        for pattern in coder.patterns_for(word):
             if not _matches(pattern, token):
                 continue
             if pattern.pos == "NOUN":
@@ -853,7 +859,7 @@ def code(
                 for src in sources:
                     for tgt in sources:
                         if tgt.country != src.country:
-                            emit(token, pattern.cameo, rule + "+mutual", src, tgt, 1)
+                            emit(token, pattern.cameo, rule + "+mutual", src, tgt, 1, trigger)
                 break
             if not targets and pattern.cameo.startswith(THREAT_ROOT):
                 targets = _condition_target(token, actors, sources)
@@ -862,7 +868,7 @@ def code(
                 targets = _nearest_target(token, actors, sources)
                 rule += "+deep-target" if targets else ""
             for src, tgt in _pairs(sources, targets):
-                emit(token, pattern.cameo, rule, src, tgt, pattern.specificity)
+                emit(token, pattern.cameo, rule, src, tgt, pattern.specificity, trigger)
             break
     _modal_demands(doc, actors, quotes, coder, emit)
     events = _drop_subsumed(doc, events)
