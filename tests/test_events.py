@@ -206,3 +206,13 @@ def test_events_an_event_noun_modifying_an_effort_names_the_event(pipeline) -> N
     }
     # A compound that only names something is still no event.
     assert extract("Kenyan riot police guarded Nairobi.", published="2024-05-01").events == ()
+
+
+def test_events_a_promise_not_to_cooperate_is_a_refusal(pipeline) -> None:
+    refused = extract("Peru will not accept refugees from Chile.", published="2024-05-01")
+    assert [(e.root, e.negated, e.rule.endswith("+refusal")) for e in refused.events] == [
+        ("12", False, True)
+    ]
+    # A past act that did not happen stays a negated event of its own kind.
+    past = extract("Peru did not accept refugees from Chile.", published="2024-05-01")
+    assert [(e.root, e.negated) for e in past.events] == [("07", True)]

@@ -109,6 +109,7 @@ class Coder:
         self.place_source_roots = {str(r) for r in grammar["place_source_roots"]}
         self.mutual_codes = tuple(str(c) for c in grammar["mutual_codes"])
         self.event_heads = {w.lower() for w in grammar["event_heads"]}
+        self.refusal_codes = {str(k): str(v) for k, v in grammar["refusal_codes"].items()}
         self.stative = {w.lower() for w in grammar["stative_participles"]}
 
     def patterns_for(self, token: Token) -> list[VerbPattern]:
@@ -433,6 +434,15 @@ def _mutual(cameo: str, coder: Coder, sources: list[Mention]) -> bool:
     )
 
 
+def _refusal(cameo: str, coder: Coder) -> str | None:
+    """The CAMEO code of refusing the cooperative act `cameo` (`refusal_codes` of
+    grammar.yaml, longest prefix), or None."""
+    for prefix in sorted(coder.refusal_codes, key=len, reverse=True):
+        if cameo.startswith(prefix):
+            return coder.refusal_codes[prefix]
+    return None
+
+
 def _condition(token: Token) -> str | None:
     """The mark of a condition clause ("unless"/"if") on the trigger's clause or on the
     verb whose complement it is ("said it would withdraw unless…"), else None."""
@@ -734,7 +744,7 @@ def code(
             rule += "+place-source"
         else:
             return  # an event needs a doer; "was attacked" with no "by" names none
-        condition = _condition(token)
+        condition, refused = _condition(token), False
         if (
             condition is not None
             and cameo[:2] != THREAT_ROOT
@@ -745,6 +755,14 @@ def code(
             # if the talks founder": an act promised on a condition is a threat.
             cameo = coder.threat_codes.get(cameo[:2], THREAT_CODE)
             rule += "+conditional-threat"
+        elif (
+            ctx.intended(token)
+            and _refusal(cameo, coder) is not None
+            and any(c.dep_ == "neg" for c in token.children)
+        ):
+            # "Syria will not accept more refugees", "would not meet the demands": a
+            # promise not to cooperate or yield is a refusal (CAMEO 12), asserted.
+            cameo, rule, refused = str(_refusal(cameo, coder)), rule + "+refusal", True
         elif ctx.intended(token) and not ctx.negated(token):
             if cameo[:2] in coder.intent_codes:
                 cameo, rule = coder.intent_codes[cameo[:2]], rule + "+intent"
@@ -823,7 +841,7 @@ def code(
                 date=day,
                 date_text=day_text,
                 place=place,
-                negated=ctx.negated(token),
+                negated=ctx.negated(token) and not refused,
                 hypothetical=ctx.hypothetical(token),
                 attribution=attribution,
                 quote=quote.id if quote else None,
