@@ -325,6 +325,10 @@ def _nominal_source(noun: Token, actors: ActorLayer, depth: int = 0) -> list[Men
         head = head.head
         if head.pos_ in {"VERB", "AUX"}:
             return _subject(head, actors, depth + 1)
+        if head.pos_ in {"NOUN", "PROPN"}:
+            # "imposed a blackout on the withdrawal of weapons": the withdrawal belongs
+            # to the blackout's phrase, not to whoever imposed the blackout.
+            break
     return []
 
 
