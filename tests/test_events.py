@@ -219,11 +219,11 @@ def test_events_a_promise_not_to_cooperate_is_a_refusal(pipeline) -> None:
 
 
 def test_events_a_nominal_event_inside_another_noun_phrase_has_no_borrowed_doer(pipeline) -> None:
-    # The UN imposed the blackout; the withdrawal of weapons is not the UN's.
-    blackout = extract(
-        "The UN imposed a blackout on the withdrawal of heavy weapons.", published="2024-05-01"
+    # Chile criticised the secrecy; the withdrawal is not Chile's.
+    secrecy = extract(
+        "Chile criticised the secrecy of the withdrawal of Peruvian troops.", published="2024-05-01"
     )
-    assert not any(e.rule.startswith("verbs:withdrawal") for e in blackout.events)
+    assert not any(e.rule.startswith("verbs:withdrawal") for e in secrecy.events)
     # Right under the verb, the noun takes the clause's subject.
     completed = _dyads("Syrian troops completed their withdrawal on Monday.")
     assert [(root, source) for root, source, _, _ in completed] == [("08", "SYR")]
