@@ -227,3 +227,25 @@ def test_events_a_nominal_event_inside_another_noun_phrase_has_no_borrowed_doer(
     # Right under the verb, the noun takes the clause's subject.
     completed = _dyads("Syrian troops completed their withdrawal on Monday.")
     assert [(root, source) for root, source, _, _ in completed] == [("08", "SYR")]
+
+
+def test_events_the_nearest_target_prefers_an_actor_named_with_its_country(pipeline) -> None:
+    # "reservists" would take Britain's country from the article; Iraq is named.
+    coded = _dyads("Britain mobilized army reservists for a possible war against Iraq.")
+    assert [(root, source, target) for root, source, target, _ in coded] == [("15", "GBR", "IRQ")]
+
+
+def test_events_a_nominal_trigger_has_its_of_phrase_as_object(pipeline) -> None:
+    coded = _dyads("Chile announced a suspension of air links with Peru.")
+    assert [(root, source, target) for root, source, target, _ in coded] == [("16", "CHL", "PER")]
+    # The announced act outranks a subordinate one.
+    coded = _dyads(
+        "Chile announced a suspension of air links with Peru, a day after Peruvian jets "
+        "shot down a Chilean helicopter."
+    )
+    assert [root for root, *_ in coded] == ["16"]
+
+
+def test_events_a_caused_event_is_not_done_by_its_cause(pipeline) -> None:
+    coded = _dyads("The killing of Chilean workers by Peruvian soldiers sparked protests.")
+    assert not any(root == "14" for root, *_ in coded), coded

@@ -478,6 +478,14 @@ def _specificity(entry) -> int:
     return sum(bool(entry.get(k)) for k in ("particle", "prep", "object", "complement", "modifier"))
 
 
+def _objects(tok, pos: str) -> list:
+    """A verb's objects; a nominal trigger's of-phrase ("the suspension of air links")."""
+    if pos == "NOUN":
+        of = [c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"]
+        return [g for p in of for g in p.children if g.dep_ == "pobj"]
+    return [c for c in tok.children if c.dep_ in OBJECT_DEPS]
+
+
 def _modified(entry, nouns) -> bool:
     """The entry's `modifier` words, if any, narrow one of `nouns` ("hunger strike")."""
     words = set(as_list(entry.get("modifier")))
@@ -516,9 +524,7 @@ def match_failure(entry, doc) -> str | None:
             anchors += parts
         objects = set(as_list(entry.get("object")))
         if objects:
-            objs = [
-                c for c in tok.children if c.dep_ in OBJECT_DEPS and c.lemma_.lower() in objects
-            ]
+            objs = [c for c in _objects(tok, pos) if c.lemma_.lower() in objects]
             if not objs:
                 reasons.append(f"{tok.text}: no object in {sorted(objects)}")
                 continue
@@ -558,7 +564,7 @@ def _selects(entry, tok) -> bool:
     if particle and not any(c.dep_ in PARTICLE_DEPS and c.lower_ == particle for c in tok.children):
         return False
     objects = set(as_list(entry.get("object")))
-    objs = [c for c in tok.children if c.dep_ in OBJECT_DEPS and c.lemma_.lower() in objects]
+    objs = [c for c in _objects(tok, entry.get("pos", "VERB")) if c.lemma_.lower() in objects]
     if objects and not objs:
         return False
     if not _modified(entry, objs if objects else [tok]):

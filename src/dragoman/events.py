@@ -110,6 +110,7 @@ class Coder:
         self.mutual_codes = tuple(str(c) for c in grammar["mutual_codes"])
         self.event_heads = {w.lower() for w in grammar["event_heads"]}
         self.refusal_codes = {str(k): str(v) for k, v in grammar["refusal_codes"].items()}
+        self.causatives = frozenset(w.lower() for w in grammar["causative_verbs"])
         self.stative = {w.lower() for w in grammar["stative_participles"]}
 
     def patterns_for(self, token: Token) -> list[VerbPattern]:
@@ -154,8 +155,7 @@ def _matches(pattern: VerbPattern, token: Token) -> bool:
         return False
     nouns = [token]
     if pattern.object:
-        objects = _children(token, OBJECT_DEPS | {"nsubjpass"})
-        nouns = [o for o in objects if o.lemma_.lower() in pattern.object]
+        nouns = [o for o in _objects(token, pattern) if o.lemma_.lower() in pattern.object]
         if not nouns:
             return False
     if pattern.modifier and not any(
@@ -174,6 +174,19 @@ def _matches(pattern: VerbPattern, token: Token) -> bool:
         if not any(not _temporal(p) for p in _preps(token, pattern.prep)):
             return False
     return True
+
+
+def _objects(token: Token, pattern: VerbPattern) -> list[Token]:
+    """The objects a pattern's `object` is checked against: a verb's objects (and a
+    passive's subject); a nominal trigger's "of" phrase ("the suspension of air links")."""
+    if pattern.pos == "NOUN":
+        return [
+            o
+            for p in _children(token, {"prep"})
+            if p.lower_ == "of"
+            for o in _children(p, {"pobj"})
+        ]
+    return _children(token, OBJECT_DEPS | {"nsubjpass"})
 
 
 def _temporal(prep: Token) -> bool:
@@ -300,7 +313,9 @@ def _reporter(token: Token, actors: ActorLayer, depth: int) -> list[Mention]:
     return []
 
 
-def _nominal_source(noun: Token, actors: ActorLayer, depth: int = 0) -> list[Mention]:
+def _nominal_source(
+    noun: Token, actors: ActorLayer, depth: int = 0, causatives: frozenset[str] = frozenset()
+) -> list[Mention]:
     """The actor of a nominal event: possessor, "by/from X", else the clause's subject."""
     for child in noun.children:
         if child.dep_ == "poss":
@@ -324,6 +339,8 @@ def _nominal_source(noun: Token, actors: ActorLayer, depth: int = 0) -> list[Men
             break
         head = head.head
         if head.pos_ in {"VERB", "AUX"}:
+            if head.lemma_.lower() in causatives:
+                return []  # "the abduction drew protests": the abduction did not protest
             return _subject(head, actors, depth + 1)
         if head.pos_ in {"NOUN", "PROPN"}:
             # "imposed a blackout on the withdrawal of weapons": the withdrawal belongs
@@ -336,7 +353,7 @@ def _target(pattern: VerbPattern, token: Token, actors: ActorLayer) -> list[Ment
     if pattern.target == "none":
         return []
     if pattern.object:
-        for obj in _children(token, OBJECT_DEPS | {"nsubjpass"}):
+        for obj in _objects(token, pattern):
             if obj.lemma_.lower() in pattern.object:
                 if pattern.prep:
                     for prep in _preps(obj, pattern.prep) + _preps(token, pattern.prep):
@@ -484,7 +501,8 @@ def _nearest_target(
     that depend on it ("agreed to set up a centre in Tokyo", "lifted a state of
     emergency in West Darfur", "rejected an offer from Afghanistan"): breadth first,
     at most `NEAREST_TARGET_DEPTH` links down. Rule suffix `+deep-target`. With
-    `named_only`, actors whose country is only inferred from the article are passed over."""
+    `named_only`, actors whose country is only inferred from the article (or unknown) are
+    passed over."""
     own = {m.actor for m in sources}
     # (node, under a place preposition): "in a suburb of Beirut" names a place too.
     level = [(c, False) for c in token.children if c.dep_ not in NEAREST_TARGET_SKIP]
@@ -495,7 +513,7 @@ def _nearest_target(
             found = [
                 m
                 for m in _actors_at(node, actors)
-                if m.actor not in own and not (named_only and m.inferred)
+                if m.actor not in own and not (named_only and (m.inferred or not m.country))
             ]
             if found:
                 if place:
@@ -677,6 +695,13 @@ def _main_clause(token: Token) -> bool:
     return False
 
 
+def _main_object(token: Token) -> bool:
+    """ "Italy announced a suspension of air links": an event noun that is the object of
+    the main verb is the act the clause reports (were the verb an event itself, the noun
+    would be part of it and dropped)."""
+    return token.pos_ in {"NOUN", "PROPN"} and token.dep_ == "dobj" and _main_clause(token.head)
+
+
 def _free_adjunct(token: Token) -> bool:
     """ "demanded Iran's withdrawal, accusing the regime of…": a participle clause with no
     subordinator asserts a second act of the same subject, as a main clause does."""
@@ -827,7 +852,7 @@ def code(
             0.35
             + 0.1 * (tgt is not None)
             + 0.1 * min(specificity, 1)
-            + 0.25 * _main_clause(token)
+            + 0.25 * (_main_clause(token) or _main_object(token))
             + 0.1 * (token.pos_ in {"VERB", "AUX"})
         )
         events.append(
@@ -864,7 +889,7 @@ def code(
             if not _matches(pattern, token):
                 continue
             if pattern.pos == "NOUN":
-                sources = _nominal_source(token, actors)
+                sources = _nominal_source(token, actors, causatives=coder.causatives)
             else:
                 sources = _subject(token, actors) or _stative_subject(token, actors, coder)
             targets = _target(pattern, token, actors)
@@ -887,7 +912,10 @@ def code(
                 targets = _condition_target(token, actors, sources)
                 rule += "+condition-target" if targets else ""
             if not targets:
-                targets = _nearest_target(token, actors, sources)
+                # An actor named with its country before one whose country is a guess.
+                targets = _nearest_target(
+                    token, actors, sources, named_only=True
+                ) or _nearest_target(token, actors, sources)
                 rule += "+deep-target" if targets else ""
             for src, tgt in _pairs(sources, targets):
                 emit(token, pattern.cameo, rule, src, tgt, pattern.specificity, trigger)
