@@ -249,3 +249,31 @@ def test_events_a_nominal_trigger_has_its_of_phrase_as_object(pipeline) -> None:
 def test_events_a_caused_event_is_not_done_by_its_cause(pipeline) -> None:
     coded = _dyads("The killing of Chilean workers by Peruvian soldiers sparked protests.")
     assert not any(root == "14" for root, *_ in coded), coded
+
+
+def test_events_a_secondary_event_whose_target_slot_is_empty_is_dropped(pipeline) -> None:
+    from dragoman.settings import Settings
+
+    text = "Chilean police opened fire on Peruvian protesters, killing one person."
+    kept = [e.rule.split(":")[1] for e in extract(text, published="2024-05-01").events]
+    assert kept == ["open.fire"]
+    every = extract(text, published="2024-05-01", settings=Settings(secondary_confidence=0))
+    assert [e.rule.split(":")[1] for e in every.events] == ["open.fire", "kill"]
+    # A frame with no target slot is complete without one: the resignation stays.
+    resigned = _dyads("Chile's minister was indicted by a Peruvian court and resigned.")
+    assert any(rule.startswith("verbs:resign") for *_, rule in resigned)
+
+
+def test_events_a_joint_act_about_one_of_its_doers_is_still_joint(pipeline) -> None:
+    # "on an Israeli troop pullback": Israel is a doer, not a third party acted upon.
+    coded = _dyads("Chile and Peru renewed negotiations on a Chilean troop pullback.")
+    assert sorted(d[:3] for d in coded) == [("04", "CHL", "PER"), ("04", "PER", "CHL")]
+
+
+def test_events_a_state_and_a_guessed_role_modifying_one_noun_are_one_actor(pipeline) -> None:
+    # In a story about Peru, "army" alone would be Peru's; "Chilean army bulldozers" are Chile's.
+    result = extract(
+        "Peru protested. Chilean army bulldozers demolished Peruvian homes.", published="2024-05-01"
+    )
+    demolished = [e for e in result.events if e.cameo == "1712"]
+    assert [(e.source.code if e.source else None) for e in demolished] == ["CHLMIL"]

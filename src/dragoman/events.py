@@ -178,15 +178,14 @@ def _matches(pattern: VerbPattern, token: Token) -> bool:
 
 def _objects(token: Token, pattern: VerbPattern) -> list[Token]:
     """The objects a pattern's `object` is checked against: a verb's objects (and a
-    passive's subject); a nominal trigger's "of" phrase ("the suspension of air links")."""
+    passive's subject); a nominal trigger's "of" phrase ("the suspension of air links");
+    with their conjuncts ("launched artillery, mortar and rocket fire")."""
     if pattern.pos == "NOUN":
-        return [
-            o
-            for p in _children(token, {"prep"})
-            if p.lower_ == "of"
-            for o in _children(p, {"pobj"})
-        ]
-    return _children(token, OBJECT_DEPS | {"nsubjpass"})
+        of = [p for p in _children(token, {"prep"}) if p.lower_ == "of"]
+        heads = [o for p in of for o in _children(p, {"pobj"})]
+    else:
+        heads = _children(token, OBJECT_DEPS | {"nsubjpass"})
+    return [c for o in heads for c in _conjuncts(o)]
 
 
 def _temporal(prep: Token) -> bool:
@@ -206,12 +205,14 @@ def _actors_at(token: Token, actors: ActorLayer) -> list[Mention]:
         mention = actors.at(part)
         if mention is None:
             # "Senior Hungarian and Romanian officials": the conjoined modifiers.
+            mods: list[Mention] = []
             for child in part.children:
                 if child.dep_ in {"amod", "compound", "poss", "nmod"}:
                     for sub in _conjuncts(child):
                         m = actors.at(sub)
-                        if m is not None and m not in found:
-                            found.append(m)
+                        if m is not None and m not in mods:
+                            mods.append(m)
+            found.extend(m for m in _fold_guessed(mods) if m not in found)
             continue
         if mention not in found:
             found.append(mention)
@@ -224,6 +225,18 @@ def _actors_at(token: Token, actors: ActorLayer) -> list[Mention]:
                 if other is not None and other.country != mention.country and other.kind == "state":
                     found.append(_with_sectors(other, mention.sectors))
     return found
+
+
+def _fold_guessed(mods: list[Mention]) -> list[Mention]:
+    """ "Israeli army bulldozers", "Kampuchean guerrilla camps": modifiers of one noun,
+    a named state and a role whose country is only guessed from the article, are one
+    actor: the state's, with the role's sectors."""
+    states = [m for m in mods if m.kind == "state" and m.country and not m.inferred]
+    guessed = [m for m in mods if m.inferred]
+    if len(states) != 1 or not guessed:
+        return mods
+    folded = _with_sectors(states[0], guessed[0].sectors)
+    return [folded if m is states[0] else m for m in mods if m not in guessed]
 
 
 def _with_sectors(mention: Mention, sectors: tuple[str, ...]) -> Mention:
@@ -393,7 +406,8 @@ def _target(pattern: VerbPattern, token: Token, actors: ActorLayer) -> list[Ment
     if found:
         return found
     for passive in _children(token, {"nsubjpass"}):
-        return _actors_at(passive, actors)
+        # "a camp for Congolese refugees was attacked": the actor inside the subject.
+        return _actors_at(passive, actors) or _nearest_target(passive, actors, [])
     return _complement_target(token, actors)
 
 
@@ -448,7 +462,7 @@ CONDITION_MARKS = {"unless", "if"}
 
 def _mutual(cameo: str, coder: Coder, sources: list[Mention]) -> bool:
     """A joint act ("agreed", "met", "fought") of a conjoined subject from two or more
-    states, with no one else named."""
+    states (the caller checks that no one else is named as target)."""
     return (
         any(cameo.startswith(prefix) for prefix in coder.mutual_codes)
         and len({m.country for m in sources if m.country}) >= 2
@@ -747,6 +761,7 @@ def code(
     _, sent_number, _ = sentences(doc)
     events: list[Event] = []
     seen: set[tuple] = set()
+    untargeted: set[str] = set()  # events whose frame's target slot names no one
 
     def emit(
         token: Token,
@@ -756,7 +771,9 @@ def code(
         tgt: Mention | None,
         specificity: int,
         trigger: Span | None = None,
+        slot: bool = False,
     ) -> None:
+        """Code one event; `slot`: the frame has a target slot (filled or not)."""
         if src is None and tgt is None:
             return
         key = (token.i, cameo[:2], src.actor if src else None, tgt.actor if tgt else None)
@@ -855,6 +872,8 @@ def code(
             + 0.25 * (_main_clause(token) or _main_object(token))
             + 0.1 * (token.pos_ in {"VERB", "AUX"})
         )
+        if slot and target is None:
+            untargeted.add(f"E{len(events) + 1}")
         events.append(
             Event(
                 id=f"E{len(events) + 1}",
@@ -900,7 +919,8 @@ def code(
                 named = _nearest_target(token, actors, sources, named_only=True)
                 if named:
                     targets, rule = named, rule + "+named-target"
-            if not targets and _mutual(pattern.cameo, coder, sources):
+            own = {m.country for m in sources}
+            if _mutual(pattern.cameo, coder, sources) and {t.country for t in targets} <= own:
                 # "Indian and Pakistani troops exchanged fire", "Israel and the
                 # Palestinians agreed to share data": each acts on the other.
                 for src in sources:
@@ -918,11 +938,20 @@ def code(
                 ) or _nearest_target(token, actors, sources)
                 rule += "+deep-target" if targets else ""
             for src, tgt in _pairs(sources, targets):
-                emit(token, pattern.cameo, rule, src, tgt, pattern.specificity, trigger)
+                emit(
+                    token,
+                    pattern.cameo,
+                    rule,
+                    src,
+                    tgt,
+                    pattern.specificity,
+                    trigger,
+                    pattern.target != "none",
+                )
             break
     _modal_demands(doc, actors, quotes, coder, emit)
     events = _drop_subsumed(doc, events)
-    events = _drop_secondary(events, secondary_confidence)
+    events = _drop_secondary(events, secondary_confidence, untargeted)
     events.sort(key=lambda e: e.trigger.start)
     return EventLayer(tuple(_renumber(events)))
 
@@ -954,14 +983,22 @@ def _drop_subsumed(doc: Doc, events: list[Event]) -> list[Event]:
     return [e for e in events if e.id not in dropped]
 
 
-def _drop_secondary(events: list[Event], floor: float) -> list[Event]:
-    """Drop the events below `floor` that are not the most confident of their sentence
-    ("opened fire to disperse the crowd, killing one": the firing is kept; the
-    subordinate killing is kept only when it reaches the floor)."""
+def _drop_secondary(events: list[Event], floor: float, untargeted: set[str]) -> list[Event]:
+    """Keep each sentence's most confident events, and the others that reach `floor`
+    with their frame complete: an event whose frame has a target slot that names no one
+    (`untargeted` ids) is kept only as the sentence's best ("opened fire to disperse
+    the crowd, killing one person": the killing names no victim we can code). A floor
+    of 0 keeps every event."""
     best: dict[int, float] = {}
     for event in events:
         best[event.sentence] = max(best.get(event.sentence, 0.0), event.confidence)
-    return [e for e in events if e.confidence >= floor or e.confidence >= best[e.sentence]]
+    return [
+        e
+        for e in events
+        if e.confidence >= best[e.sentence]
+        or floor <= 0
+        or (e.confidence >= floor and e.id not in untargeted)
+    ]
 
 
 def _modal_demands(doc: Doc, actors: ActorLayer, quotes: QuoteLayer, coder: Coder, emit) -> None:
