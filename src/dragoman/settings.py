@@ -80,7 +80,8 @@ SETTINGS: tuple[Setting, ...] = (
         0.7,
         float,
         "A sentence's most confident event is always kept; its other events only when "
-        "their confidence reaches this (0.7: main-clause events; 0 keeps every event).",
+        "their confidence reaches this (0.7: main-clause events) and their frame is "
+        "complete (a target slot that names no one drops them); 0 keeps every event.",
     ),
     Setting(
         "languages",
