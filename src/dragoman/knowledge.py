@@ -134,8 +134,7 @@ class VerbPattern(_Record):
     def specificity(self) -> int:
         """More constrained patterns are tried first."""
         return sum(
-            bool(x)
-            for x in (self.particle, self.prep, self.object, self.complement, self.modifier)
+            bool(x) for x in (self.particle, self.prep, self.object, self.complement, self.modifier)
         )
 
 
