@@ -127,6 +127,8 @@ def test_actors_historical_leader_coded_by_the_article_date(
         ("Syrian-backed Lebanese militias", "LBNUAF"),
         # al-Qaeda's core belongs to no state: CAMEO's IMG slot
         ("al-Qaeda", "IMGALQ"),
+        # Northern Ireland is the United Kingdom's, not Ireland's
+        ("Northern Ireland", "GBR"),
     ],
 )
 def test_actors_phrases_get_codes(pipeline, phrase: str, code: str) -> None:
@@ -216,3 +218,12 @@ def test_actors_a_name_after_a_stance_prefix_is_not_the_actor(pipeline) -> None:
 def test_actors_a_name_keeps_its_words_as_written(pipeline) -> None:
     result = extract("Vietnamese-led forces shelled the camp.", published="1985-03-01")
     assert "Vietnamese-led forces" in {a.name for a in result.actors}
+
+
+def test_actors_a_town_found_by_the_parser_is_placed_by_the_named_countries(pipeline) -> None:
+    # Greenville: the largest is in the United States; in a story naming Liberia, Liberia's.
+    result = extract(
+        "Liberian rebels said they had taken Greenville on Monday.", published="1994-03-01"
+    )
+    countries = {a.country for a in result.actors}
+    assert "LBR" in countries and "USA" not in countries, result.actors

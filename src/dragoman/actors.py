@@ -260,6 +260,9 @@ def _seed_drafts(
             draft.sectors.extend(entry.sectors)
         drafts[draft.head] = draft
         covered.update(range(start, end))
+    # Countries the dictionaries found choose among same-named towns ("Greenville" in a
+    # story that names Liberia is Liberia's, not the American city).
+    named = {d.country for d in drafts.values() if d.country}
     for ent in doc.ents:
         if covered.intersection(range(ent.start, ent.end)) or _after_stance(doc, ent.start):
             continue
@@ -276,7 +279,7 @@ def _seed_drafts(
         elif ent.label_ in {"GPE", "LOC"} and gazetteer is not None:
             # A town the dictionaries do not list stands for its country ("Russia shelled
             # Kharkiv" is an act against Ukraine), as in CAMEO.
-            place = gazetteer.resolve(ent.text, Span(ent.start_char, ent.end_char), set())
+            place = gazetteer.resolve(ent.text, Span(ent.start_char, ent.end_char), named)
             if place is None or place.country is None:
                 continue
             draft = _Draft(
