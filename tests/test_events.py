@@ -277,3 +277,13 @@ def test_events_a_state_and_a_guessed_role_modifying_one_noun_are_one_actor(pipe
     )
     demolished = [e for e in result.events if e.cameo == "1712"]
     assert [(e.source.code if e.source else None) for e in demolished] == ["CHLMIL"]
+
+
+def test_events_an_everyday_verb_needs_someone_to_act_on(pipeline) -> None:
+    # "released an ad" and "meet the bar" are not releases of captives or meetings.
+    assert _dyads("The Chilean government released an ad on Monday.") == []
+    assert _dyads("Only four Chilean regions meet the bar.") == []
+    released = _dyads("Chile released two Peruvian fishermen.")
+    assert [(root, source, target) for root, source, target, _ in released] == [
+        ("08", "CHL", "PER")
+    ]

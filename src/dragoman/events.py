@@ -111,6 +111,7 @@ class Coder:
         self.event_heads = {w.lower() for w in grammar["event_heads"]}
         self.refusal_codes = {str(k): str(v) for k, v in grammar["refusal_codes"].items()}
         self.causatives = frozenset(w.lower() for w in grammar["causative_verbs"])
+        self.actor_object_verbs = {w.lower() for w in grammar["actor_object_verbs"]}
         self.stative = {w.lower() for w in grammar["stative_participles"]}
 
     def patterns_for(self, token: Token) -> list[VerbPattern]:
@@ -912,6 +913,13 @@ def code(
             else:
                 sources = _subject(token, actors) or _stative_subject(token, actors, coder)
             targets = _target(pattern, token, actors)
+            if (
+                not targets
+                and not pattern.specificity
+                and pattern.lemma in coder.actor_object_verbs
+                and _children(token, {"dobj"})
+            ):
+                continue  # "met his wife", "released an ad": the object is no one
             rule = f"verbs:{pattern.id}"
             if targets and all(m.inferred for m in targets):
                 # "demanded the sailors from Iran": the sailors' country is only a guess
