@@ -287,3 +287,11 @@ def test_events_an_everyday_verb_needs_someone_to_act_on(pipeline) -> None:
     assert [(root, source, target) for root, source, target, _ in released] == [
         ("08", "CHL", "PER")
     ]
+
+
+def test_events_a_politician_attacking_a_person_does_it_in_words(pipeline) -> None:
+    words = extract("Chilean senator Ana Rojas attacked Pedro Soto.", published="2024-05-01")
+    assert [(e.cameo, e.rule.endswith("+verbal")) for e in words.events] == [("111", True)]
+    # A state, or an armed doer, attacks with force.
+    assert [root for root, *_ in _dyads("Chile's president attacked Peru.")] == ["19"]
+    assert [root for root, *_ in _dyads("Chilean rebels attacked Pedro Soto.")] == ["19"]

@@ -112,6 +112,10 @@ class Coder:
         self.refusal_codes = {str(k): str(v) for k, v in grammar["refusal_codes"].items()}
         self.causatives = frozenset(w.lower() for w in grammar["causative_verbs"])
         self.actor_object_verbs = {w.lower() for w in grammar["actor_object_verbs"]}
+        verbal = grammar["verbal_attacks"]
+        self.verbal_attacks = {w.lower() for w in verbal["verbs"]}
+        self.verbal_attack_code = str(verbal["code"])
+        self.armed_sectors = set(verbal["armed_sectors"])
         self.stative = {w.lower() for w in grammar["stative_participles"]}
 
     def patterns_for(self, token: Token) -> list[VerbPattern]:
@@ -470,6 +474,22 @@ def _mutual(cameo: str, coder: Coder, sources: list[Mention]) -> bool:
     )
 
 
+VIOLENT_ROOTS = {"18", "19"}
+
+
+def _verbal(src: Mention | None, tgt: Mention | None, coder: Coder) -> bool:
+    """An attack of a person on someone who is neither a state nor armed, by a person
+    who is not armed either: words, not force."""
+    return (
+        src is not None
+        and src.kind == "person"
+        and not set(src.sectors) & coder.armed_sectors
+        and tgt is not None
+        and tgt.kind != "state"
+        and not set(tgt.sectors) & coder.armed_sectors
+    )
+
+
 def _refusal(cameo: str, coder: Coder) -> str | None:
     """The CAMEO code of refusing the cooperative act `cameo` (`refusal_codes` of
     grammar.yaml, longest prefix), or None."""
@@ -792,6 +812,13 @@ def code(
         else:
             return  # an event needs a doer; "was attacked" with no "by" names none
         condition, refused = _condition(token), False
+        if (
+            cameo[:2] in VIOLENT_ROOTS
+            and token.lemma_.lower() in coder.verbal_attacks
+            and _verbal(src, tgt, coder)
+        ):
+            # "Trump attacked McCain": one politician attacking another does it in words.
+            cameo, rule = coder.verbal_attack_code, rule + "+verbal"
         if (
             condition is not None
             and cameo[:2] != THREAT_ROOT
