@@ -958,10 +958,10 @@ def code(
             if _mutual(pattern.cameo, coder, sources) and {t.country for t in targets} <= own:
                 # "Indian and Pakistani troops exchanged fire", "Israel and the
                 # Palestinians agreed to share data": each acts on the other.
-                for src in sources:
-                    for tgt in sources:
-                        if tgt.country != src.country:
-                            emit(token, pattern.cameo, rule + "+mutual", src, tgt, 1, trigger)
+                for doer in sources:
+                    for other in sources:
+                        if other.country != doer.country:
+                            emit(token, pattern.cameo, rule + "+mutual", doer, other, 1, trigger)
                 break
             if not targets and pattern.cameo.startswith(THREAT_ROOT):
                 targets = _condition_target(token, actors, sources)
