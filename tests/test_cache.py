@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from dragoman import cache, clean, knowledge, places
+from dragoman import actors, cache, clean, knowledge, places
 from dragoman.models import Span
 
 
@@ -223,6 +223,70 @@ def test_cache_language_identifier_equals_uncached(cache_dir: Path, fresh) -> No
         assert read.rank(text) == reference.rank(text)
 
 
+def _tokenized_matchers(nlp, matcher):
+    """Matchers for the same keys as `matcher`'s, from patterns run through the tokenizer
+    (how `ActorMatcher` built them before the disk cache kept their token texts)."""
+    from spacy.matcher import PhraseMatcher
+
+    reference = {}
+    for name, attr, table in (
+        ("lower", "LOWER", matcher.lower),
+        ("exact", "ORTH", matcher.exact),
+        ("role_phrases", "LOWER", matcher.role_phrases),
+    ):
+        built = PhraseMatcher(nlp.vocab, attr=attr)
+        for key in sorted(_patterns(table)):
+            text = key if name == "role_phrases" else None
+            if text is None:
+                phrase = matcher.phrases[key][0]
+                text = actors._strip_article(phrase.text)
+            built.add(key, [nlp.tokenizer(text)])
+        reference[name] = built
+    return reference
+
+
+def _patterns(phrase_matcher) -> dict[str, set[tuple[int, ...]]]:
+    """A PhraseMatcher's patterns: key → token attribute ids (what it pickles)."""
+    return phrase_matcher.__reduce__()[1][1]
+
+
+def test_cache_actor_matcher_equals_tokenized(pipeline, cache_dir: Path) -> None:
+    """Patterns from the cached token texts are the tokenized patterns, id for id, and
+    find the same matches on a text naming every dictionary form, in any case."""
+    nlp, know = pipeline.nlp, pipeline.resources.knowledge
+    written = actors.ActorMatcher(nlp, know)
+    assert len(_entries(cache_dir, "patterns")) == 1
+    read = actors.ActorMatcher(nlp, know)  # from the entry just written
+    reference = _tokenized_matchers(nlp, read)
+    forms = sorted({p.text for p in know.phrases} | set(know.roles))
+    assert len(forms) > 5000
+    lines = forms + [f.lower() for f in forms] + [f.upper() for f in forms]
+    doc = nlp.make_doc("\n".join(f"{line}, said {line}." for line in lines))
+    for matcher in (written, read):
+        for name in ("lower", "exact", "role_phrases"):
+            assert _patterns(getattr(matcher, name)) == _patterns(reference[name]), name
+            assert getattr(matcher, name)(doc) == reference[name](doc), name
+    found = read.lower(doc)
+    assert len(found) > len(forms)  # the text does name them
+    tokenized = actors.ActorMatcher.__new__(actors.ActorMatcher)
+    tokenized.phrases = read.phrases
+    tokenized.lower, tokenized.exact = reference["lower"], reference["exact"]
+    tokenized.role_phrases = reference["role_phrases"]
+    assert read.matches(doc) == tokenized.matches(doc)
+    assert read.role_spans(doc) == tokenized.role_spans(doc)
+
+
+def test_cache_actor_matcher_sees_a_new_phrase(pipeline, cache_dir: Path) -> None:
+    """Patterns are keyed by the phrases: another dictionary is another entry."""
+    nlp, know = pipeline.nlp, pipeline.resources.knowledge
+    actors.ActorMatcher(nlp, know)
+    entry = actors.pattern_words(nlp, ["Zorg-Blip People's Front", "Iran"])
+    assert entry["Zorg-Blip People's Front"] == tuple(
+        t.text for t in nlp.tokenizer("Zorg-Blip People's Front")
+    )
+    assert len(_entries(cache_dir, "patterns")) == 2
+
+
 def test_cache_pipeline_output_equals_uncached(seed_text, tmp_path, monkeypatch, fresh) -> None:
     """The seed article through a pipeline built without the cache, and through one
     built from a cache another process wrote: the same JSON, byte for byte."""
@@ -238,10 +302,12 @@ def test_cache_pipeline_output_equals_uncached(seed_text, tmp_path, monkeypatch,
     uncached = extract_seed()
     monkeypatch.setenv(cache.ENV, str(tmp_path / "cache"))
     fresh()
-    knowledge.load(), places.gazetteer(), clean._identifier()  # what a first run writes
+    writing = extract_seed()  # a first run: builds and writes every entry
+    names = sorted(p.name.split("-")[0] for p in (tmp_path / "cache").glob("*.pickle"))
+    assert names == ["gazetteer", "knowledge", "langid", "patterns"]
     fresh()
-    reading = extract_seed()
-    assert len(list((tmp_path / "cache").glob("*.pickle"))) == 3
+    reading = extract_seed()  # reads them back
+    assert writing == uncached
     assert reading == uncached
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from spacy.matcher import PhraseMatcher
@@ -102,15 +102,32 @@ class ActorLayer:
 
 
 class ActorMatcher:
-    """Dictionary matching compiled once per (pipeline, knowledge)."""
+    """Dictionary matching compiled once per (pipeline, knowledge).
+
+    The patterns are the tokens spaCy's tokenizer makes of each dictionary form.
+    Tokenizing thousands of names takes most of a second, so the token texts are kept
+    in the disk cache (`pattern_words`); the matchers get each pattern as the ids of
+    its tokens' LOWER or ORTH attribute, which is what they would take from a
+    tokenized `Doc` (`tests/test_cache.py`).
+
+    The matchers keep their keys in a blank vocabulary of their own: `PhraseMatcher.add`
+    makes a lexeme of its key, which in the pipeline's vocabulary runs every lexical
+    attribute function of the language (a quarter of a second for 8,000 keys) for a
+    lexeme nothing reads. Matching compares attribute ids, which are the same hashes in
+    any vocabulary; the key strings go into the pipeline's string store, where
+    `matches` and `role_spans` look up the keys of a match.
+    """
 
     def __init__(self, nlp, knowledge: Knowledge) -> None:
+        from spacy.vocab import Vocab
+
         self.knowledge = knowledge
-        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        keys = Vocab()
+        self.lower = PhraseMatcher(keys, attr="LOWER")
+        self.exact = PhraseMatcher(keys, attr="ORTH")
         self.phrases: dict[str, list[Phrase]] = {}
-        lower_patterns: dict[str, list] = {}
-        exact_patterns: dict[str, list] = {}
+        lower_patterns: dict[str, str] = {}
+        exact_patterns: dict[str, str] = {}
         for phrase in knowledge.phrases:
             text = _strip_article(phrase.text)
             if not text:
@@ -120,16 +137,22 @@ class ActorMatcher:
             key = ("=" if exact else "~") + (text if exact else text.lower())
             self.phrases.setdefault(key, []).append(phrase)
             table = exact_patterns if exact else lower_patterns
-            table.setdefault(key, [text])
-        tokenizer = nlp.tokenizer
-        for key, texts in lower_patterns.items():
-            self.lower.add(key, [tokenizer(t) for t in texts])
-        for key, texts in exact_patterns.items():
-            self.exact.add(key, [tokenizer(t) for t in texts])
+            table.setdefault(key, text)
         role_texts = [r for r in knowledge.roles if " " in r]
-        self.role_phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        words = pattern_words(
+            nlp, [*lower_patterns.values(), *exact_patterns.values(), *role_texts]
+        )
+        lower = _lower_ids(nlp.vocab)
+        orth = nlp.vocab.strings.add
+        for key, text in lower_patterns.items():
+            _add(self.lower, key, lower(words[text]))
+        for key, text in exact_patterns.items():
+            _add(self.exact, key, tuple(orth(w) for w in words[text]))
+        self.role_phrases = PhraseMatcher(keys, attr="LOWER")
         for text in role_texts:
-            self.role_phrases.add(text, [tokenizer(text)])
+            _add(self.role_phrases, text, lower(words[text]))
+        for key in (*lower_patterns, *exact_patterns, *role_texts):
+            nlp.vocab.strings.add(key)
 
     def matches(self, doc: Doc) -> list[tuple[int, int, list[Phrase]]]:
         """Dictionary matches as (start, end, phrases), longest first, no overlaps."""
@@ -160,6 +183,73 @@ class ActorMatcher:
         for key_id, _start, end in self.role_phrases(doc):
             found[end - 1] = doc.vocab.strings[key_id]
         return found
+
+
+def pattern_words(nlp, texts: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """The token texts spaCy's tokenizer makes of each of `texts`, read from the disk
+    cache (`dragoman.cache`) while neither the texts nor the tokenizer have changed."""
+    import spacy
+
+    from dragoman import cache
+
+    unique = sorted(set(texts))
+    tokenizer = nlp.tokenizer
+
+    def build() -> dict[str, tuple[str, ...]]:
+        return {text: tuple(t.text for t in tokenizer(text)) for text in unique}
+
+    parts: list[bytes | str] = [
+        cache.source(__file__),
+        spacy.__version__,
+        str(nlp.meta.get("name")),
+        str(nlp.meta.get("version")),
+        *_tokenizer_rules(tokenizer),
+        str(len(unique)),
+        *unique,
+    ]
+    return cache.cached("patterns", parts, build)
+
+
+def _tokenizer_rules(tokenizer) -> list[str]:
+    """What a spaCy tokenizer's output depends on: its special cases and its patterns."""
+
+    def pattern(function) -> str:
+        # The compiled regex behind `prefix_search` and the like (a bound method); else
+        # the function's name (its repr would hold its address, new in every process).
+        regex = getattr(getattr(function, "__self__", None), "pattern", None)
+        if regex is not None or function is None:
+            return str(regex)
+        return f"{getattr(function, '__module__', '')}.{getattr(function, '__qualname__', '')}"
+
+    return [
+        type(tokenizer).__qualname__,
+        repr(sorted((tokenizer.rules or {}).items())),
+        *(
+            pattern(getattr(tokenizer, name, None))
+            for name in ("prefix_search", "suffix_search", "infix_finditer", "token_match")
+        ),
+        pattern(getattr(tokenizer, "url_match", None)),
+        str(getattr(tokenizer, "faster_heuristics", None)),
+    ]
+
+
+def _add(matcher: PhraseMatcher, key: str, ids: tuple[int, ...]) -> None:
+    """Add one pattern given as its tokens' attribute ids."""
+    # spaCy's stub types patterns as Docs; `PhraseMatcher.add` takes the ids a Doc would
+    # give it as they are (the `else` branch of its loop, phrasematcher.pyx).
+    matcher.add(key, [ids])  # type: ignore[list-item]
+
+
+def _lower_ids(vocab) -> Callable[[tuple[str, ...]], tuple[int, ...]]:
+    """Words → the LOWER ids their lexemes have (what `PhraseMatcher(attr="LOWER")` reads
+    from a tokenized pattern), without making a lexeme of each word."""
+    from spacy.attrs import LOWER
+
+    getter = vocab.lex_attr_getters.get(LOWER)
+    if getter is None:  # a language without the attribute: ask the lexemes themselves
+        return lambda words: tuple(vocab[w].lower for w in words)
+    add = vocab.strings.add
+    return lambda words: tuple(add(getter(w)) for w in words)
 
 
 def _strip_article(text: str) -> str:
