@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gc
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -15,17 +16,35 @@ if TYPE_CHECKING:
 
 
 def pipeline(settings: Settings | None = None) -> Pipeline:
-    """The pipeline for `settings` (defaults when None), built once per process."""
+    """The pipeline for `settings` (defaults when None), built once per process.
+
+    Building it freezes the garbage collector's view of the process (`gc.freeze`):
+    what exists then (the model, the knowledge, the modules: over a hundred thousand
+    containers) is never walked by a collection again, so neither later collections
+    nor the interpreter's exit go over them; what is made afterwards is collected as
+    usual. (An object alive then that later becomes part of an unreachable cycle is
+    not freed.)
+    """
     return _pipeline(settings or Settings())
 
 
 @functools.lru_cache(maxsize=4)
 def _pipeline(settings: Settings) -> Pipeline:
-    # Imported here: spaCy takes a second or two to import, and `import dragoman`
-    # (the CLI's --help, the store, the web app's start) should not wait for it.
-    from dragoman.pipeline import Pipeline
+    # Collections during the build would walk every object loaded so far, over and
+    # over, and find nothing to free (the build makes no cyclic garbage); paused.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        # Imported here: spaCy takes a second or two to import, and `import dragoman`
+        # (the CLI's --help, the store, the web app's start) should not wait for it.
+        from dragoman.pipeline import Pipeline
 
-    return Pipeline(settings)
+        built = Pipeline(settings)
+    finally:
+        if enabled:
+            gc.enable()
+    gc.freeze()
+    return built
 
 
 def _date(value: dt.date | str | None) -> dt.date | None:
