@@ -295,3 +295,9 @@ def test_events_a_politician_attacking_a_person_does_it_in_words(pipeline) -> No
     # A state, or an armed doer, attacks with force.
     assert [root for root, *_ in _dyads("Chile's president attacked Peru.")] == ["19"]
     assert [root for root, *_ in _dyads("Chilean rebels attacked Pedro Soto.")] == ["19"]
+
+
+def test_events_a_frame_can_require_the_object_of_its_preposition(pipeline) -> None:
+    # "took to the streets" is a protest; "took to Twitter" is not.
+    assert [root for root, *_ in _dyads("Chilean students took to the streets.")] == ["14"]
+    assert _dyads("Chilean students took to Twitter.") == []

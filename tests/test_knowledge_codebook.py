@@ -133,6 +133,7 @@ VERB_FIELDS = {
     "object",
     "complement",
     "modifier",
+    "prep_object",
     "target",
     "example",
     "expect",
@@ -333,7 +334,7 @@ def test_knowledge_codebook_verbs_schema():
         assert isinstance(e["id"], str) and re.fullmatch(r"[a-z][a-z_.-]*", e["id"]), e["id"]
         assert isinstance(e["cameo"], str) and re.fullmatch(r"\d{2,4}", e["cameo"]), e["id"]
         assert e.get("pos", "VERB") in ("VERB", "NOUN"), e["id"]
-        for key in ("lemma", "object", "complement", "modifier"):
+        for key in ("lemma", "object", "complement", "modifier", "prep_object"):
             if key in e:
                 values = as_list(e[key])
                 assert values, f"{e['id']}: empty {key}"
@@ -388,7 +389,7 @@ def test_knowledge_codebook_verbs_cover_every_root():
 def test_knowledge_codebook_verbs_words_are_single_tokens():
     # The tokenizer splits hyphens and spaces, so such lemmas could never match.
     for e in verb_entries():
-        for key in ("lemma", "object", "complement", "modifier", "particle", "prep"):
+        for key in ("lemma", "object", "complement", "modifier", "prep_object", "particle", "prep"):
             for v in as_list(e.get(key)):
                 assert re.fullmatch(r"[a-z]+", v), (
                     f"{e['id']}: {key} {v!r} is not one lower-case word"
@@ -429,12 +430,11 @@ def test_knowledge_codebook_verbs_frames_are_unambiguous():
                 continue
             if bool(a.get("complement")) != bool(b.get("complement")):
                 continue
-            if bool(a.get("modifier")) != bool(b.get("modifier")):
-                continue  # the one with a modifier is more specific and tried first
-            if (
-                _overlap(a.get("object"), b.get("object"))
-                and _overlap(a.get("complement"), b.get("complement"))
-                and _overlap(a.get("modifier"), b.get("modifier"))
+            if any(bool(a.get(k)) != bool(b.get(k)) for k in ("modifier", "prep_object")):
+                continue  # the one with the extra word is more specific and tried first
+            if all(
+                _overlap(a.get(k), b.get(k))
+                for k in ("object", "complement", "modifier", "prep_object")
             ):
                 clashes.append((a["id"], b["id"]))
     assert not clashes, clashes
@@ -475,7 +475,8 @@ def _preps(token, prep: str) -> list:
 
 
 def _specificity(entry) -> int:
-    return sum(bool(entry.get(k)) for k in ("particle", "prep", "object", "complement", "modifier"))
+    keys = ("particle", "prep", "object", "complement", "modifier", "prep_object")
+    return sum(bool(entry.get(k)) for k in keys)
 
 
 def _objects(tok, pos: str) -> list:
@@ -540,6 +541,9 @@ def match_failure(entry, doc) -> str | None:
         if prep and not any(_preps(a, prep) for a in anchors):
             reasons.append(f"{tok.text}: no prep {prep!r}")
             continue
+        if not _prep_object_ok(entry, tok):
+            reasons.append(f"{tok.text}: no object of {prep!r} in {entry['prep_object']}")
+            continue
         return None
     return "; ".join(reasons) or f"no token with lemma in {sorted(lemmas)}"
 
@@ -576,7 +580,18 @@ def _selects(entry, tok) -> bool:
             heads += [c for c in obj.children if c.dep_ in {"acl", "relcl"}]
         if not any(c.lemma_.lower() in comps for c in heads):
             return False
-    return not (entry.get("prep") and not objects and not _preps(tok, entry["prep"]))
+    if entry.get("prep") and not objects and not _preps(tok, entry["prep"]):
+        return False
+    return _prep_object_ok(entry, tok)
+
+
+def _prep_object_ok(entry, tok) -> bool:
+    """The entry's `prep_object` words, if any, are the object of its preposition."""
+    words = set(as_list(entry.get("prep_object")))
+    if not words:
+        return True
+    objects = [g for p in _preps(tok, entry["prep"]) for g in p.children if g.dep_ == "pobj"]
+    return any(o.lemma_.lower() in words for o in objects)
 
 
 @cache

@@ -176,8 +176,13 @@ def _matches(pattern: VerbPattern, token: Token) -> bool:
         if not any(c.lemma_.lower() in pattern.complement for c in comps):
             return False
     if pattern.prep and not pattern.object:
-        if not any(not _temporal(p) for p in _preps(token, pattern.prep)):
+        preps = [p for p in _preps(token, pattern.prep) if not _temporal(p)]
+        if not preps:
             return False
+        if pattern.prep_object and not any(
+            o.lemma_.lower() in pattern.prep_object for p in preps for o in _children(p, {"pobj"})
+        ):
+            return False  # "took to the streets", not "took to Twitter"
     return True
 
 

@@ -126,6 +126,7 @@ class VerbPattern(_Record):
     object: tuple[str, ...] = ()
     complement: tuple[str, ...] = ()
     modifier: tuple[str, ...] = ()
+    prep_object: tuple[str, ...] = ()
     target: str = "object"
     example: str = ""
     expect: tuple[str | None, ...] = ()
@@ -134,7 +135,15 @@ class VerbPattern(_Record):
     def specificity(self) -> int:
         """More constrained patterns are tried first."""
         return sum(
-            bool(x) for x in (self.particle, self.prep, self.object, self.complement, self.modifier)
+            bool(x)
+            for x in (
+                self.particle,
+                self.prep,
+                self.object,
+                self.complement,
+                self.modifier,
+                self.prep_object,
+            )
         )
 
 
@@ -322,6 +331,7 @@ def _verbs(rows: list[dict[str, Any]], where: str) -> list[VerbPattern]:
                     object=tuple(o.lower() for o in _strs(row.get("object"))),
                     complement=tuple(c.lower() for c in _strs(row.get("complement"))),
                     modifier=tuple(m.lower() for m in _strs(row.get("modifier"))),
+                    prep_object=tuple(o.lower() for o in _strs(row.get("prep_object"))),
                     target=str(
                         row.get("target")
                         or ("prep" if row.get("prep") and not row.get("object") else "object")
