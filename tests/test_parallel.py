@@ -118,3 +118,15 @@ def test_parallel_duplicates_across_chunks_match_one_process(tmp_path) -> None:
     pooled = list(extract_parallel(records, settings, workers=2))
     assert [r.duplicate_of for r in pooled] == [r.duplicate_of for r in alone]
     assert [r.duplicate_of is not None for r in pooled] == [False, False, True, True]
+
+
+def test_parallel_one_batch_runs_in_this_process(single, caplog) -> None:
+    # A single batch gains nothing from a pool that takes seconds to start.
+    caplog.set_level("INFO", logger="dragoman.parallel")
+    settings = Settings(batch_size=len(_records()))
+    assert list(extract_parallel(_records(), settings, PUBLISHED, workers=2)) == single
+    assert "worker processes" not in caplog.text
+    # One record more than a batch: the pool runs.
+    more = Settings(batch_size=len(_records()) - 1)
+    assert list(extract_parallel(_records(), more, PUBLISHED, workers=2)) == single
+    assert "extracting on 2 worker processes" in caplog.text

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import json
 import logging
 import multiprocessing
@@ -98,6 +99,8 @@ def extract_parallel(
         published: publication date for records that carry none.
         workers: worker processes; 0 means one per core, 1 means no pool (the
             plain `Pipeline.extract_many` in this process); None means `settings.workers`.
+            A stream of one batch (`batch_size` records) or less is extracted in this
+            process whatever the number.
 
     Yields:
         One `Extraction` or `Reject` per input item, in input order.
@@ -107,11 +110,17 @@ def extract_parallel(
     """
     settings = settings or Settings()
     count = resolve_workers(settings.workers if workers is None else workers)
-    if count == 1:
+    records = iter(records)
+    batch = max(1, settings.batch_size)
+    head = list(itertools.islice(records, batch + 1)) if count > 1 else []
+    if count == 1 or len(head) <= batch:
+        # One batch or less ("dragoman extract story.txt"): starting a pool (the server,
+        # its pipeline, the workers) takes longer than the batch does in this process.
         from dragoman.api import pipeline
 
-        yield from pipeline(settings).extract_many(records, published)
+        yield from pipeline(settings).extract_many(itertools.chain(head, records), published)
         return
+    records = itertools.chain(head, records)
     # The chunk `_chunks` reads ahead to find the end of the stream is one of them.
     ahead = threading.BoundedSemaphore(_AHEAD_PER_WORKER * count - 1)
     stop = threading.Event()
