@@ -303,3 +303,9 @@ def test_events_a_frame_can_require_the_object_of_its_preposition(pipeline) -> N
     # "took to the streets" is a protest; "took to Twitter" is not.
     assert [root for root, *_ in _dyads("Chilean students took to the streets.")] == ["14"]
     assert _dyads("Chilean students took to Twitter.") == []
+
+
+def test_events_a_verb_sees_through_the_return_of_its_object(pipeline) -> None:
+    # "allowed the return of the inspectors" is allowing the inspectors (0862).
+    result = extract("Peru allowed the return of UN inspectors.", published="2024-05-01")
+    assert [e.cameo for e in result.events] == ["0862"]

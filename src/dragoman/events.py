@@ -69,6 +69,9 @@ VERB_TARGET_PREPS = {
 # A coded event in one of these slots of another event is part of it ("pledged to
 # cooperate", "demanded that Israel withdraw"), not a second event.
 SUBSUMED_DEPS = {"xcomp", "ccomp", "dobj", "pcomp"}
+# Nouns of coming and going whose "of" phrase is what a verb's frame is about: "allowed
+# the return of the inspectors" is allowing the inspectors.
+TRANSPARENT_NOUNS = {"return", "entry", "deployment", "arrival", "presence", "dispatch"}
 # Words that narrow a noun: "hunger strike", "air strike", "nuclear test".
 MODIFIER_DEPS = {"compound", "amod", "nmod"}
 
@@ -191,11 +194,18 @@ def _objects(token: Token, pattern: VerbPattern) -> list[Token]:
     passive's subject); a nominal trigger's "of" phrase ("the suspension of air links");
     with their conjuncts ("launched artillery, mortar and rocket fire")."""
     if pattern.pos == "NOUN":
-        of = [p for p in _children(token, {"prep"}) if p.lower_ == "of"]
-        heads = [o for p in of for o in _children(p, {"pobj"})]
+        heads = _of_objects(token)
     else:
         heads = _children(token, OBJECT_DEPS | {"nsubjpass"})
+        # "allowed the return of the inspectors": what returns is the object too.
+        heads += [o for h in heads if h.lemma_.lower() in TRANSPARENT_NOUNS for o in _of_objects(h)]
     return [c for o in heads for c in _conjuncts(o)]
+
+
+def _of_objects(noun: Token) -> list[Token]:
+    return [
+        o for p in _children(noun, {"prep"}) if p.lower_ == "of" for o in _children(p, {"pobj"})
+    ]
 
 
 def _temporal(prep: Token) -> bool:
