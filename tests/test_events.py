@@ -285,6 +285,8 @@ def test_events_an_everyday_verb_needs_someone_to_act_on(pipeline) -> None:
     # "released an ad" and "meet the bar" are not releases of captives or meetings.
     assert _dyads("The Chilean government released an ad on Monday.") == []
     assert _dyads("Only four Chilean regions meet the bar.") == []
+    assert _dyads("A Chilean report released last year found problems.") == []
+    assert _dyads("The Chilean plan has been met with opposition.") == []
     released = _dyads("Chile released two Peruvian fishermen.")
     assert [(root, source, target) for root, source, target, _ in released] == [
         ("08", "CHL", "PER")

@@ -959,9 +959,11 @@ def code(
                 not targets
                 and not pattern.specificity
                 and pattern.lemma in coder.actor_object_verbs
-                and _children(token, {"dobj"})
+                and (_children(token, {"dobj", "nsubjpass"}) or token.dep_ == "acl")
             ):
-                continue  # "met his wife", "released an ad": the object is no one
+                # "met his wife", "released an ad", "a poll released last week", "was
+                # met with opposition": what the verb is done to is no one.
+                continue
             rule = f"verbs:{pattern.id}"
             if targets and all(m.inferred for m in targets):
                 # "demanded the sailors from Iran": the sailors' country is only a guess
