@@ -311,3 +311,14 @@ def test_events_a_verb_sees_through_the_return_of_its_object(pipeline) -> None:
     # "allowed the return of the inspectors" is allowing the inspectors (0862).
     result = extract("Peru allowed the return of UN inspectors.", published="2024-05-01")
     assert [e.cameo for e in result.events] == ["0862"]
+
+
+def test_events_a_warning_about_others_is_a_caution_not_a_threat(pipeline) -> None:
+    caution = extract(
+        "Chile's president warned that the museum would fail.", published="2024-05-01"
+    )
+    assert [(e.cameo, e.plover) for e in caution.events] == [("012", None)]
+    # Someone warned, or the warner's own side acting: a threat.
+    assert [r for r, *_ in _dyads("Chile warned Peru that it would retaliate.")] == ["13"]
+    own = _dyads("Chile's interior minister warned that police would break up the rallies.")
+    assert [r for r, *_ in own] == ["13"]

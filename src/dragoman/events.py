@@ -115,6 +115,9 @@ class Coder:
         self.refusal_codes = {str(k): str(v) for k, v in grammar["refusal_codes"].items()}
         self.causatives = frozenset(w.lower() for w in grammar["causative_verbs"])
         self.actor_object_verbs = {w.lower() for w in grammar["actor_object_verbs"]}
+        cautions = grammar["cautions"]
+        self.caution_verbs = {w.lower() for w in cautions["verbs"]}
+        self.caution_code = str(cautions["code"])
         verbal = grammar["verbal_attacks"]
         self.verbal_attacks = {w.lower() for w in verbal["verbs"]}
         self.verbal_attack_code = str(verbal["code"])
@@ -503,6 +506,42 @@ def _verbal(src: Mention | None, tgt: Mention | None, coder: Coder) -> bool:
         and tgt.kind != "state"
         and not set(tgt.sectors) & coder.armed_sectors
     )
+
+
+def _caution(
+    token: Token, actors: ActorLayer, sources: list[Mention], targets: list[Mention]
+) -> bool:
+    """ "X warned that …" with no one warned, and a reported clause whose doer is not on
+    X's side: neither a pronoun standing for X nor an organ of X's state when X is one."""
+    if _children(token, {"dobj", "dative"}):
+        return False  # "warned Finland that…": someone is warned
+    for clause in _children(token, {"ccomp"}):
+        for subject in _children(clause, {"nsubj", "nsubjpass", "expl"}):
+            if subject.lower_ in REPORTER_PRONOUNS:
+                return False
+            if any(_same_side(m, src) for m in _actors_at(subject, actors) for src in sources):
+                return False
+        return True
+    return False
+
+
+def _same_side(one: Mention, other: Mention) -> bool:
+    """Two mentions of one state's organs ("Cairo's security chief" and "police")."""
+    return one.actor == other.actor or (
+        one.country is not None
+        and one.country == other.country
+        and _state_side(one)
+        and _state_side(other)
+    )
+
+
+def _state_side(mention: Mention) -> bool:
+    return (mention.kind == "state" and not mention.sectors) or bool(
+        set(mention.sectors) & STATE_SECTORS
+    )
+
+
+STATE_SECTORS = {"GOV", "MIL", "COP", "SPY"}
 
 
 def _refusal(cameo: str, coder: Coder) -> str | None:
@@ -965,6 +1004,13 @@ def code(
                 # met with opposition": what the verb is done to is no one.
                 continue
             rule = f"verbs:{pattern.id}"
+            cameo = pattern.cameo
+            if pattern.lemma in coder.caution_verbs and _caution(token, actors, sources, targets):
+                # "warned that the museum would not be a panacea": a warning about what
+                # others or things may do is a pessimistic comment, not a threat.
+                for src in sources:
+                    emit(token, coder.caution_code, rule + "+caution", src, None, 0, trigger)
+                break
             if targets and all(m.inferred for m in targets):
                 # "demanded the sailors from Iran": the sailors' country is only a guess
                 # from the article; an actor named with its country nearby is better.
@@ -972,15 +1018,15 @@ def code(
                 if named:
                     targets, rule = named, rule + "+named-target"
             own = {m.country for m in sources}
-            if _mutual(pattern.cameo, coder, sources) and {t.country for t in targets} <= own:
+            if _mutual(cameo, coder, sources) and {t.country for t in targets} <= own:
                 # "Indian and Pakistani troops exchanged fire", "Israel and the
                 # Palestinians agreed to share data": each acts on the other.
                 for doer in sources:
                     for other in sources:
                         if other.country != doer.country:
-                            emit(token, pattern.cameo, rule + "+mutual", doer, other, 1, trigger)
+                            emit(token, cameo, rule + "+mutual", doer, other, 1, trigger)
                 break
-            if not targets and pattern.cameo.startswith(THREAT_ROOT):
+            if not targets and cameo.startswith(THREAT_ROOT):
                 targets = _condition_target(token, actors, sources)
                 rule += "+condition-target" if targets else ""
             if not targets:
@@ -992,7 +1038,7 @@ def code(
             for src, tgt in _pairs(sources, targets):
                 emit(
                     token,
-                    pattern.cameo,
+                    cameo,
                     rule,
                     src,
                     tgt,
