@@ -1008,8 +1008,8 @@ def code(
             if pattern.lemma in coder.caution_verbs and _caution(token, actors, sources, targets):
                 # "warned that the museum would not be a panacea": a warning about what
                 # others or things may do is a pessimistic comment, not a threat.
-                for src in sources:
-                    emit(token, coder.caution_code, rule + "+caution", src, None, 0, trigger)
+                for warner in sources:
+                    emit(token, coder.caution_code, rule + "+caution", warner, None, 0, trigger)
                 break
             if targets and all(m.inferred for m in targets):
                 # "demanded the sailors from Iran": the sailors' country is only a guess
