@@ -40,8 +40,6 @@ COUNTRY_PREPS = {"in", "of"}
 # Country slots of actors that belong to no state (intergovernmental and international
 # non-governmental bodies, transnational militant groups): no country for the article.
 STATELESS = {"IGO", "NGO", "IMG", "MNC"}
-# Prefixes that make a name a stance ("anti-Syria", "pro-Western"), not an actor.
-STANCES = {"anti", "pro"}
 NOUN_POS = {"NOUN", "PROPN"}
 # spaCy entity labels that name actors the dictionaries may not know.
 PERSON_LABELS = {"PERSON"}
@@ -315,8 +313,9 @@ def _seed_drafts(
     """One draft per matched name, entity or role word, keyed by its head token."""
     drafts: dict[int, _Draft] = {}
     covered: set[int] = set()
+    stances = {w.lower() for w in knowledge.grammar["stance_prefixes"]}
     for start, end, phrases in matcher.matches(doc):
-        if _after_stance(doc, start):
+        if _after_stance(doc, start, stances):
             continue
         span = doc[start:end]
         phrase = _choose(phrases, published)
@@ -354,7 +353,9 @@ def _seed_drafts(
     # story that names Liberia is Liberia's, not the American city).
     named = {d.country for d in drafts.values() if d.country}
     for ent in doc.ents:
-        if covered.intersection(range(ent.start, ent.end)) or _after_stance(doc, ent.start):
+        if covered.intersection(range(ent.start, ent.end)) or _after_stance(
+            doc, ent.start, stances
+        ):
             continue
         if ent.label_ in PERSON_LABELS:
             name = ent.text.strip()
@@ -421,10 +422,10 @@ def _seed_drafts(
     return drafts
 
 
-def _after_stance(doc: Doc, start: int) -> bool:
+def _after_stance(doc: Doc, start: int, stances: set[str]) -> bool:
     """ "an anti-Syria journalist", "pro-Iranian militias": a name after a stance prefix
-    is what the actor is for or against, not who the actor is."""
-    return start > 1 and doc[start - 1].text == "-" and doc[start - 2].lower_ in STANCES
+    (`stance_prefixes` of grammar.yaml) is what the actor is for or against, not who."""
+    return start > 1 and doc[start - 1].text == "-" and doc[start - 2].lower_ in stances
 
 
 def _phrase_parent(token: Token, drafts: dict[int, _Draft]) -> Token | None:

@@ -69,9 +69,6 @@ VERB_TARGET_PREPS = {
 # A coded event in one of these slots of another event is part of it ("pledged to
 # cooperate", "demanded that Israel withdraw"), not a second event.
 SUBSUMED_DEPS = {"xcomp", "ccomp", "dobj", "pcomp"}
-# Nouns of coming and going whose "of" phrase is what a verb's frame is about: "allowed
-# the return of the inspectors" is allowing the inspectors.
-TRANSPARENT_NOUNS = {"return", "entry", "deployment", "arrival", "presence", "dispatch"}
 # Words that narrow a noun: "hunger strike", "air strike", "nuclear test".
 MODIFIER_DEPS = {"compound", "amod", "nmod"}
 
@@ -112,14 +109,21 @@ class Coder:
         self.place_source_roots = {str(r) for r in grammar["place_source_roots"]}
         self.mutual_codes = tuple(str(c) for c in grammar["mutual_codes"])
         self.event_heads = {w.lower() for w in grammar["event_heads"]}
-        self.refusal_codes = {str(k): str(v) for k, v in grammar["refusal_codes"].items()}
+        # Longest prefix first.
+        self.refusal_codes = sorted(
+            ((str(k), str(v)) for k, v in grammar["refusal_codes"].items()),
+            key=lambda pair: -len(pair[0]),
+        )
+        self.transparent = {w.lower() for w in grammar["transparent_nouns"]}
         self.causatives = frozenset(w.lower() for w in grammar["causative_verbs"])
         self.actor_object_verbs = {w.lower() for w in grammar["actor_object_verbs"]}
         cautions = grammar["cautions"]
         self.caution_verbs = {w.lower() for w in cautions["verbs"]}
         self.caution_code = str(cautions["code"])
+        self.own_side_sectors = set(cautions["own_side_sectors"])
         verbal = grammar["verbal_attacks"]
         self.verbal_attacks = {w.lower() for w in verbal["verbs"]}
+        self.verbal_roots = {str(r) for r in verbal["roots"]}
         self.verbal_attack_code = str(verbal["code"])
         self.armed_sectors = set(verbal["armed_sectors"])
         self.stative = {w.lower() for w in grammar["stative_participles"]}
@@ -159,14 +163,15 @@ def _has_particle(token: Token, particle: str) -> bool:
     )
 
 
-def _matches(pattern: VerbPattern, token: Token) -> bool:
+def _matches(pattern: VerbPattern, token: Token, coder: Coder) -> bool:
     if pattern.pos == "NOUN" and token.dep_ == "compound":
         return False  # "riot police", "protest leaders": the noun names, it does not happen
     if pattern.particle and not _has_particle(token, pattern.particle):
         return False
     nouns = [token]
     if pattern.object:
-        nouns = [o for o in _objects(token, pattern) if o.lemma_.lower() in pattern.object]
+        objects = _objects(token, pattern, coder)
+        nouns = [o for o in objects if o.lemma_.lower() in pattern.object]
         if not nouns:
             return False
     if pattern.modifier and not any(
@@ -192,7 +197,7 @@ def _matches(pattern: VerbPattern, token: Token) -> bool:
     return True
 
 
-def _objects(token: Token, pattern: VerbPattern) -> list[Token]:
+def _objects(token: Token, pattern: VerbPattern, coder: Coder) -> list[Token]:
     """The objects a pattern's `object` is checked against: a verb's objects (and a
     passive's subject); a nominal trigger's "of" phrase ("the suspension of air links");
     with their conjuncts ("launched artillery, mortar and rocket fire")."""
@@ -201,7 +206,7 @@ def _objects(token: Token, pattern: VerbPattern) -> list[Token]:
     else:
         heads = _children(token, OBJECT_DEPS | {"nsubjpass"})
         # "allowed the return of the inspectors": what returns is the object too.
-        heads += [o for h in heads if h.lemma_.lower() in TRANSPARENT_NOUNS for o in _of_objects(h)]
+        heads += [o for h in heads if h.lemma_.lower() in coder.transparent for o in _of_objects(h)]
     return [c for o in heads for c in _conjuncts(o)]
 
 
@@ -385,11 +390,11 @@ def _nominal_source(
     return []
 
 
-def _target(pattern: VerbPattern, token: Token, actors: ActorLayer) -> list[Mention]:
+def _target(pattern: VerbPattern, token: Token, actors: ActorLayer, coder: Coder) -> list[Mention]:
     if pattern.target == "none":
         return []
     if pattern.object:
-        for obj in _objects(token, pattern):
+        for obj in _objects(token, pattern, coder):
             if obj.lemma_.lower() in pattern.object:
                 if pattern.prep:
                     for prep in _preps(obj, pattern.prep) + _preps(token, pattern.prep):
@@ -492,9 +497,6 @@ def _mutual(cameo: str, coder: Coder, sources: list[Mention]) -> bool:
     )
 
 
-VIOLENT_ROOTS = {"18", "19"}
-
-
 def _verbal(src: Mention | None, tgt: Mention | None, coder: Coder) -> bool:
     """An attack of a person on someone who is neither a state nor armed, by a person
     who is not armed either: words, not force."""
@@ -508,9 +510,7 @@ def _verbal(src: Mention | None, tgt: Mention | None, coder: Coder) -> bool:
     )
 
 
-def _caution(
-    token: Token, actors: ActorLayer, sources: list[Mention], targets: list[Mention]
-) -> bool:
+def _caution(token: Token, actors: ActorLayer, sources: list[Mention], coder: Coder) -> bool:
     """ "X warned that …" with no one warned, and a reported clause whose doer is not on
     X's side: neither a pronoun standing for X nor an organ of X's state when X is one."""
     if _children(token, {"dobj", "dative"}):
@@ -519,37 +519,33 @@ def _caution(
         for subject in _children(clause, {"nsubj", "nsubjpass", "expl"}):
             if subject.lower_ in REPORTER_PRONOUNS:
                 return False
-            if any(_same_side(m, src) for m in _actors_at(subject, actors) for src in sources):
+            found = _actors_at(subject, actors)
+            if any(_same_side(m, src, coder.own_side_sectors) for m in found for src in sources):
                 return False
         return True
     return False
 
 
-def _same_side(one: Mention, other: Mention) -> bool:
-    """Two mentions of one state's organs ("Cairo's security chief" and "police")."""
+def _same_side(one: Mention, other: Mention, organs: set[str]) -> bool:
+    """Two mentions of one actor, or of one state's organs (`organs`: sectors of the
+    state's own bodies), as "Cairo's security chief" and "police"."""
+
+    def organ(mention: Mention) -> bool:
+        return (mention.kind == "state" and not mention.sectors) or bool(
+            set(mention.sectors) & organs
+        )
+
     return one.actor == other.actor or (
-        one.country is not None
-        and one.country == other.country
-        and _state_side(one)
-        and _state_side(other)
+        one.country is not None and one.country == other.country and organ(one) and organ(other)
     )
-
-
-def _state_side(mention: Mention) -> bool:
-    return (mention.kind == "state" and not mention.sectors) or bool(
-        set(mention.sectors) & STATE_SECTORS
-    )
-
-
-STATE_SECTORS = {"GOV", "MIL", "COP", "SPY"}
 
 
 def _refusal(cameo: str, coder: Coder) -> str | None:
     """The CAMEO code of refusing the cooperative act `cameo` (`refusal_codes` of
     grammar.yaml, longest prefix), or None."""
-    for prefix in sorted(coder.refusal_codes, key=len, reverse=True):
+    for prefix, code in coder.refusal_codes:
         if cameo.startswith(prefix):
-            return coder.refusal_codes[prefix]
+            return code
     return None
 
 
@@ -867,7 +863,7 @@ def code(
             return  # an event needs a doer; "was attacked" with no "by" names none
         condition, refused = _condition(token), False
         if (
-            cameo[:2] in VIOLENT_ROOTS
+            cameo[:2] in coder.verbal_roots
             and token.lemma_.lower() in coder.verbal_attacks
             and _verbal(src, tgt, coder)
         ):
@@ -987,13 +983,13 @@ def code(
         if word.dep_ == "compound" and word.head.lemma_.lower() in coder.event_heads:
             token, trigger = word.head, Span(word.idx, word.head.idx + len(word.head.text))
         for pattern in coder.patterns_for(word):
-            if not _matches(pattern, token):
+            if not _matches(pattern, token, coder):
                 continue
             if pattern.pos == "NOUN":
                 sources = _nominal_source(token, actors, causatives=coder.causatives)
             else:
                 sources = _subject(token, actors) or _stative_subject(token, actors, coder)
-            targets = _target(pattern, token, actors)
+            targets = _target(pattern, token, actors, coder)
             if (
                 not targets
                 and not pattern.specificity
@@ -1005,7 +1001,7 @@ def code(
                 continue
             rule = f"verbs:{pattern.id}"
             cameo = pattern.cameo
-            if pattern.lemma in coder.caution_verbs and _caution(token, actors, sources, targets):
+            if pattern.lemma in coder.caution_verbs and _caution(token, actors, sources, coder):
                 # "warned that the museum would not be a panacea": a warning about what
                 # others or things may do is a pessimistic comment, not a threat.
                 for warner in sources:
