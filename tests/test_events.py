@@ -322,3 +322,13 @@ def test_events_a_warning_about_others_is_a_caution_not_a_threat(pipeline) -> No
     assert [r for r, *_ in _dyads("Chile warned Peru that it would retaliate.")] == ["13"]
     own = _dyads("Chile's interior minister warned that police would break up the rallies.")
     assert [r for r, *_ in own] == ["13"]
+
+
+def test_events_the_nearest_target_has_a_country(pipeline) -> None:
+    # A name the actors stage could not place says nothing of whom the act was against.
+    result = extract(
+        "Chilean police prevented a rally near the Zorvex Institute.", published="2024-05-01"
+    )
+    assert [e.cameo for e in result.events] == ["1721"]
+    target = result.events[0].target
+    assert target is None or target.country is not None, target

@@ -585,9 +585,9 @@ def _nearest_target(
     """When the pattern's slots name no one, the actor nearest the trigger in the words
     that depend on it ("agreed to set up a centre in Tokyo", "lifted a state of
     emergency in West Darfur", "rejected an offer from Afghanistan"): breadth first,
-    at most `NEAREST_TARGET_DEPTH` links down. Rule suffix `+deep-target`. With
-    `named_only`, actors whose country is only inferred from the article (or unknown) are
-    passed over."""
+    at most `NEAREST_TARGET_DEPTH` links down, only actors with a country (a name the
+    stage could not place says nothing of whom). Rule suffix `+deep-target`. With
+    `named_only`, actors whose country is only inferred from the article are passed over."""
     own = {m.actor for m in sources}
     # (node, under a place preposition): "in a suburb of Beirut" names a place too.
     level = [(c, False) for c in token.children if c.dep_ not in NEAREST_TARGET_SKIP]
@@ -598,7 +598,7 @@ def _nearest_target(
             found = [
                 m
                 for m in _actors_at(node, actors)
-                if m.actor not in own and not (named_only and (m.inferred or not m.country))
+                if m.actor not in own and m.country and not (named_only and m.inferred)
             ]
             if found:
                 if place:
