@@ -332,3 +332,8 @@ def test_events_the_nearest_target_has_a_country(pipeline) -> None:
     assert [e.cameo for e in result.events] == ["1721"]
     target = result.events[0].target
     assert target is None or target.country is not None, target
+
+
+def test_events_a_demand_that_someone_act_targets_them(pipeline) -> None:
+    coded = _dyads("Chilean miners insisted on their demand that Peru's government pay them.")
+    assert [(root, source, target) for root, source, target, _ in coded] == [("10", "CHL", "PER")]

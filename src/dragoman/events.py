@@ -417,7 +417,11 @@ def _target(pattern: VerbPattern, token: Token, actors: ActorLayer, coder: Coder
         for prep in _preps(token, pattern.prep):
             for pobj in _children(prep, {"pobj"}):
                 # "called for sanctions against Nigeria": the target of the nominal object.
-                found = _actor_inside(pobj, actors) or _object_prep_target(pobj, actors)
+                found = (
+                    _actor_inside(pobj, actors)
+                    or _object_prep_target(pobj, actors)
+                    or _clause_target(pobj, actors)
+                )
                 if found:
                     return found
         if pattern.target == "prep":
@@ -442,10 +446,24 @@ def _target(pattern: VerbPattern, token: Token, actors: ActorLayer, coder: Coder
 def _generic_target(token: Token, actors: ActorLayer) -> list[Mention]:
     """The object's actor, else the actor of a target preposition on the verb."""
     for obj in _children(token, OBJECT_DEPS):
-        found = _actor_inside(obj, actors) or _object_prep_target(obj, actors)
+        found = (
+            _actor_inside(obj, actors)
+            or _object_prep_target(obj, actors)
+            or _clause_target(obj, actors)
+        )
         if found:
             return found
     return _object_prep_target(token, actors)
+
+
+def _clause_target(noun: Token, actors: ActorLayer) -> list[Mention]:
+    """ "its demand that Burundi's government grant more rights": the subject of a noun's
+    that-clause is who is asked or meant."""
+    for clause in _children(noun, {"acl", "ccomp"}):
+        if any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children):
+            for subject in _children(clause, {"nsubj", "nsubjpass"}):
+                return _actors_at(subject, actors)
+    return []
 
 
 def _object_prep_target(head: Token, actors: ActorLayer) -> list[Mention]:
