@@ -337,3 +337,9 @@ def test_events_the_nearest_target_has_a_country(pipeline) -> None:
 def test_events_a_demand_that_someone_act_targets_them(pipeline) -> None:
     coded = _dyads("Chilean miners insisted on their demand that Peru's government pay them.")
     assert [(root, source, target) for root, source, target, _ in coded] == [("10", "CHL", "PER")]
+
+
+def test_events_what_did_not_happen_is_no_target(pipeline) -> None:
+    # "without returning to Peru" does nothing to Peru.
+    coded = _dyads("Chile's president agreed to resign without returning to Peru.")
+    assert [(root, target) for root, _, target, _ in coded] == [("03", None)]

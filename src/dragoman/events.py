@@ -499,6 +499,9 @@ def _complement_target(token: Token, actors: ActorLayer) -> list[Mention]:
 # own, and apposed words.
 NEAREST_TARGET_DEPTH = 8
 NEAREST_TARGET_SKIP = SUBJECT_DEPS | {"nsubjpass", "agent", "relcl", "advcl", "appos", "conj", "cc"}
+# Prepositions whose phrase is what did not happen: "agreed to resign without returning
+# to Kyrgyzstan" does nothing to Kyrgyzstan.
+NEAREST_TARGET_SKIP_PREPS = {"without"}
 
 
 THREAT_ROOT = "13"
@@ -608,7 +611,7 @@ def _nearest_target(
     `named_only`, actors whose country is only inferred from the article are passed over."""
     own = {m.actor for m in sources}
     # (node, under a place preposition): "in a suburb of Beirut" names a place too.
-    level = [(c, False) for c in token.children if c.dep_ not in NEAREST_TARGET_SKIP]
+    level = [(c, False) for c in token.children if _searched(c)]
     for _ in range(NEAREST_TARGET_DEPTH):
         following: list[tuple[Token, bool]] = []
         for node, under_place in level:
@@ -623,9 +626,16 @@ def _nearest_target(
                     # "in London" says where, not who: the country, not its government.
                     found = [_as_place(m) for m in found]
                 return found
-            following.extend((c, place) for c in node.children if c.dep_ not in NEAREST_TARGET_SKIP)
+            following.extend((c, place) for c in node.children if _searched(c))
         level = following
     return []
+
+
+def _searched(token: Token) -> bool:
+    """Whether the nearest-target search goes into this branch."""
+    return token.dep_ not in NEAREST_TARGET_SKIP and not (
+        token.dep_ == "prep" and token.lower_ in NEAREST_TARGET_SKIP_PREPS
+    )
 
 
 def _as_place(mention: Mention) -> Mention:
