@@ -227,3 +227,9 @@ def test_actors_a_town_found_by_the_parser_is_placed_by_the_named_countries(pipe
     )
     countries = {a.country for a in result.actors}
     assert "LBR" in countries and "USA" not in countries, result.actors
+
+
+def test_actors_a_demonym_on_a_language_is_no_actor(pipeline) -> None:
+    result = extract("Latvia restricted the Russian language in schools.", published="2024-01-01")
+    assert "RUS" not in {a.country for a in result.actors}, result.actors
+    assert "RUS" in {a.country for a in extract("Latvia expelled Russian diplomats.").actors}

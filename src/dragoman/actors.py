@@ -314,11 +314,18 @@ def _seed_drafts(
     drafts: dict[int, _Draft] = {}
     covered: set[int] = set()
     stances = {w.lower() for w in knowledge.grammar["stance_prefixes"]}
+    languages = {w.lower() for w in knowledge.grammar["language_nouns"]}
     for start, end, phrases in matcher.matches(doc):
         if _after_stance(doc, start, stances):
             continue
         span = doc[start:end]
         phrase = _choose(phrases, published)
+        if (
+            phrase.form == "demonym"
+            and span.root.dep_ in {"amod", "compound"}
+            and span.root.head.lemma_.lower() in languages
+        ):
+            continue  # "the Russian language", "Arabic media": a language, not the state
         entry = phrase.entry
         draft = _Draft(
             head=span.root.i,
