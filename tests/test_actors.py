@@ -122,6 +122,9 @@ def test_actors_historical_leader_coded_by_the_article_date(
         # a people placed in a state by an adjective takes that state
         ("Bosnian Serbs", "BIH"),
         ("the Serbs", "SRB"),
+        # a people placed by "of", or called ethnic and placed by "in", live there
+        ("the Albanians of southern Serbia", "SRB"),
+        ("ethnic Albanians in south Serbia", "SRB"),
         # the leader's country is the forces' ("-led"); a backer's is not ("-backed")
         ("Vietnamese-led forces", "VNMMIL"),
         ("Syrian-backed Lebanese militias", "LBNUAF"),
@@ -233,3 +236,8 @@ def test_actors_a_demonym_on_a_language_is_no_actor(pipeline) -> None:
     result = extract("Latvia restricted the Russian language in schools.", published="2024-01-01")
     assert "RUS" not in {a.country for a in result.actors}, result.actors
     assert "RUS" in {a.country for a in extract("Latvia expelled Russian diplomats.").actors}
+
+
+def test_actors_nationals_abroad_keep_their_state(pipeline) -> None:
+    result = extract("Officials say Americans in Iraq criticised the plan.", published="2020-01-01")
+    assert "USA" in {a.code for a in result.actors}, [(a.name, a.code) for a in result.actors]

@@ -509,6 +509,11 @@ def _merge_phrases(doc: Doc, drafts: dict[int, _Draft]) -> dict[int, _Draft]:
         host = drafts[target]
         via_prep = doc[head].dep_ == "pobj" or doc[head].head.dep_ == "prep"
         _absorb(host, inner, via_prep and doc[head].head.lower_ in {"for", "to"}, via_prep)
+        if via_prep and inner.country and _residents(doc, host, doc[head].head):
+            # "the Albanians of southern Serbia", "ethnic Albanians in south Serbia": a
+            # people placed in a state by the phrase live there (CAMEO codes ethnic
+            # groups by the state they live in, as "Bosnian Serbs").
+            host.country, host.country_rank = inner.country, 1
     for head, draft in drafts.items():
         if outer(head) == head:
             merged[head] = draft
@@ -521,6 +526,17 @@ def _depth(token: Token) -> int:
         token = token.head
         depth += 1
     return depth
+
+
+def _residents(doc: Doc, host: _Draft, prep: Token) -> bool:
+    """A people (a demonym used as a noun) placed by "of", or called "ethnic" and placed
+    by "in": residents of the place, not nationals of the demonym's state abroad
+    ("Americans in Iraq" stay American)."""
+    people = host.entry is not None and host.entry.kind == "state" and host.country_rank == 2
+    ethnic = any(doc[i].lower_ == "ethnic" for i in host.tokens) or any(
+        c.lower_ == "ethnic" for c in doc[host.head].children
+    )
+    return people and (prep.lower_ == "of" or (ethnic and prep.lower_ == "in"))
 
 
 def _absorb(host: _Draft, inner: _Draft, topic_only: bool, via_prep: bool) -> None:
