@@ -343,3 +343,9 @@ def test_events_what_did_not_happen_is_no_target(pipeline) -> None:
     # "without returning to Peru" does nothing to Peru.
     coded = _dyads("Chile's president agreed to resign without returning to Peru.")
     assert [(root, target) for root, _, target, _ in coded] == [("03", None)]
+
+
+def test_events_a_protest_targets_who_its_purpose_names(pipeline) -> None:
+    coded = _dyads("Chilean farmers blocked roads to protest against Peru's import rules.")
+    assert [(root, source, target) for root, source, target, _ in coded] == [("14", "CHL", "PER")]
+    assert coded[0][3].endswith("+purpose-target")

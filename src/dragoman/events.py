@@ -638,6 +638,17 @@ def _searched(token: Token) -> bool:
     )
 
 
+def _purpose_target(token: Token, actors: ActorLayer, sources: list[Mention]) -> list[Mention]:
+    """An actor named with its country in the trigger's purpose clause ("to protest
+    against Sweden's decision")."""
+    for clause in _children(token, {"advcl"}):
+        if any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children):
+            found = _nearest_target(clause, actors, sources, named_only=True)
+            if found:
+                return found
+    return []
+
+
 def _as_place(mention: Mention) -> Mention:
     """A state's mention as the place it names: its country code without sectors."""
     if mention.kind != "state" or not mention.country:
@@ -1050,6 +1061,11 @@ def code(
                         if other.country != doer.country:
                             emit(token, cameo, rule + "+mutual", doer, other, 1, trigger)
                 break
+            if not targets and cameo[:2] in coder.domestic_roots:
+                # "blocked a road to show their disapproval of the United States'
+                # policies": a protest's target is often named in its purpose.
+                targets = _purpose_target(token, actors, sources)
+                rule += "+purpose-target" if targets else ""
             if not targets and cameo.startswith(THREAT_ROOT):
                 targets = _condition_target(token, actors, sources)
                 rule += "+condition-target" if targets else ""
