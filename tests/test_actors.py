@@ -241,3 +241,15 @@ def test_actors_a_demonym_on_a_language_is_no_actor(pipeline) -> None:
 def test_actors_nationals_abroad_keep_their_state(pipeline) -> None:
     result = extract("Officials say Americans in Iraq criticised the plan.", published="2020-01-01")
     assert "USA" in {a.code for a in result.actors}, [(a.name, a.code) for a in result.actors]
+
+
+@pytest.mark.parametrize(
+    ("published", "country"), [("1990-05-01", "SDN"), ("2015-05-01", "SSD")]
+)
+def test_actors_a_place_of_a_state_formed_later_is_its_predecessor(
+    pipeline, published: str, country: str
+) -> None:
+    # Juba was in Sudan until South Sudan's independence (2011-07-09).
+    result = extract("Sudanese rebels shelled Juba on Sunday.", published=published)
+    (event,) = result.events
+    assert event.target is not None and event.target.country == country

@@ -336,8 +336,13 @@ def _seed_drafts(
         )
         draft.why.append(f"dict:{entry.key}:{phrase.form}")
         if entry.kind == "state":
-            draft.country, draft.country_rank = entry.country, 1
-            draft.sectors.extend(FORM_SECTORS.get(phrase.form, ()))
+            draft.country, draft.country_rank = knowledge.country_on(entry.country, published), 1
+            if draft.country == entry.country:
+                draft.sectors.extend(FORM_SECTORS.get(phrase.form, ()))
+            elif draft.country in knowledge.countries:
+                # Before the state was formed ("Juba" in 1990): a place of the state it
+                # was part of, whose government sat elsewhere.
+                draft.name = knowledge.countries[draft.country].name
             if phrase.form == "demonym" and span.root.pos_ == "ADJ":
                 draft.kind = "modifier"
             elif phrase.form == "demonym":
@@ -380,6 +385,9 @@ def _seed_drafts(
             place = gazetteer.resolve(ent.text, Span(ent.start_char, ent.end_char), named)
             if place is None or place.country is None:
                 continue
+            place = dataclasses.replace(
+                place, country=knowledge.country_on(place.country, published)
+            )
             draft = _Draft(
                 head=ent.root.i,
                 tokens=set(range(ent.start, ent.end)),

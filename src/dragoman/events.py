@@ -757,6 +757,11 @@ class _Context:
             span = Span(ent.start_char, ent.end_char)
             mention = self.actors.at(ent.root)
             place = self.gazetteer.resolve(ent.text, span, self.countries)
+            if place is not None and place.country:
+                # "Juba" in 1990 is in Sudan (`formed` in countries.yaml).
+                day = self.published
+                country = self.coder.knowledge.country_on(place.country, day)
+                place = dataclasses.replace(place, country=country)
             if place is None and mention is not None and mention.country:
                 place = Place(
                     name=ent.text,

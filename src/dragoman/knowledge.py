@@ -73,6 +73,8 @@ class Entry(_Record):
     code: str | None = None
     roles: tuple[Role, ...] = ()
     domains: tuple[str, ...] = ()
+    formed: dt.date | None = None  # a state formed from `formed_from` on this day
+    formed_from: str | None = None
 
     def role_on(self, day: dt.date | None) -> Role | None:
         """The role held on `day` (the latest role when `day` is None or none matches)."""
@@ -174,6 +176,14 @@ class Knowledge:
     by_domain: dict[str, Entry] = field(default_factory=dict)
     countries: dict[str, Entry] = field(default_factory=dict)
 
+    def country_on(self, country: str | None, day: dt.date | None) -> str | None:
+        """The state `country`'s places belonged to on `day`: its predecessor before
+        it was formed ("Juba" in 1990 is Sudan's), else itself."""
+        entry = self.countries.get(country or "")
+        if entry is None or entry.formed is None or day is None or day >= entry.formed:
+            return country
+        return self.country_on(entry.formed_from, day)
+
     def code(self, cameo: str) -> Code:
         """The codebook row of `cameo`, falling back to its parent codes."""
         for size in (len(cameo), 3, 2):
@@ -234,7 +244,15 @@ def _country_phrases(rows: list[dict[str, Any]], where: str) -> Iterable[Phrase]
         names = _strs(row.get("names"))
         if not code or not names:
             raise KnowledgeError(where, f"country entry needs code and names: {row!r}")
-        entry = Entry(key=f"country:{code}", name=names[0], kind="state", country=code)
+        formed = row.get("formed") or {}
+        entry = Entry(
+            key=f"country:{code}",
+            name=names[0],
+            kind="state",
+            country=code,
+            formed=_date(formed.get("date"), where) if formed else None,
+            formed_from=formed.get("from"),
+        )
         for form in (
             "names",
             "demonyms",
