@@ -243,9 +243,7 @@ def test_actors_nationals_abroad_keep_their_state(pipeline) -> None:
     assert "USA" in {a.code for a in result.actors}, [(a.name, a.code) for a in result.actors]
 
 
-@pytest.mark.parametrize(
-    ("published", "country"), [("1990-05-01", "SDN"), ("2015-05-01", "SSD")]
-)
+@pytest.mark.parametrize(("published", "country"), [("1990-05-01", "SDN"), ("2015-05-01", "SSD")])
 def test_actors_a_place_of_a_state_formed_later_is_its_predecessor(
     pipeline, published: str, country: str
 ) -> None:
