@@ -132,6 +132,8 @@ def test_actors_historical_leader_coded_by_the_article_date(
         ("al-Qaeda", "IMGALQ"),
         # Northern Ireland is the United Kingdom's, not Ireland's
         ("Northern Ireland", "GBR"),
+        # a member state stays itself
+        ("NATO-member Norway", "NOR"),
     ],
 )
 def test_actors_phrases_get_codes(pipeline, phrase: str, code: str) -> None:

@@ -562,10 +562,13 @@ def _absorb(host: _Draft, inner: _Draft, topic_only: bool, via_prep: bool) -> No
     if inner.country and (host.country is None or rank < host.country_rank):
         if not (host.entry and host.entry.kind not in {"person", "state"}):
             host.country, host.country_rank = inner.country, rank
-    if inner.entry and inner.entry.kind not in {"state", "person"}:
+    body = inner.entry if inner.entry and inner.entry.kind not in {"state", "person"} else None
+    if body is not None and host.entry is not None and host.entry.kind == "state":
+        return  # a member state stays itself: "NATO-member Norway" is Norway
+    if body is not None:
         # Membership of a known organisation outranks generic role words (CEO of an NGO).
-        host.sectors = list(inner.entry.sectors) + host.sectors
-        host.member = inner.entry
+        host.sectors = list(body.sectors) + host.sectors
+        host.member = body
     else:
         host.sectors.extend(s for s in inner.sectors if s not in host.sectors)
 
