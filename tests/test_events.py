@@ -162,8 +162,11 @@ def test_events_an_act_promised_on_a_condition_is_a_threat(pipeline) -> None:
 
 
 def test_events_a_failed_act_is_negated(pipeline) -> None:
-    result = extract("Chile and Peru failed to reach an agreement.", published="2024-05-01")
+    result = extract("Chilean troops failed to capture the Peruvian town.", published="2024-05-01")
     assert result.events and all(e.negated for e in result.events)
+    # An agreement its parties failed to reach is a rejection of the deal (127).
+    failed = extract("Chile and Peru failed to reach an agreement.", published="2024-05-01")
+    assert sorted((e.cameo, e.negated) for e in failed.events) == [("127", False)] * 2
     unable = extract("Chile will be unable to accuse Peru.", published="2024-05-01")
     assert unable.events and all(e.negated for e in unable.events)
     reached = extract("Chile and Peru reached an agreement.", published="2024-05-01")

@@ -110,6 +110,9 @@ class Coder:
         self.mutual_codes = tuple(str(c) for c in grammar["mutual_codes"])
         self.event_heads = {w.lower() for w in grammar["event_heads"]}
         # Longest prefix first.
+        failed = grammar["failed_agreement"]
+        self.failed_agreement_prefixes = tuple(str(p) for p in failed["prefixes"])
+        self.failed_agreement_code = str(failed["code"])
         self.refusal_codes = sorted(
             ((str(k), str(v)) for k, v in grammar["refusal_codes"].items()),
             key=lambda pair: -len(pair[0]),
@@ -931,6 +934,14 @@ def code(
             # "Syria will not accept more refugees", "would not meet the demands": a
             # promise not to cooperate or yield is a refusal (CAMEO 12), asserted.
             cameo, rule, refused = str(_refusal(cameo, coder)), rule + "+refusal", True
+        elif (
+            token.dep_ == "xcomp"
+            and token.head.lemma_.lower() in coder.negating_verbs
+            and cameo.startswith(coder.failed_agreement_prefixes)
+        ):
+            # "Palestinians and Israelis failed to reach agreement": no agreement was
+            # reached, a rejection of the deal on the table (PLOVER codes it REJECT).
+            cameo, rule, refused = coder.failed_agreement_code, rule + "+failed", True
         elif ctx.intended(token) and not ctx.negated(token):
             if cameo[:2] in coder.intent_codes:
                 cameo, rule = coder.intent_codes[cameo[:2]], rule + "+intent"
