@@ -352,3 +352,9 @@ def test_events_a_protest_targets_who_its_purpose_names(pipeline) -> None:
     coded = _dyads("Chilean farmers blocked roads to protest against Peru's import rules.")
     assert [(root, source, target) for root, source, target, _ in coded] == [("14", "CHL", "PER")]
     assert coded[0][3].endswith("+purpose-target")
+
+
+def test_events_an_untargeted_adjunct_beside_a_complete_event_is_dropped(pipeline) -> None:
+    # Both main acts; the fire names no one we can code, the riot is against Peru.
+    coded = _dyads("Chilean prisoners rioted in a Peruvian jail, setting fire to their mattresses.")
+    assert [root for root, *_ in coded] == ["14"]

@@ -1140,19 +1140,26 @@ def _drop_subsumed(doc: Doc, events: list[Event]) -> list[Event]:
 def _drop_secondary(events: list[Event], floor: float, untargeted: set[str]) -> list[Event]:
     """Keep each sentence's most confident events, and the others that reach `floor`
     with their frame complete: an event whose frame has a target slot that names no one
-    (`untargeted` ids) is kept only as the sentence's best ("opened fire to disperse
-    the crowd, killing one person": the killing names no victim we can code). A floor
-    of 0 keeps every event."""
+    (`untargeted` ids) is kept only as its sentence's best, and not beside a complete
+    event as confident ("opened fire to disperse the crowd, killing one person": the
+    killing names no victim we can code). A floor of 0 keeps every event."""
+    if floor <= 0:
+        return events
     best: dict[int, float] = {}
+    complete: dict[int, float] = {}
     for event in events:
         best[event.sentence] = max(best.get(event.sentence, 0.0), event.confidence)
-    return [
-        e
-        for e in events
-        if e.confidence >= best[e.sentence]
-        or floor <= 0
-        or (e.confidence >= floor and e.id not in untargeted)
-    ]
+        if event.id not in untargeted:
+            complete[event.sentence] = max(complete.get(event.sentence, 0.0), event.confidence)
+
+    def kept(event: Event) -> bool:
+        if event.id in untargeted:
+            return event.confidence >= best[event.sentence] and event.confidence > complete.get(
+                event.sentence, -1.0
+            )
+        return event.confidence >= floor or event.confidence >= best[event.sentence]
+
+    return [e for e in events if kept(e)]
 
 
 def _modal_demands(doc: Doc, actors: ActorLayer, quotes: QuoteLayer, coder: Coder, emit) -> None:
