@@ -109,10 +109,10 @@ class Coder:
         self.place_source_roots = {str(r) for r in grammar["place_source_roots"]}
         self.mutual_codes = tuple(str(c) for c in grammar["mutual_codes"])
         self.event_heads = {w.lower() for w in grammar["event_heads"]}
-        # Longest prefix first.
         failed = grammar["failed_agreement"]
         self.failed_agreement_prefixes = tuple(str(p) for p in failed["prefixes"])
         self.failed_agreement_code = str(failed["code"])
+        # Longest prefix first.
         self.refusal_codes = sorted(
             ((str(k), str(v)) for k, v in grammar["refusal_codes"].items()),
             key=lambda pair: -len(pair[0]),
@@ -420,11 +420,7 @@ def _target(pattern: VerbPattern, token: Token, actors: ActorLayer, coder: Coder
         for prep in _preps(token, pattern.prep):
             for pobj in _children(prep, {"pobj"}):
                 # "called for sanctions against Nigeria": the target of the nominal object.
-                found = (
-                    _actor_inside(pobj, actors)
-                    or _object_prep_target(pobj, actors)
-                    or _clause_target(pobj, actors)
-                )
+                found = _phrase_target(pobj, actors)
                 if found:
                     return found
         if pattern.target == "prep":
@@ -449,14 +445,21 @@ def _target(pattern: VerbPattern, token: Token, actors: ActorLayer, coder: Coder
 def _generic_target(token: Token, actors: ActorLayer) -> list[Mention]:
     """The object's actor, else the actor of a target preposition on the verb."""
     for obj in _children(token, OBJECT_DEPS):
-        found = (
-            _actor_inside(obj, actors)
-            or _object_prep_target(obj, actors)
-            or _clause_target(obj, actors)
-        )
+        found = _phrase_target(obj, actors)
         if found:
             return found
     return _object_prep_target(token, actors)
+
+
+def _phrase_target(noun: Token, actors: ActorLayer) -> list[Mention]:
+    """Who a nominal object names: the actor it is or holds ("demanded Iran's
+    withdrawal"), of its target preposition ("sanctions on Iran"), or the subject of its
+    that-clause ("its demand that Burundi's government grant rights")."""
+    return (
+        _actor_inside(noun, actors)
+        or _object_prep_target(noun, actors)
+        or _clause_target(noun, actors)
+    )
 
 
 def _clause_target(noun: Token, actors: ActorLayer) -> list[Mention]:
@@ -604,34 +607,40 @@ def _condition_target(token: Token, actors: ActorLayer, sources: list[Mention]) 
 
 
 def _nearest_target(
-    token: Token, actors: ActorLayer, sources: list[Mention], named_only: bool = False
+    token: Token,
+    actors: ActorLayer,
+    sources: list[Mention],
+    named_only: bool = False,
+    prefer_named: bool = False,
 ) -> list[Mention]:
     """When the pattern's slots name no one, the actor nearest the trigger in the words
     that depend on it ("agreed to set up a centre in Tokyo", "lifted a state of
     emergency in West Darfur", "rejected an offer from Afghanistan"): breadth first,
     at most `NEAREST_TARGET_DEPTH` links down, only actors with a country (a name the
     stage could not place says nothing of whom). Rule suffix `+deep-target`. With
-    `named_only`, actors whose country is only inferred from the article are passed over."""
+    `named_only`, actors whose country is only inferred from the article are passed over;
+    with `prefer_named`, they are taken only when no actor named with its country is
+    found (one search for both)."""
     own = {m.actor for m in sources}
+    guessed: list[Mention] = []  # the first find whose country is only inferred
     # (node, under a place preposition): "in a suburb of Beirut" names a place too.
     level = [(c, False) for c in token.children if _searched(c)]
     for _ in range(NEAREST_TARGET_DEPTH):
         following: list[tuple[Token, bool]] = []
         for node, under_place in level:
             place = under_place or (node.dep_ == "pobj" and node.head.lower_ in PLACE_PREPS)
-            found = [
-                m
-                for m in _actors_at(node, actors)
-                if m.actor not in own and m.country and not (named_only and m.inferred)
-            ]
-            if found:
-                if place:
-                    # "in London" says where, not who: the country, not its government.
-                    found = [_as_place(m) for m in found]
-                return found
+            found = [m for m in _actors_at(node, actors) if m.actor not in own and m.country]
+            if place:
+                # "in London" says where, not who: the country, not its government.
+                found = [_as_place(m) for m in found]
+            named = [m for m in found if not m.inferred]
+            if named or (found and not (named_only or prefer_named)):
+                return named if named_only or prefer_named else found
+            if found and not guessed:
+                guessed = found
             following.extend((c, place) for c in node.children if _searched(c))
         level = following
-    return []
+    return guessed if prefer_named else []
 
 
 def _searched(token: Token) -> bool:
@@ -927,13 +936,13 @@ def code(
             cameo = coder.threat_codes.get(cameo[:2], THREAT_CODE)
             rule += "+conditional-threat"
         elif (
-            ctx.intended(token)
-            and _refusal(cameo, coder) is not None
+            (refusal := _refusal(cameo, coder)) is not None
+            and ctx.intended(token)
             and any(c.dep_ == "neg" for c in token.children)
         ):
             # "Syria will not accept more refugees", "would not meet the demands": a
             # promise not to cooperate or yield is a refusal (CAMEO 12), asserted.
-            cameo, rule, refused = str(_refusal(cameo, coder)), rule + "+refusal", True
+            cameo, rule, refused = refusal, rule + "+refusal", True
         elif (
             token.dep_ == "xcomp"
             and token.head.lemma_.lower() in coder.negating_verbs
@@ -1087,9 +1096,7 @@ def code(
                 rule += "+condition-target" if targets else ""
             if not targets:
                 # An actor named with its country before one whose country is a guess.
-                targets = _nearest_target(
-                    token, actors, sources, named_only=True
-                ) or _nearest_target(token, actors, sources)
+                targets = _nearest_target(token, actors, sources, prefer_named=True)
                 rule += "+deep-target" if targets else ""
             for src, tgt in _pairs(sources, targets):
                 emit(
