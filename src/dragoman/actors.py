@@ -99,6 +99,31 @@ class ActorLayer:
         return self.by_token.get(token if isinstance(token, int) else token.i)
 
 
+@dataclass(frozen=True, slots=True)
+class PhraseWords:
+    """The grammar.yaml word lists the actors stage reads while building phrases, as
+    sets made once per knowledge."""
+
+    stances: frozenset[str]
+    languages: frozenset[str]
+    leaders: frozenset[str]
+    ethnic: frozenset[str]
+
+    @classmethod
+    def of(cls, knowledge: Knowledge) -> PhraseWords:
+        grammar = knowledge.grammar
+
+        def words(key: str) -> frozenset[str]:
+            return frozenset(w.lower() for w in grammar[key])
+
+        return cls(
+            words("stance_prefixes"),
+            words("language_nouns"),
+            words("leader_participles"),
+            words("ethnic_words"),
+        )
+
+
 class ActorMatcher:
     """Dictionary matching compiled once per (pipeline, knowledge).
 
@@ -120,6 +145,7 @@ class ActorMatcher:
         from spacy.vocab import Vocab
 
         self.knowledge = knowledge
+        self.words = PhraseWords.of(knowledge)
         keys = Vocab()
         self.lower = PhraseMatcher(keys, attr="LOWER")
         self.exact = PhraseMatcher(keys, attr="ORTH")
@@ -297,7 +323,7 @@ def find(
 ) -> ActorLayer:
     """Find, code and link the actors of a parsed article."""
     drafts = _seed_drafts(doc, knowledge, matcher, published, gazetteer)
-    drafts = _merge_phrases(doc, drafts)
+    drafts = _merge_phrases(doc, drafts, matcher.words)
     for draft in drafts.values():
         _finish(doc, draft, knowledge)
     return _link(doc, list(drafts.values()), knowledge, published)
@@ -313,8 +339,7 @@ def _seed_drafts(
     """One draft per matched name, entity or role word, keyed by its head token."""
     drafts: dict[int, _Draft] = {}
     covered: set[int] = set()
-    stances = {w.lower() for w in knowledge.grammar["stance_prefixes"]}
-    languages = {w.lower() for w in knowledge.grammar["language_nouns"]}
+    stances, languages = matcher.words.stances, matcher.words.languages
     for start, end, phrases in matcher.matches(doc):
         if _after_stance(doc, start, stances):
             continue
@@ -437,19 +462,23 @@ def _seed_drafts(
     return drafts
 
 
-def _after_stance(doc: Doc, start: int, stances: set[str]) -> bool:
+def _after_stance(doc: Doc, start: int, stances: frozenset[str]) -> bool:
     """ "an anti-Syria journalist", "pro-Iranian militias": a name after a stance prefix
     (`stance_prefixes` of grammar.yaml) is what the actor is for or against, not who."""
     return start > 1 and doc[start - 1].text == "-" and doc[start - 2].lower_ in stances
 
 
-def _phrase_parent(token: Token, drafts: dict[int, _Draft]) -> Token | None:
+def _phrase_parent(token: Token, drafts: dict[int, _Draft], words: PhraseWords) -> Token | None:
     """The head this token's phrase attaches to, when that head is also an actor phrase."""
     if token.dep_ in PHRASE_DEPS and token.head.i != token.i:
         return token.head
     # "Vietnamese-led forces", "US-led coalition": the leader's country is the phrase's
     # ("Syrian-backed militias" are not Syria's: only "-led" says whose they are).
-    if token.dep_ == "npadvmod" and token.head.lower_ == "led" and token.head.dep_ == "amod":
+    if (
+        token.dep_ == "npadvmod"
+        and token.head.lower_ in words.leaders
+        and token.head.dep_ == "amod"
+    ):
         return token.head
     # "TIP CEO and President Joshua S. Block": conjoined titles all belong to the person.
     if (
@@ -489,7 +518,7 @@ def _phrase_parent(token: Token, drafts: dict[int, _Draft]) -> Token | None:
     return None
 
 
-def _merge_phrases(doc: Doc, drafts: dict[int, _Draft]) -> dict[int, _Draft]:
+def _merge_phrases(doc: Doc, drafts: dict[int, _Draft], words: PhraseWords) -> dict[int, _Draft]:
     """Fold each draft into the draft of the phrase it modifies."""
 
     def outer(i: int) -> int:
@@ -497,7 +526,7 @@ def _merge_phrases(doc: Doc, drafts: dict[int, _Draft]) -> dict[int, _Draft]:
         seen = {i}
         best = i
         while True:
-            parent = _phrase_parent(token, drafts)
+            parent = _phrase_parent(token, drafts, words)
             if parent is None or parent.i in seen:
                 return best
             seen.add(parent.i)
@@ -517,7 +546,7 @@ def _merge_phrases(doc: Doc, drafts: dict[int, _Draft]) -> dict[int, _Draft]:
         host = drafts[target]
         via_prep = doc[head].dep_ == "pobj" or doc[head].head.dep_ == "prep"
         _absorb(host, inner, via_prep and doc[head].head.lower_ in {"for", "to"}, via_prep)
-        if via_prep and inner.country and _residents(doc, host, doc[head].head):
+        if via_prep and inner.country and _residents(doc, host, doc[head].head, words):
             # "the Albanians of southern Serbia", "ethnic Albanians in south Serbia": a
             # people placed in a state by the phrase live there (CAMEO codes ethnic
             # groups by the state they live in, as "Bosnian Serbs").
@@ -536,13 +565,13 @@ def _depth(token: Token) -> int:
     return depth
 
 
-def _residents(doc: Doc, host: _Draft, prep: Token) -> bool:
+def _residents(doc: Doc, host: _Draft, prep: Token, words: PhraseWords) -> bool:
     """A people (a demonym used as a noun) placed by "of", or called "ethnic" and placed
     by "in": residents of the place, not nationals of the demonym's state abroad
     ("Americans in Iraq" stay American)."""
     people = host.entry is not None and host.entry.kind == "state" and host.country_rank == 2
-    ethnic = any(doc[i].lower_ == "ethnic" for i in host.tokens) or any(
-        c.lower_ == "ethnic" for c in doc[host.head].children
+    ethnic = any(doc[i].lower_ in words.ethnic for i in host.tokens) or any(
+        c.lower_ in words.ethnic for c in doc[host.head].children
     )
     return people and (prep.lower_ == "of" or (ethnic and prep.lower_ == "in"))
 
