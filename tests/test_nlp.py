@@ -1,0 +1,42 @@
+"""The spaCy pipeline as dragoman loads it: verified, and the same as spaCy's own load."""
+
+import spacy
+
+from dragoman import nlp
+
+TEXT = (
+    "Dr. Smith's U.S.-led coalition can't reach https://example.org at 5:30pm, "
+    'e.g. on Jan. 3rd :) — "No," said Gen. O\'Neill (ret.) in Washington, D.C.'
+)
+
+
+def test_bundled_model_passes_its_hash_check():
+    report = nlp.verify()
+    assert report.verified is True
+    assert report.problems == ()
+
+
+def test_loaded_tokenizer_is_the_one_spacy_loads():
+    ours = nlp.load()
+    theirs = spacy.load(nlp.BUNDLED_MODEL, exclude=list(nlp.UNUSED_COMPONENTS))
+    assert ours.tokenizer.to_bytes() == theirs.tokenizer.to_bytes()
+    assert [t.text for t in ours(TEXT)] == [t.text for t in theirs(TEXT)]
+    assert ours.pipe_names == theirs.pipe_names
+    # the config says what the pipeline was saved with, not how it was loaded
+    assert ours.config["nlp"]["tokenizer"] == nlp.SPACY_TOKENIZER
+    assert "senter" not in ours.component_names
+
+
+def test_a_changed_model_file_fails_the_hash_check(tmp_path, monkeypatch):
+    import shutil
+
+    installed = nlp._package_dir(nlp.BUNDLED_MODEL)
+    copy = tmp_path / "model"
+    shutil.copytree(installed, copy)
+    rel = next(iter(nlp._recorded_hashes()))
+    with open(copy / rel, "ab") as file:
+        file.write(b"\0")
+    monkeypatch.setattr(nlp, "_package_dir", lambda name: copy)
+    report = nlp.verify()
+    assert report.verified is False
+    assert report.problems == (f"hash mismatch {rel}",)
