@@ -224,30 +224,31 @@ def test_cache_language_identifier_equals_uncached(cache_dir: Path, fresh) -> No
 
 
 def _tokenized_matchers(nlp, matcher):
-    """Matchers for the same keys as `matcher`'s, from patterns run through the tokenizer
+    """Tables for the same keys as `matcher`'s, from patterns run through the tokenizer
     (how `ActorMatcher` built them before the disk cache kept their token texts)."""
-    from spacy.matcher import PhraseMatcher
+    from spacy.attrs import LOWER, ORTH
 
     reference = {}
-    for name, attr, table in (
-        ("lower", "LOWER", matcher.lower),
-        ("exact", "ORTH", matcher.exact),
-        ("role_phrases", "LOWER", matcher.role_phrases),
-    ):
-        built = PhraseMatcher(nlp.vocab, attr=attr)
+    for name, attr in (("lower", LOWER), ("exact", ORTH), ("role_phrases", LOWER)):
+        table = getattr(matcher, name)
+        built = actors.PhraseTable(table.attr)
         for key in sorted(_patterns(table)):
             text = key if name == "role_phrases" else None
             if text is None:
                 phrase = matcher.phrases[key][0]
                 text = actors._strip_article(phrase.text)
-            built.add(key, [nlp.tokenizer(text)])
-        reference[name] = built
+            built.add(key, tuple(nlp.tokenizer(text).to_array([attr]).tolist()))
+        reference[name] = built.compile()
     return reference
 
 
-def _patterns(phrase_matcher) -> dict[str, set[tuple[int, ...]]]:
-    """A PhraseMatcher's patterns: key → token attribute ids (what it pickles)."""
-    return phrase_matcher.__reduce__()[1][1]
+def _patterns(table) -> dict[str, set[tuple[int, ...]]]:
+    """A phrase table's patterns: key → token attribute ids."""
+    patterns: dict[str, set[tuple[int, ...]]] = {}
+    for ids, keys in table.keys.items():
+        for key in keys:
+            patterns.setdefault(key, set()).add(ids)
+    return patterns
 
 
 def test_cache_actor_matcher_equals_tokenized(pipeline, cache_dir: Path) -> None:
@@ -274,6 +275,28 @@ def test_cache_actor_matcher_equals_tokenized(pipeline, cache_dir: Path) -> None
     tokenized.role_phrases = reference["role_phrases"]
     assert read.matches(doc) == tokenized.matches(doc)
     assert read.role_spans(doc) == tokenized.role_spans(doc)
+
+
+def test_phrase_table_finds_each_key_of_a_pattern_as_spacy_matcher_does(pipeline) -> None:
+    """One matcher for all patterns finds what a matcher with a key per pattern finds,
+    keys sharing a pattern included."""
+    from spacy.matcher import PhraseMatcher
+
+    nlp = pipeline.nlp
+    forms = ["Iran", "United Nations", "united nations", "Foreign Ministry", "the UN", "UN"]
+    table = actors.PhraseTable("LOWER")
+    spacy_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    for form in forms:
+        pattern = nlp.make_doc(form)
+        table.add(form, tuple(t.lower for t in pattern))
+        spacy_matcher.add(form, [pattern])
+    table.compile()
+    doc = nlp.make_doc("The United Nations asked Iran and the UN's Foreign Ministry; IRAN said no.")
+    expected = sorted(
+        (nlp.vocab.strings[key], start, end) for key, start, end in spacy_matcher(doc)
+    )
+    assert sorted(table(doc)) == expected
+    assert ("United Nations", 1, 3) in expected and ("united nations", 1, 3) in expected
 
 
 def test_cache_actor_matcher_sees_a_new_phrase(pipeline, cache_dir: Path) -> None:

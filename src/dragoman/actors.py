@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -124,31 +125,61 @@ class PhraseWords:
         )
 
 
+class PhraseTable:
+    """Token patterns (the ids of their tokens' LOWER or ORTH attribute) and their keys,
+    all found by one spaCy `PhraseMatcher` in one pass over a document.
+
+    The matcher holds every pattern under a single key and this table tells which
+    keys a matched span's ids belong to: adding thousands of patterns one key at a
+    time costs a lexeme and a hash-table search per key, three times as long.
+    """
+
+    def __init__(self, attr: str) -> None:
+        from spacy.vocab import Vocab
+
+        self.attr = attr
+        self.keys: dict[tuple[int, ...], list[str]] = {}
+        # Matching compares attribute ids, which are the same hashes in any vocabulary;
+        # a blank one keeps the matcher's own key out of the pipeline's.
+        self.matcher = PhraseMatcher(Vocab(), attr=attr)
+        self._ids = operator.attrgetter(attr.lower())
+
+    def add(self, key: str, ids: tuple[int, ...]) -> None:
+        self.keys.setdefault(ids, []).append(key)
+
+    def compile(self) -> PhraseTable:
+        """Hand the patterns to the matcher (once, after the last `add`)."""
+        if self.keys:
+            # spaCy's stub types patterns as Docs; `PhraseMatcher.add` takes the ids a Doc
+            # would give it as they are (the `else` branch of its loop, phrasematcher.pyx).
+            self.matcher.add(self.attr, list(self.keys))  # type: ignore[arg-type]
+        return self
+
+    def __call__(self, doc: Doc) -> list[tuple[str, int, int]]:
+        """(key, start, end) of every pattern found in `doc`, by start."""
+        found = []
+        for _, start, end in self.matcher(doc):
+            for key in self.keys[tuple(map(self._ids, doc[start:end]))]:
+                found.append((key, start, end))
+        return found
+
+
 class ActorMatcher:
     """Dictionary matching compiled once per (pipeline, knowledge).
 
     The patterns are the tokens spaCy's tokenizer makes of each dictionary form.
     Tokenizing thousands of names takes most of a second, so the token texts are kept
-    in the disk cache (`pattern_words`); the matchers get each pattern as the ids of
-    its tokens' LOWER or ORTH attribute, which is what they would take from a
+    in the disk cache (`pattern_words`); the tables get each pattern as the ids of
+    its tokens' LOWER or ORTH attribute, which is what a matcher would take from a
     tokenized `Doc` (`tests/test_cache.py`).
-
-    The matchers keep their keys in a blank vocabulary of their own: `PhraseMatcher.add`
-    makes a lexeme of its key, which in the pipeline's vocabulary runs every lexical
-    attribute function of the language (a quarter of a second for 8,000 keys) for a
-    lexeme nothing reads. Matching compares attribute ids, which are the same hashes in
-    any vocabulary; the key strings go into the pipeline's string store, where
-    `matches` and `role_spans` look up the keys of a match.
     """
 
     def __init__(self, nlp, knowledge: Knowledge) -> None:
-        from spacy.vocab import Vocab
-
         self.knowledge = knowledge
         self.words = PhraseWords.of(knowledge)
-        keys = Vocab()
-        self.lower = PhraseMatcher(keys, attr="LOWER")
-        self.exact = PhraseMatcher(keys, attr="ORTH")
+        self.lower = PhraseTable("LOWER")
+        self.exact = PhraseTable("ORTH")
+        self.role_phrases = PhraseTable("LOWER")
         self.phrases: dict[str, list[Phrase]] = {}
         lower_patterns: dict[str, str] = {}
         exact_patterns: dict[str, str] = {}
@@ -169,22 +200,19 @@ class ActorMatcher:
         lower = _lower_ids(nlp.vocab)
         orth = nlp.vocab.strings.add
         for key, text in lower_patterns.items():
-            _add(self.lower, key, lower(words[text]))
+            self.lower.add(key, lower(words[text]))
         for key, text in exact_patterns.items():
-            _add(self.exact, key, tuple(orth(w) for w in words[text]))
-        self.role_phrases = PhraseMatcher(keys, attr="LOWER")
+            self.exact.add(key, tuple(orth(w) for w in words[text]))
         for text in role_texts:
-            _add(self.role_phrases, text, lower(words[text]))
-        for key in (*lower_patterns, *exact_patterns, *role_texts):
-            nlp.vocab.strings.add(key)
+            self.role_phrases.add(text, lower(words[text]))
+        for table in (self.lower, self.exact, self.role_phrases):
+            table.compile()
 
     def matches(self, doc: Doc) -> list[tuple[int, int, list[Phrase]]]:
         """Dictionary matches as (start, end, phrases), longest first, no overlaps."""
         found = []
-        vocab = doc.vocab.strings
-        for matcher in (self.lower, self.exact):
-            for key_id, start, end in matcher(doc):
-                key = vocab[key_id]
+        for table in (self.lower, self.exact):
+            for key, start, end in table(doc):
                 span = doc[start:end]
                 phrases = self.phrases[key]
                 # A capitalised dictionary form needs capitalised text ("Turkey" not
@@ -203,10 +231,7 @@ class ActorMatcher:
 
     def role_spans(self, doc: Doc) -> dict[int, str]:
         """Multi-word role phrases by their last (head) token: "security forces"."""
-        found = {}
-        for key_id, _start, end in self.role_phrases(doc):
-            found[end - 1] = doc.vocab.strings[key_id]
-        return found
+        return {end - 1: key for key, _start, end in self.role_phrases(doc)}
 
 
 def pattern_words(nlp, texts: Iterable[str]) -> dict[str, tuple[str, ...]]:
@@ -255,13 +280,6 @@ def _tokenizer_rules(tokenizer) -> list[str]:
         pattern(getattr(tokenizer, "url_match", None)),
         str(getattr(tokenizer, "faster_heuristics", None)),
     ]
-
-
-def _add(matcher: PhraseMatcher, key: str, ids: tuple[int, ...]) -> None:
-    """Add one pattern given as its tokens' attribute ids."""
-    # spaCy's stub types patterns as Docs; `PhraseMatcher.add` takes the ids a Doc would
-    # give it as they are (the `else` branch of its loop, phrasematcher.pyx).
-    matcher.add(key, [ids])  # type: ignore[list-item]
 
 
 def _lower_ids(vocab) -> Callable[[tuple[str, ...]], tuple[int, ...]]:
