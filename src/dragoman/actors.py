@@ -191,8 +191,7 @@ class ActorMatcher:
             exact = text.isupper() and len(text.replace(".", "")) <= 5
             key = ("=" if exact else "~") + (text if exact else text.lower())
             self.phrases.setdefault(key, []).append(phrase)
-            table = exact_patterns if exact else lower_patterns
-            table.setdefault(key, text)
+            (exact_patterns if exact else lower_patterns).setdefault(key, text)
         role_texts = [r for r in knowledge.roles if " " in r]
         words = pattern_words(
             nlp, [*lower_patterns.values(), *exact_patterns.values(), *role_texts]
@@ -205,8 +204,8 @@ class ActorMatcher:
             self.exact.add(key, tuple(orth(w) for w in words[text]))
         for text in role_texts:
             self.role_phrases.add(text, lower(words[text]))
-        for table in (self.lower, self.exact, self.role_phrases):
-            table.compile()
+        for phrase_table in (self.lower, self.exact, self.role_phrases):
+            phrase_table.compile()
 
     def matches(self, doc: Doc) -> list[tuple[int, int, list[Phrase]]]:
         """Dictionary matches as (start, end, phrases), longest first, no overlaps."""
