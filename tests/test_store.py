@@ -305,6 +305,10 @@ def test_store_events_filters(store: Store) -> None:
     assert store.events(actor="ZZZ").empty
     with pytest.raises(StoreError, match="since"):
         store.events(since="last week")
+    with pytest.raises(TypeError, match=r"unknown event filter.*: actr"):
+        store.events(actr="IRN")  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="unknown event filter"):
+        store.dyads(period=None, country="IRN")  # type: ignore[call-arg]
 
 
 def test_store_events_have_the_parquet_columns_and_values(store: Store) -> None:

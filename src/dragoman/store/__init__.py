@@ -34,7 +34,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 import pandas as pd
 
@@ -43,7 +43,15 @@ from dragoman.models import Extraction, Reject
 from dragoman.output import to_dict
 from dragoman.store import _migrations, _queries, _rows
 from dragoman.store._backends import Backend, Writer, connect
-from dragoman.store._queries import EVENT_SCHEMA, PERIODS, Where, as_date, event_where, page
+from dragoman.store._queries import (
+    EVENT_SCHEMA,
+    PERIODS,
+    EventFilter,
+    Where,
+    as_date,
+    event_where,
+    page,
+)
 
 __all__ = ["EVENT_SCHEMA", "PERIODS", "IngestReport", "Store"]
 
@@ -299,23 +307,9 @@ class Store:
     def events(
         self,
         *,
-        actor: str | None = None,
-        source_actor: str | None = None,
-        target_actor: str | None = None,
-        cameo: str | None = None,
-        root: str | None = None,
-        plover: str | None = None,
-        quad: int | Iterable[int] | None = None,
-        since: dt.date | str | None = None,
-        until: dt.date | str | None = None,
-        outlet: str | None = None,
-        via: str | None = None,
-        text: str | None = None,
-        article: str | None = None,
-        negated: bool | None = None,
-        hypothetical: bool | None = None,
         limit: int | None = None,
         offset: int = 0,
+        **filters: Unpack[EventFilter],
     ) -> pd.DataFrame:
         """Events, one row each, in the columns of `EVENT_SCHEMA` (the Parquet schema).
 
@@ -346,23 +340,7 @@ class Store:
         Raises:
             StoreError: a date cannot be read, or the query failed.
         """
-        where = event_where(
-            actor=actor,
-            source_actor=source_actor,
-            target_actor=target_actor,
-            cameo=cameo,
-            root=root,
-            plover=plover,
-            quad=quad,
-            since=since,
-            until=until,
-            outlet=outlet,
-            via=via,
-            text=text,
-            article=article,
-            negated=negated,
-            hypothetical=hypothetical,
-        )
+        where = event_where(**filters)
         sql, params = self._events_sql(where, limit, offset, links=False)
         frame = self._with_links(
             self._db.frame(sql, params), "event", "event", _queries.EVENT_LINKS
@@ -385,7 +363,12 @@ class Store:
         return sql, where.params + extra
 
     def write_events_parquet(
-        self, path: str | Path, *, limit: int | None = None, offset: int = 0, **filters: Any
+        self,
+        path: str | Path,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        **filters: Unpack[EventFilter],
     ) -> int:
         """Write the events matching `filters` (those of `events()`) to a Parquet file.
 
@@ -559,7 +542,7 @@ class Store:
         )
         return self._db.frame(sql, where.params + extra)
 
-    def dyads(self, period: str | None = "week", **filters: Any) -> pd.DataFrame:
+    def dyads(self, period: str | None = "week", **filters: Unpack[EventFilter]) -> pd.DataFrame:
         """Event counts and mean Goldstein score per source → target country pair and period.
 
         Args:

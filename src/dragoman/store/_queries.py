@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from dragoman.errors import StoreError
 
@@ -193,48 +193,56 @@ class Where:
             self.add(f"{column} <= ?", end)
 
 
-def event_where(
-    *,
-    actor: str | None = None,
-    source_actor: str | None = None,
-    target_actor: str | None = None,
-    cameo: str | None = None,
-    root: str | None = None,
-    plover: str | None = None,
-    quad: int | Iterable[int] | None = None,
-    since: dt.date | str | None = None,
-    until: dt.date | str | None = None,
-    outlet: str | None = None,
-    via: str | None = None,
-    text: str | None = None,
-    article: str | None = None,
-    negated: bool | None = None,
-    hypothetical: bool | None = None,
-) -> Where:
+class EventFilter(TypedDict, total=False):
+    """The filters of `Store.events()`, `Store.dyads()` and `Store.export_parquet()`
+    (see `Store.events` for their meaning)."""
+
+    actor: str | None
+    source_actor: str | None
+    target_actor: str | None
+    cameo: str | None
+    root: str | None
+    plover: str | None
+    quad: int | Iterable[int] | None
+    since: dt.date | str | None
+    until: dt.date | str | None
+    outlet: str | None
+    via: str | None
+    text: str | None
+    article: str | None
+    negated: bool | None
+    hypothetical: bool | None
+
+
+def event_where(**filters: Unpack[EventFilter]) -> Where:
     """The conditions of `Store.events()` (see its docstring for their meaning)."""
+    unknown = sorted(set(filters) - EventFilter.__optional_keys__)
+    if unknown:
+        raise TypeError(f"unknown event filter(s): {', '.join(unknown)}")
     where = Where()
-    where.actor(actor, ("source", "target"))
-    where.actor(source_actor, ("source",))
-    where.actor(target_actor, ("target",))
-    if cameo:
+    where.actor(filters.get("actor"), ("source", "target"))
+    where.actor(filters.get("source_actor"), ("source",))
+    where.actor(filters.get("target_actor"), ("target",))
+    if cameo := filters.get("cameo"):
         where.add("e.cameo LIKE ? ESCAPE '\\'", _like_prefix(str(cameo).strip()))
-    if root:
+    if root := filters.get("root"):
         where.add("e.root = ?", str(root).strip().zfill(2))
-    if plover:
+    if plover := filters.get("plover"):
         where.add("upper(e.plover) = upper(?)", plover.strip())
+    quad = filters.get("quad")
     if quad is not None:
         quads = [int(quad)] if isinstance(quad, int | str) else [int(q) for q in quad]
         if quads:
             where.add(f"e.quad_class IN ({', '.join('?' * len(quads))})", *quads)
-    where.dates(EVENT_DAY, since, until)
-    where.outlet(outlet)
-    where.via(via, "event", "e")
-    where.contains(("e.trigger_text", "e.sentence_text"), text)
-    where.article(article, "e.article")
-    if negated is not None:
-        where.add("e.negated = ?", bool(negated))
-    if hypothetical is not None:
-        where.add("e.hypothetical = ?", bool(hypothetical))
+    where.dates(EVENT_DAY, filters.get("since"), filters.get("until"))
+    where.outlet(filters.get("outlet"))
+    where.via(filters.get("via"), "event", "e")
+    where.contains(("e.trigger_text", "e.sentence_text"), filters.get("text"))
+    where.article(filters.get("article"), "e.article")
+    for flag in ("negated", "hypothetical"):
+        value = filters.get(flag)
+        if value is not None:
+            where.add(f"e.{flag} = ?", bool(value))
     return where
 
 

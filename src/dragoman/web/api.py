@@ -20,6 +20,7 @@ from dragoman.api import extract
 from dragoman.models import SCHEMA, Extraction
 from dragoman.output import to_dict
 from dragoman.store import Store
+from dragoman.store._queries import EventFilter
 from dragoman.web import views
 from dragoman.web.app import WebState, state
 from dragoman.web.schemas import (
@@ -117,8 +118,11 @@ def actor_profile(store: Store, code: str, period: str) -> dict[str, Any]:
     """An actor code's entries, and its events as source and as target per period."""
     code = code.upper()
 
+    def on(side: str) -> EventFilter:
+        return {"source_actor": code} if side == "source" else {"target_actor": code}
+
     def series(side: str) -> list[dict[str, Any]]:
-        frame = store.dyads(period=period, **{f"{side}_actor": code})
+        frame = store.dyads(period=period, **on(side))
         if not len(frame):
             return []
         frame = frame.assign(weighted=frame["goldstein"] * frame["events"])
@@ -127,7 +131,7 @@ def actor_profile(store: Store, code: str, period: str) -> dict[str, Any]:
         return views.records(grouped[["period", "events", "goldstein"]])
 
     def partners(side: str, other: str) -> list[dict[str, Any]]:
-        frame = store.dyads(period=None, **{f"{side}_actor": code})
+        frame = store.dyads(period=None, **on(side))
         return views.records(frame[[other, "events", "goldstein"]].head(20)) if len(frame) else []
 
     return {
