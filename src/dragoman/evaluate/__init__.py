@@ -9,6 +9,7 @@ the system under test, score):
 `petrarch-validation`    PETRARCH validation XML (CAMEO events)
 `brat-attribution`       brat standoff attributions, PolNeAR (quotes, speakers)
 `article-extraction`     article-extraction-benchmark (cleaning)
+`news-events`            our own news articles, JSON lines (PLOVER events in context)
 =======================  ===================================================
 
 The matching rules are in each module's docstring. `gate.py` pins figures
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from dragoman.errors import EvalError
-from dragoman.evaluate import article_extraction, brat, petrarch, plover_gsr
+from dragoman.evaluate import article_extraction, brat, news_events, petrarch, plover_gsr
 from dragoman.evaluate.report import Report, Table
 from dragoman.settings import Settings
 
@@ -35,6 +36,7 @@ FORMATS: dict[str, Runner] = {
     petrarch.FORMAT: petrarch.run,
     brat.FORMAT: brat.run,
     article_extraction.FORMAT: article_extraction.run,
+    news_events.FORMAT: news_events.run,
 }
 
 
@@ -52,7 +54,7 @@ def evaluate(
         format: one of `FORMATS`.
         gold_path: the gold file or directory.
         settings: pipeline settings (defaults when None).
-        limit: use only the first `limit` gold items (sentences, texts, pages).
+        limit: use only the first `limit` gold items (sentences, texts, pages, articles).
         system: the thing under test instead of dragoman's own: an object with
             `extract_many(records)` for the event and quote formats, a
             `clean(record, settings)` function for `article-extraction`.
