@@ -148,7 +148,11 @@ def test_evaluate_gate_key_is_relative_to_shared_data() -> None:
         _fixture_report("AGREE"), gold="/somewhere/shared/data/plover-gsr/PLOVER_GSR_CAMEO.json"
     )
     assert gate.key(report) == "plover-gsr:plover-gsr/PLOVER_GSR_CAMEO.json"
-    assert gate.key(_fixture_report("AGREE")).startswith("plover-gsr:/")
+    # a gold set in the repository is keyed by its path there, anything else absolutely
+    in_repository = "plover-gsr:tests/fixtures/eval/plover-gsr/gold.json"
+    assert gate.key(_fixture_report("AGREE")) == in_repository
+    elsewhere = dataclasses.replace(_fixture_report("AGREE"), gold="/elsewhere/gold.json")
+    assert gate.key(elsewhere) == "plover-gsr:/elsewhere/gold.json"
 
 
 def test_evaluate_gate_rejects_a_malformed_baseline(tmp_path: Path) -> None:

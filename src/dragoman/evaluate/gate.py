@@ -6,8 +6,8 @@ set to the figures last accepted on it::
     {"plover-gsr:plover-gsr/PLOVER_GSR_CAMEO.json":
         {"sha256": "…", "limit": null, "figures": {"event_f1": 0.41, …}}}
 
-The key is the format and the gold path relative to `shared/data` (the
-absolute path when the gold set lives elsewhere). `check()` lists every
+The key is the format and the gold path relative to `shared/data`, or to the
+repository for the gold sets it holds (`tests/gold/`), else the absolute path. `check()` lists every
 figure that fell by more than the margin, and refuses a report made on a
 different gold file or a different `limit`: those figures are not comparable.
 Raising the pins is an explicit act: `update_baseline()`, behind the CLI's
@@ -25,18 +25,21 @@ from dragoman.errors import EvalError
 from dragoman.evaluate.report import Report
 
 # The repository's baseline; only meaningful in a source checkout.
-BASELINE = Path(__file__).resolve().parents[3] / "tests" / "eval_baseline.json"
+REPOSITORY = Path(__file__).resolve().parents[3]
+BASELINE = REPOSITORY / "tests" / "eval_baseline.json"
 MARGIN = 0.01
 _DIGITS = 4
 
 
 def key(report: Report) -> str:
-    """`<format>:<gold path under shared/data>` (or the absolute path)."""
+    """`<format>:<gold path under shared/data or in the repository>` (else absolute)."""
     path = Path(report.gold).resolve()
     parts = path.parts
     for i in range(len(parts) - 2, 0, -1):
         if parts[i - 1] == "shared" and parts[i] == "data":
             return f"{report.format}:{Path(*parts[i + 1 :]).as_posix()}"
+    if path.is_relative_to(REPOSITORY):
+        return f"{report.format}:{path.relative_to(REPOSITORY).as_posix()}"
     return f"{report.format}:{path.as_posix()}"
 
 
