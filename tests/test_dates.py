@@ -123,3 +123,23 @@ def test_dates_common_expressions_do_not_import_dateparser() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "['2018-05-21', '2018-05-22', '2018-04-01'] False"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Monday", None),
+        ("last week", None),
+        ("May 3", None),
+        ("yesterday", None),
+        ("March 1, 2016", dt.date(2016, 3, 1)),
+        ("on 12 June 2019", dt.date(2019, 6, 12)),
+    ],
+)
+def test_dates_without_publication_date_read_only_dates_with_a_year(
+    text: str, expected: dt.date | None
+) -> None:
+    """An undated article's "Monday" has no day to count from: read against the day of
+    the run, the output would change from one day to the next."""
+    dates.resolve.cache_clear()
+    assert dates.resolve(text, None) == expected

@@ -77,19 +77,33 @@ _FAST = re.compile(
 )
 
 
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+# The reading day of an undated article's dates (they name their year; any fixed day
+# keeps the output the same whatever day it is made on).
+_UNDATED_BASE = dt.date(2000, 1, 1)
+
+
 @functools.lru_cache(maxsize=4096)
 def resolve(text: str, published: dt.date | None) -> dt.date | None:
     """The day `text` refers to, read relative to `published` and preferring the past.
 
-    "Monday" in a story published on Tuesday 2018-05-22 is 2018-05-21.
+    "Monday" in a story published on Tuesday 2018-05-22 is 2018-05-21. With no
+    publication date, only expressions that name a year are read ("March 1, 2016").
     Returns None when the expression names no resolvable day.
     """
     phrase = _LEADING.sub("", text.strip())
     if not phrase or _VAGUE.match(phrase):
         return None
-    if published is not None and phrase.lower() == published.strftime("%A").lower():
+    if published is None:
+        # Without a publication date only a date that names its year can be read: the
+        # rest ("Monday", "last week", "May 3") would depend on the day of the run.
+        if not _YEAR.search(phrase):
+            return None
+        base = _UNDATED_BASE
+    elif phrase.lower() == published.strftime("%A").lower():
         return published  # "on Tuesday" in Tuesday's paper is that day
-    base = published or dt.date.today()
+    else:
+        base = published
     day = _relative(phrase, base)
     if day is None:
         day = _dateparser(phrase, base)
