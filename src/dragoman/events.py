@@ -69,6 +69,8 @@ VERB_TARGET_PREPS = {
 # A coded event in one of these slots of another event is part of it ("pledged to
 # cooperate", "demanded that Israel withdraw"), not a second event.
 SUBSUMED_DEPS = {"xcomp", "ccomp", "dobj", "pcomp"}
+# How a participle clause hangs on the verb it accompanies ("marched, demanding").
+VOICED_DEPS = {"advcl", "conj"}
 # Words that narrow a noun: "hunger strike", "air strike", "nuclear test".
 MODIFIER_DEPS = {"compound", "amod", "nmod"}
 
@@ -1137,6 +1139,10 @@ def _drop_subsumed(doc: Doc, events: list[Event]) -> list[Event]:
         )
         if (outer and token.dep_ in SUBSUMED_DEPS) or about:
             dropped.update(e.id for e in inner)
+        elif outer and token.dep_ in VOICED_DEPS and any(e.plover == "PROTEST" for e in outer):
+            # "marched through the city demanding a recount", "demonstrated calling for
+            # independence": a demand voiced by a demonstration is the demonstration.
+            dropped.update(e.id for e in inner if e.plover == "REQUEST")
     # "Iran must withdraw" said by Pompeo: his demand covers Iran's withdrawal.
     for inner in by_token.values():
         if any(e.rule == "modal:must" for e in inner):
