@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -123,13 +124,35 @@ def outlet_source(article: Article, knowledge: Knowledge) -> Source | None:
     return None
 
 
+# A wire story's dateline: "DUBAI, Feb 12 (Reuters) -", "KYIV, Ukraine (AP) —",
+# "WASHINGTON —". The parser reads the city as a subject of the first sentence
+# ("DUBAI ... - Iran rejected": Dubai rejected), so it is a sentence of its own.
+DATELINE = re.compile(
+    r"[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}"  # the city, in capitals
+    r"(?:, [A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)?(?: \d{1,2})?){0,2}"  # ", Ukraine", ", Feb 12"
+    r"(?: \([^()\n]{1,40}\))?"  # "(Reuters)"
+    r" ?(?:-{1,2}|—|–) ?(?=[A-Z\"“‘'])"  # the dash, before the story's first word
+)
+_DATELINE_CHARS = 90
+
+
 @Language.component("dragoman_paragraphs")
 def mark_paragraphs(doc: Doc) -> Doc:
-    """A blank line always ends a sentence (titles and bylines have no full stop)."""
+    """A blank line always ends a sentence (titles and bylines have no full stop), and
+    so does a paragraph's dateline."""
+    starts = [doc[0]] if len(doc) else []
     for token in doc[1:]:
         previous = doc[token.i - 1]
         if "\n" in previous.whitespace_ or (previous.is_space and "\n" in previous.text):
             token.is_sent_start = True
+            starts.append(token)
+    text = doc.text
+    for token in starts:
+        found = DATELINE.match(text, token.idx, token.idx + _DATELINE_CHARS)
+        if found:
+            after = doc.char_span(found.end(), found.end() + 1, alignment_mode="expand")
+            if after is not None and after.start > token.i:
+                doc[after.start].is_sent_start = True
     return doc
 
 
