@@ -358,3 +358,38 @@ def test_events_an_untargeted_adjunct_beside_a_complete_event_is_dropped(pipelin
     # Both main acts; the fire names no one we can code, the riot is against Peru.
     coded = _dyads("Chilean prisoners rioted in a Peruvian jail, setting fire to their mattresses.")
     assert [root for root, *_ in coded] == ["14"]
+
+
+def test_events_an_appeal_is_a_plover_request(pipeline) -> None:
+    # PLOVER's REQUEST is every request, demand or order: CAMEO's appeals (02) too.
+    result = extract("Britain called on Iran to reverse course.", published="2026-02-12")
+    assert [
+        (e.root, e.plover, e.source and e.source.code, e.target and e.target.code)
+        for e in result.events
+    ] == [("02", "REQUEST", "GBR", "IRN")]
+
+
+def test_events_a_demand_voiced_by_a_demonstration_is_the_demonstration(pipeline) -> None:
+    coded = _dyads("Thousands of Serbian students marched in Belgrade, demanding a recount.")
+    assert [(root, source) for root, source, _, _ in coded] == [("14", "SRB")]
+
+
+@pytest.mark.parametrize(
+    "dateline",
+    [
+        "DUBAI, Feb 12 (Reuters) - ",
+        "MANILA (AP) — ",
+        "KYIV, Ukraine, March 3 (AFP) -- ",
+        "PARIS - ",
+    ],
+)
+def test_events_a_dateline_is_not_the_doer(pipeline, dateline: str) -> None:
+    # The parser reads the city as a second subject ("Dubai rejected"): the dateline is
+    # a sentence of its own.
+    result = extract(
+        dateline + "Iran on Thursday rejected a call from Russia.", published="2026-02-12"
+    )
+    assert [(e.source and e.source.code, e.target and e.target.code) for e in result.events] == [
+        ("IRN", "RUS")
+    ]
+    assert result.sentences[0].text(result.article.text).strip(" -—") == dateline.strip(" -—")
