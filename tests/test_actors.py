@@ -253,3 +253,31 @@ def test_actors_a_place_of_a_state_formed_later_is_its_predecessor(
     result = extract("Sudanese rebels shelled Juba on Sunday.", published=published)
     (event,) = result.events
     assert event.target is not None and event.target.country == country
+
+
+DOMESTIC = (
+    "Nigeria's government faced new criticism on Monday. Nigerian police said the "
+    "attack in Kano killed nine. The Nigerian army sent troops. Bayo Ferreira accused "
+    "the government of neglect."
+)
+FOREIGN = (
+    "Nigeria's government met Ghanaian officials on Monday. Ghana and Nigeria signed a "
+    "trade deal, and Ghana's president praised it. Bayo Ferreira accused the government "
+    "of neglect."
+)
+
+
+def test_actors_a_bare_name_takes_the_country_of_a_domestic_story(pipeline) -> None:
+    # A story about one country gives it to the people it names with nothing else to go on;
+    # in a story about two, a bare name's country is anyone's guess.
+    def person(text: str) -> actors.Actor | None:
+        found = [
+            a for a in extract(text, published="2026-03-01").actors if a.name == "Bayo Ferreira"
+        ]
+        return found[0] if found else None
+
+    domestic = person(DOMESTIC)
+    assert domestic is not None and domestic.country == "NGA"
+    assert "context:NGA" in domestic.why
+    foreign = person(FOREIGN)
+    assert foreign is not None and foreign.country is None

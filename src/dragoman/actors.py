@@ -772,6 +772,11 @@ def _link(
     return ActorLayer(actors=result, by_token=by_token)
 
 
+# When a story is about one country (see `_country_from_context`).
+DOMESTIC_MENTIONS = 3
+DOMESTIC_SHARE = 2 / 3
+
+
 def _country_from_context(actors: dict[str, dict], by_token: dict[int, Mention]) -> None:
     """ "President Yoweri Museveni", "the rebels": an actor known only by its sector takes
     the country the article is about (the one named most often), as a human coder would.
@@ -783,9 +788,19 @@ def _country_from_context(actors: dict[str, dict], by_token: dict[int, Mention])
     if not counts:
         return
     country = max(counts, key=lambda c: counts[c])  # ties: the first named (dict order)
+    # A story about one country (named again and again, and far more than any other:
+    # domestic news) also gives it to the people and bodies it names with no sector
+    # ("Atiku", "CGT leader Sophie Binet"); in a story about several, a bare name's
+    # country is anyone's guess.
+    total = sum(counts.values())
+    domestic = counts[country] >= DOMESTIC_MENTIONS and counts[country] >= DOMESTIC_SHARE * total
     changed = {}
     for actor in actors.values():
-        if actor["country"] is None and actor["sectors"] and actor["kind"] != "media":
+        if (
+            actor["country"] is None
+            and (actor["sectors"] or (domestic and actor["kind"] in {"person", "organization"}))
+            and actor["kind"] != "media"
+        ):
             actor["country"] = country
             actor["code"] = country + "".join(actor["sectors"])
             actor["why"] += f";context:{country}"
