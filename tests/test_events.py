@@ -393,3 +393,25 @@ def test_events_a_dateline_is_not_the_doer(pipeline, dateline: str) -> None:
         ("IRN", "RUS")
     ]
     assert result.sentences[0].text(result.article.text).strip(" -—") == dateline.strip(" -—")
+
+
+HOME_STORY = (
+    "Brazil's Federal Police raided the offices of two Brazilian congressmen on Thursday. "
+    "Brazil's Supreme Court had authorised the raids. Senator Marcos Rocha criticised the "
+    "raids as an overreach."
+)
+
+
+def test_events_a_domestic_act_with_no_one_named_is_done_to_the_home_country(pipeline) -> None:
+    # A story about one country: what its people criticise without naming anyone is
+    # done to their own country (PLOVER codes domestic events X→X).
+    result = extract(HOME_STORY, published="2026-02-26")
+    (criticism,) = [e for e in result.events if e.plover == "ACCUSE"]
+    assert (criticism.source.country, criticism.target and criticism.target.country) == (
+        "BRA",
+        "BRA",
+    )
+    assert criticism.rule.endswith("+home-target")
+    # A foreigner criticising is not done to the home country: no target is guessed.
+    foreign = extract(HOME_STORY.replace("Senator", "Argentine Senator"), published="2026-02-26")
+    assert all("+home-target" not in e.rule for e in foreign.events)

@@ -94,6 +94,8 @@ class ActorLayer:
 
     actors: tuple[Actor, ...]
     by_token: dict[int, Mention]
+    # The country a story about one country is about (domestic news), else None.
+    home: str | None = None
 
     def at(self, token: Token | int) -> Mention | None:
         """The mention whose phrase covers `token`, if any."""
@@ -755,7 +757,7 @@ def _link(
         for i in tokens:
             by_token[i] = mention
     _link_pronouns(doc, by_token, actors, persons, pronouns)
-    _country_from_context(actors, by_token)
+    home = _country_from_context(actors, by_token)
     result = tuple(
         Actor(
             id=a["id"],
@@ -769,7 +771,7 @@ def _link(
         )
         for a in actors.values()
     )
-    return ActorLayer(actors=result, by_token=by_token)
+    return ActorLayer(actors=result, by_token=by_token, home=home)
 
 
 # When a story is about one country (see `_country_from_context`).
@@ -777,16 +779,17 @@ DOMESTIC_MENTIONS = 3
 DOMESTIC_SHARE = 2 / 3
 
 
-def _country_from_context(actors: dict[str, dict], by_token: dict[int, Mention]) -> None:
+def _country_from_context(actors: dict[str, dict], by_token: dict[int, Mention]) -> str | None:
     """ "President Yoweri Museveni", "the rebels": an actor known only by its sector takes
     the country the article is about (the one named most often), as a human coder would.
-    The actor's `why` records it, so the inference can be told from a named country."""
+    The actor's `why` records it, so the inference can be told from a named country.
+    Returns the country of a story about one country (domestic news), else None."""
     counts: dict[str, int] = {}
     for actor in actors.values():
         if actor["country"] and actor["country"] not in STATELESS:
             counts[actor["country"]] = counts.get(actor["country"], 0) + len(actor["mentions"])
     if not counts:
-        return
+        return None
     country = max(counts, key=lambda c: counts[c])  # ties: the first named (dict order)
     # A story about one country (named again and again, and far more than any other:
     # domestic news) also gives it to the people and bodies it names with no sector
@@ -811,6 +814,7 @@ def _country_from_context(actors: dict[str, dict], by_token: dict[int, Mention])
             by_token[i] = dataclasses.replace(
                 mention, country=known["country"], code=known["code"], inferred=True
             )
+    return country if domestic else None
 
 
 def _person_key(name: str, actors: dict[str, dict]) -> str:

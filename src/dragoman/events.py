@@ -109,6 +109,7 @@ class Coder:
         self.intent_verbs = set(grammar["intent_verbs"])
         self.domestic_roots = {str(r) for r in grammar["domestic_roots"]}
         self.place_source_roots = {str(r) for r in grammar["place_source_roots"]}
+        self.home_target_roots = {str(r) for r in grammar["home_target_roots"]}
         self.mutual_codes = tuple(str(c) for c in grammar["mutual_codes"])
         self.event_heads = {w.lower() for w in grammar["event_heads"]}
         failed = grammar["failed_agreement"]
@@ -986,6 +987,18 @@ def code(
             # and PLOVER code "Egyptian demonstrators rioted" EGY→EGY).
             target = ActorRef(None, source.country + "GOV", source.country, ("GOV",), span)
             rule += "+domestic-target"
+        if (
+            target is None
+            and slot
+            and actors.home
+            and source.country == actors.home
+            and cameo[:2] in coder.home_target_roots
+        ):
+            # In a story about one country, what its own people criticise, praise or ask
+            # for without naming anyone ("criticised the raids", "praised the decision")
+            # is done to their own country: PLOVER codes such domestic events X→X.
+            target = ActorRef(None, actors.home, actors.home, (), span)
+            rule += "+home-target"
         quote = quotes.containing(span)
         attribution: tuple[Source, ...] = ()
         if quote is not None:
