@@ -327,6 +327,21 @@ def test_events_a_warning_about_others_is_a_caution_not_a_threat(pipeline) -> No
     assert [r for r, *_ in own] == ["13"]
 
 
+@pytest.mark.parametrize(
+    ("text", "root"),
+    [
+        # someone who will suffer the act: the warner's side will do it
+        ("Chile's interior minister warned that anyone who broke the law would be arrested.", "13"),
+        ("Chile's envoy warned that Peruvian commanders would face sanctions.", "13"),
+        ("Chile's police chief warned that protesters would be dealt with firmly.", "13"),
+        # a thing, not someone, in the passive: still a caution
+        ("Chile warned that Peru's dam would be filled without an agreement.", "01"),
+    ],
+)
+def test_events_a_warning_that_someone_will_suffer_is_a_threat(pipeline, text, root) -> None:
+    assert [r for r, *_ in _dyads(text)] == [root]
+
+
 def test_events_the_nearest_target_has_a_country(pipeline) -> None:
     # A name the actors stage could not place says nothing of whom the act was against.
     result = extract(

@@ -127,6 +127,8 @@ class Coder:
         self.caution_verbs = {w.lower() for w in cautions["verbs"]}
         self.caution_code = str(cautions["code"])
         self.own_side_sectors = set(cautions["own_side_sectors"])
+        self.undergo_verbs = {w.lower() for w in cautions["undergo_verbs"]}
+        self.nonspecific = {w.lower() for w in grammar["nonspecific"]}
         verbal = grammar["verbal_attacks"]
         self.verbal_attacks = {w.lower() for w in verbal["verbs"]}
         self.verbal_roots = {str(r) for r in verbal["roots"]}
@@ -542,10 +544,18 @@ def _verbal(src: Mention | None, tgt: Mention | None, coder: Coder) -> bool:
 
 def _caution(token: Token, actors: ActorLayer, sources: list[Mention], coder: Coder) -> bool:
     """ "X warned that …" with no one warned, and a reported clause whose doer is not on
-    X's side: neither a pronoun standing for X nor an organ of X's state when X is one."""
+    X's side: neither a pronoun standing for X nor an organ of X's state when X is one,
+    and not one who will suffer the act ("would face sanctions", "would be arrested")."""
     if _children(token, {"dobj", "dative"}):
         return False  # "warned Finland that…": someone is warned
     for clause in _children(token, {"ccomp"}):
+        if clause.lemma_.lower() in coder.undergo_verbs:
+            return False
+        if not _children(clause, {"agent"}) and any(
+            subject.lower_ in coder.nonspecific or actors.at(subject) is not None
+            for subject in _children(clause, {"nsubjpass"})
+        ):
+            return False  # "anyone who …", "protesters who …" would be dealt with
         for subject in _children(clause, {"nsubj", "nsubjpass", "expl"}):
             if subject.lower_ in REPORTER_PRONOUNS:
                 return False
