@@ -430,3 +430,14 @@ def test_events_a_domestic_act_with_no_one_named_is_done_to_the_home_country(pip
     # A foreigner criticising is not done to the home country: no target is guessed.
     foreign = extract(HOME_STORY.replace("Senator", "Argentine Senator"), published="2026-02-26")
     assert all("+home-target" not in e.rule for e in foreign.events)
+
+
+def test_events_a_clause_before_its_denial_is_reported_not_hypothetical(pipeline) -> None:
+    # The parser hangs "accused" on "denied"; a clause before its verb is reported by it.
+    text = "Mali's government accused Algeria of arming rebels, a charge Algiers has denied."
+    (event,) = extract(text, published="2026-03-01").events
+    assert (event.plover, event.hypothetical) == ("ACCUSE", False)
+    (denied,) = extract(
+        "Algeria denied that its forces attacked Mali.", published="2026-03-01"
+    ).events
+    assert denied.hypothetical
