@@ -441,3 +441,8 @@ def test_events_a_clause_before_its_denial_is_reported_not_hypothetical(pipeline
         "Algeria denied that its forces attacked Mali.", published="2026-03-01"
     ).events
     assert denied.hypothetical
+
+
+def test_events_who_says_so_is_not_the_target(pipeline) -> None:
+    coded = _dyads("According to Iranian state media, Turkish ministers met on Monday.")
+    assert all(target != "IRN" for _, _, target, _ in coded)

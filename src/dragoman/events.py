@@ -511,8 +511,9 @@ def _complement_target(token: Token, actors: ActorLayer) -> list[Mention]:
 NEAREST_TARGET_DEPTH = 8
 NEAREST_TARGET_SKIP = SUBJECT_DEPS | {"nsubjpass", "agent", "relcl", "advcl", "appos", "conj", "cc"}
 # Prepositions whose phrase is what did not happen: "agreed to resign without returning
-# to Kyrgyzstan" does nothing to Kyrgyzstan.
-NEAREST_TARGET_SKIP_PREPS = {"without"}
+# to Kyrgyzstan" does nothing to Kyrgyzstan; or who says so: "according to state media,
+# the two ministers discussed…" is not done to the media.
+NEAREST_TARGET_SKIP_PREPS = {"without", "according"}
 
 
 THREAT_ROOT = "13"
