@@ -446,3 +446,18 @@ def test_events_a_clause_before_its_denial_is_reported_not_hypothetical(pipeline
 def test_events_who_says_so_is_not_the_target(pipeline) -> None:
     coded = _dyads("According to Iranian state media, Turkish ministers met on Monday.")
     assert all(target != "IRN" for _, _, target, _ in coded)
+
+
+def test_events_unnamed_arrests_are_by_the_country_where_they_happen(pipeline) -> None:
+    # PLOVER codes coercion and violence with no doer named from the place (+place-source)
+    # or, in a story about one country, from that country (+home-source).
+    coded = _dyads("A Canadian missionary was arrested in Lebanon.")
+    assert [(root, source, target) for root, source, target, _ in coded] == [("17", "LBN", "CAN")]
+    story = (
+        "Georgia's government faced new protests on Saturday. Georgian riot police fired "
+        "water cannon at demonstrators in Georgia's capital. At least 27 people were detained."
+    )
+    detained = [e for e in extract(story, published="2026-03-01").events if "detain" in e.rule]
+    assert [(e.source.country, e.rule.rsplit("+", 1)[-1]) for e in detained] == [
+        ("GEO", "home-source")
+    ]

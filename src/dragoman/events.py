@@ -878,6 +878,11 @@ def _ref(mention: Mention | None) -> ActorRef | None:
     return mention.ref() if mention is not None else None
 
 
+def _passive(token: Token) -> bool:
+    """A passive verb with no doer named ("were detained", not "were detained by police")."""
+    return bool(_children(token, {"nsubjpass", "auxpass"})) and not _children(token, {"agent"})
+
+
 def _pairs(
     sources: list[Mention], targets: list[Mention]
 ) -> Iterator[tuple[Mention | None, Mention | None]]:
@@ -922,7 +927,8 @@ def code(
         slot: bool = False,
     ) -> None:
         """Code one event; `slot`: the frame has a target slot (filled or not)."""
-        if src is None and tgt is None:
+        unnamed = cameo[:2] in coder.place_source_roots
+        if src is None and tgt is None and not (unnamed and _passive(token)):
             return
         key = (token.i, cameo[:2], src.actor if src else None, tgt.actor if tgt else None)
         if key in seen:
@@ -931,11 +937,16 @@ def code(
         place, place_mention = ctx.place(token)
         if src is not None:
             source = src.ref()
-        elif cameo[:2] in coder.place_source_roots and place is not None and place.country:
+        elif unnamed and place is not None and place.country:
             # "three soldiers were killed by a bomb in Basra": the attacker is unnamed; the
             # event is coded from the country where it happened.
             source = ActorRef(None, place.country, place.country, (), place.span)
             rule += "+place-source"
+        elif unnamed and actors.home:
+            # "27 people were detained" in a story about one country: by its authorities.
+            where = trigger or Span(token.idx, token.idx + len(token.text))
+            source = ActorRef(None, actors.home, actors.home, (), where)
+            rule += "+home-source"
         else:
             return  # an event needs a doer; "was attacked" with no "by" names none
         condition, refused = _condition(token), False
