@@ -281,3 +281,16 @@ def test_actors_a_bare_name_takes_the_country_of_a_domestic_story(pipeline) -> N
     assert "context:NGA" in domestic.why
     foreign = person(FOREIGN)
     assert foreign is not None and foreign.country is None
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("Peru's Congress voted to censure the president.", "PER"),
+        ("The Nigeria Labour Congress began a strike on Monday.", "NGA"),
+        ("The U.S. president criticised Congress on Monday.", "USA"),
+    ],
+)
+def test_actors_bare_congress_is_the_legislature_of_its_country(pipeline, text, country) -> None:
+    found = [a for a in extract(text, published="2026-03-01").actors if "Congress" in a.name]
+    assert [a.country for a in found] == [country]
