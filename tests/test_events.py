@@ -461,3 +461,6 @@ def test_events_unnamed_arrests_are_by_the_country_where_they_happen(pipeline) -
     assert [(e.source.country, e.rule.rsplit("+", 1)[-1]) for e in detained] == [
         ("GEO", "home-source")
     ]
+    # Only a passive leaves the doer unnamed: "a crisis that has killed" names its cause.
+    crisis = story.replace("At least 27 people were detained", "A crisis has killed 27 people")
+    assert all("home-source" not in e.rule for e in extract(crisis, published="2026-03-01").events)

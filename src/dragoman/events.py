@@ -942,7 +942,7 @@ def code(
             # event is coded from the country where it happened.
             source = ActorRef(None, place.country, place.country, (), place.span)
             rule += "+place-source"
-        elif unnamed and actors.home:
+        elif unnamed and actors.home and _passive(token):
             # "27 people were detained" in a story about one country: by its authorities.
             where = trigger or Span(token.idx, token.idx + len(token.text))
             source = ActorRef(None, actors.home, actors.home, (), where)
