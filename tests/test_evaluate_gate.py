@@ -30,6 +30,8 @@ GATED = [
     ("article-extraction", "article-extraction", None),
 ]
 
+NEWS_EVENTS = Path(__file__).parent / "gold" / "news-events.jsonl"
+
 needs_shared = pytest.mark.skipif(
     not DATA.is_dir(), reason=f"gold sets not found: {DATA} is absent (../shared/data)"
 )
@@ -189,6 +191,15 @@ def test_evaluate_gate_dev_sets_hold_their_baseline(
         f"{gate.key(report)} is not pinned in {gate.BASELINE}; run "
         "`dragoman eval ... --update-baseline`"
     )
+    assert gate.check(report, baseline) == [], report.format_text(misses=0)
+
+
+def test_evaluate_gate_news_events_holds_its_baseline(pipeline: Recording) -> None:
+    """Our own gold set lives in the repository: gated with or without ../shared."""
+    report = evaluate("news-events", NEWS_EVENTS, system=pipeline)
+    baseline = gate.load_baseline(gate.BASELINE)
+    assert gate.key(report) == "news-events:tests/gold/news-events.jsonl"
+    assert gate.key(report) in baseline, "run `dragoman eval news-events … --update-baseline`"
     assert gate.check(report, baseline) == [], report.format_text(misses=0)
 
 
