@@ -294,3 +294,13 @@ def test_actors_a_bare_name_takes_the_country_of_a_domestic_story(pipeline) -> N
 def test_actors_bare_congress_is_the_legislature_of_its_country(pipeline, text, country) -> None:
     found = [a for a in extract(text, published="2026-03-01").actors if "Congress" in a.name]
     assert [a.country for a in found] == [country]
+
+
+def test_actors_a_body_word_keeps_the_country_it_was_last_named_with(pipeline) -> None:
+    text = (
+        "Thai troops crossed the border on Monday, Thailand's army said. Cambodia's Ministry "
+        'of National Defence accused Thai forces of firing first. "Thailand must withdraw," '
+        "ministry spokesperson Sok Vannak said."
+    )
+    (speaker,) = [a for a in extract(text, published="2026-03-10").actors if a.name == "Sok Vannak"]
+    assert (speaker.country, "body:KHM" in speaker.why) == ("KHM", True)

@@ -666,10 +666,21 @@ def _link(
         actor = actors.setdefault(key, {**info, "mentions": [], "id": f"A{len(actors) + 1}"})
         actor["mentions"].append(span)
 
+    # The country each body word ("ministry", "army") was last named with: "Cambodia's
+    # Ministry of Defence accused… ministry spokesperson Sok Vannak said" is Cambodia's.
+    body_countries: dict[str, str] = {}
     for draft in drafts:
         tokens = sorted(draft.tokens)
         first, last = doc[tokens[0]], doc[tokens[-1]]
         span = Span(first.idx, last.idx + len(last.text))
+        bodies = sorted(r for r in draft.role_words if knowledge.roles[r].kind != "person")
+        if draft.country:
+            body_countries.update(dict.fromkeys(bodies, draft.country))
+        elif not draft.entry and (
+            named := [body_countries[r] for r in bodies if r in body_countries]
+        ):
+            draft.country = named[0]
+            draft.why.append(f"body:{named[0]}")
         key: str | None = None
         if draft.person:
             key = _person_key(draft.person, actors)
