@@ -193,6 +193,12 @@ class Knowledge:
         raise KnowledgeError("cameo.tsv", f"unknown CAMEO code {cameo!r}")
 
 
+@functools.cache
+def plover_types() -> frozenset[str]:
+    """The PLOVER event types of the packaged CAMEO codebook (cameo.tsv)."""
+    return frozenset(c.plover for c in _codes(_data_text("cameo.tsv")[0]).values() if c.plover)
+
+
 def _data_text(name: str) -> tuple[str, str]:
     ref = resources.files("dragoman").joinpath("data").joinpath(name)
     return ref.read_text("utf-8"), f"dragoman/data/{name}"

@@ -67,32 +67,14 @@ from dragoman.evaluate.metrics import PRF, OffsetMap, ratio
 from dragoman.evaluate.plover_gsr import TYPE_ALIASES
 from dragoman.evaluate.report import Report, Table, sha256_of
 from dragoman.evaluate.runner import Extractor, default_pipeline, extract_all
+from dragoman.knowledge import plover_types
 from dragoman.models import ActorRef, Event, Extraction, Record, Reject, Span
 from dragoman.settings import Settings
 
 FORMAT = "news-events"
 
 # The PLOVER event types dragoman codes (PLOVER manual 0.8+; `data/cameo.tsv`).
-PLOVER_TYPES = frozenset(
-    {
-        "ACCUSE",
-        "AGREE",
-        "AID",
-        "ASSAULT",
-        "COERCE",
-        "CONCEDE",
-        "CONSULT",
-        "COOPERATE",
-        "MOBILIZE",
-        "PROTEST",
-        "REJECT",
-        "REQUEST",
-        "RETREAT",
-        "SANCTION",
-        "SUPPORT",
-        "THREATEN",
-    }
-)
+PLOVER_TYPES = plover_types()
 
 # Meetings, agreements and cooperation have no direction: which party the text names
 # first decides who is the source (the gold set's convention 8, tests/gold/README.md).
