@@ -846,7 +846,8 @@ def measure(args: argparse.Namespace, scratch: Path) -> None:
             "`python -c 'import dragoman; dragoman.extract(seed)'` (the seed article) in a "
             f"fresh process, {len(colds)} times with the disk cache (`~/.cache/dragoman`; "
             "here a temporary folder) filled by one first run; files are in the OS page "
-            "cache in every run.",
+            "cache in every run, and dragoman's modules byte-compiled as an installed "
+            "package's are (`make install` does it for the checkout).",
             "",
             f"Where a cold start goes (median of {args.cold_breakdown_runs} fresh processes, "
             "disk cache filled; each step timed after the previous one):",
