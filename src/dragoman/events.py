@@ -110,6 +110,7 @@ class Coder:
         self.domestic_roots = {str(r) for r in grammar["domestic_roots"]}
         self.place_source_roots = {str(r) for r in grammar["place_source_roots"]}
         self.home_target_roots = {str(r) for r in grammar["home_target_roots"]}
+        self.voiced_by = {str(k): frozenset(v) for k, v in grammar["voiced_by"].items()}
         self.mutual_codes = tuple(str(c) for c in grammar["mutual_codes"])
         self.event_heads = {w.lower() for w in grammar["event_heads"]}
         failed = grammar["failed_agreement"]
@@ -928,7 +929,8 @@ def code(
     ) -> None:
         """Code one event; `slot`: the frame has a target slot (filled or not)."""
         unnamed = cameo[:2] in coder.place_source_roots
-        if src is None and tgt is None and not (unnamed and _passive(token)):
+        unnamed_passive = unnamed and _passive(token)
+        if src is None and tgt is None and not unnamed_passive:
             return
         key = (token.i, cameo[:2], src.actor if src else None, tgt.actor if tgt else None)
         if key in seen:
@@ -942,7 +944,7 @@ def code(
             # event is coded from the country where it happened.
             source = ActorRef(None, place.country, place.country, (), place.span)
             rule += "+place-source"
-        elif unnamed and actors.home and _passive(token):
+        elif unnamed_passive and actors.home:
             # "27 people were detained" in a story about one country: by its authorities.
             where = trigger or Span(token.idx, token.idx + len(token.text))
             source = ActorRef(None, actors.home, actors.home, (), where)
@@ -1155,13 +1157,15 @@ def code(
                 )
             break
     _modal_demands(doc, actors, quotes, coder, emit)
-    events = _drop_subsumed(doc, events)
+    events = _drop_subsumed(doc, events, coder.voiced_by)
     events = _drop_secondary(events, secondary_confidence, untargeted)
     events.sort(key=lambda e: e.trigger.start)
     return EventLayer(tuple(_renumber(events)))
 
 
-def _drop_subsumed(doc: Doc, events: list[Event]) -> list[Event]:
+def _drop_subsumed(
+    doc: Doc, events: list[Event], voiced_by: dict[str, frozenset[str]]
+) -> list[Event]:
     """Drop events whose trigger is the complement of another event's trigger."""
     by_token: dict[int, list[Event]] = {}
     for event in events:
@@ -1181,10 +1185,11 @@ def _drop_subsumed(doc: Doc, events: list[Event]) -> list[Event]:
         )
         if (outer and token.dep_ in SUBSUMED_DEPS) or about:
             dropped.update(e.id for e in inner)
-        elif outer and token.dep_ in VOICED_DEPS and any(e.plover == "PROTEST" for e in outer):
+        elif outer and token.dep_ in VOICED_DEPS:
             # "marched through the city demanding a recount", "demonstrated calling for
             # independence": a demand voiced by a demonstration is the demonstration.
-            dropped.update(e.id for e in inner if e.plover == "REQUEST")
+            voiced = {t for e in outer for t in voiced_by.get(e.plover or "", ())}
+            dropped.update(e.id for e in inner if e.plover in voiced)
     # "Iran must withdraw" said by Pompeo: his demand covers Iran's withdrawal.
     for inner in by_token.values():
         if any(e.rule == "modal:must" for e in inner):
