@@ -10,6 +10,8 @@ the system under test, score):
 `brat-attribution`       brat standoff attributions, PolNeAR (quotes, speakers)
 `article-extraction`     article-extraction-benchmark (cleaning)
 `news-events`            our own news articles, JSON lines (PLOVER events in context)
+`plv`                    Zero-Shot-PLOVER pairs, TSV (source, target, PLOVER type)
+`penta`                  sentence TAB CAMEO pentaclass (ConfliBERT)
 =======================  ===================================================
 
 The matching rules are in each module's docstring. `gate.py` pins figures
@@ -23,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from dragoman.errors import EvalError
-from dragoman.evaluate import article_extraction, brat, news_events, petrarch, plover_gsr
+from dragoman.evaluate import article_extraction, brat, news_events, penta, petrarch, plover_gsr, plv
 from dragoman.evaluate.report import Report, Table
 from dragoman.settings import Settings
 
@@ -37,6 +39,8 @@ FORMATS: dict[str, Runner] = {
     brat.FORMAT: brat.run,
     article_extraction.FORMAT: article_extraction.run,
     news_events.FORMAT: news_events.run,
+    plv.FORMAT: plv.run,
+    penta.FORMAT: penta.run,
 }
 
 
