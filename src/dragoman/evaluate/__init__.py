@@ -25,7 +25,15 @@ from pathlib import Path
 from typing import Any
 
 from dragoman.errors import EvalError
-from dragoman.evaluate import article_extraction, brat, news_events, penta, petrarch, plover_gsr, plv
+from dragoman.evaluate import (
+    article_extraction,
+    brat,
+    news_events,
+    penta,
+    petrarch,
+    plover_gsr,
+    plv,
+)
 from dragoman.evaluate.report import Report, Table
 from dragoman.settings import Settings
 
