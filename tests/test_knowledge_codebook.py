@@ -638,8 +638,8 @@ KNOWN_CODER_ERRORS: dict[str, str] = {
 
 
 def _rule_entry(rule: str) -> str | None:
-    """The verbs.yaml id in an event's rule: verbs:<id>[:<lemma>][+suffix...]."""
-    base = rule.split("+", 1)[0]
+    """The verbs.yaml id in an event's rule: verbs:<id>[:<lemma>][+suffix...][|model:p]."""
+    base = rule.partition("|")[0].split("+", 1)[0]
     if not base.startswith("verbs:"):
         return None
     return base.removeprefix("verbs:").split(":", 1)[0]

@@ -207,9 +207,28 @@ def doctor() -> None:
             f"{len(know.codes)} CAMEO codes",
         ),
     ]
+    from dragoman import decide
+    from dragoman.errors import ModelError
+
+    model_ok = True
+    if settings.event_model == "none":
+        rows.append(("event model", "none (rules alone: confidence is not a probability)"))
+    else:
+        try:
+            model = decide.load(settings.event_model or None)
+            rows.append(
+                (
+                    "event model",
+                    f"ok (sha256 matches; {len(model.labels)} types, "
+                    f"{model.meta['features']} features) {settings.event_model or 'packaged'}",
+                )
+            )
+        except ModelError as exc:
+            model_ok = False
+            rows.append(("event model", f"FAILED: {exc}"))
     for name, value in rows:
         click.echo(f"{name + ':':<17} {value}")
-    if report.verified is False:
+    if report.verified is False or not model_ok:
         sys.exit(EXIT_ERROR)
 
 
@@ -240,6 +259,12 @@ def showcurrent_settings() -> None:
     metavar="FILE",
     help="Fail (exit 4) when a figure dropped below the baseline FILE.",
 )
+@click.option(
+    "--folds",
+    type=click.IntRange(2, 20),
+    default=None,
+    help="plv only: train the event model on K-1 folds, score the held-out one, each in turn.",
+)
 def eval_command(
     format_name: str,
     gold: str,
@@ -247,9 +272,10 @@ def eval_command(
     as_json: bool,
     update_baseline: str | None,
     check: str | None,
+    folds: int | None,
 ) -> None:
     """Score the pipeline on a gold set: plover-gsr, petrarch-validation, brat-attribution,
-    article-extraction, news-events."""
+    article-extraction, news-events, plv, penta."""
     from dragoman import evaluate
     from dragoman.evaluate import gate
 
@@ -258,7 +284,17 @@ def eval_command(
             f"unknown format {format_name!r}; one of {', '.join(sorted(evaluate.FORMATS))}",
             param_hint="FORMAT",
         )
-    report = evaluate.evaluate(format_name, gold, settings=current_settings(), limit=limit)
+    if folds is not None:
+        if format_name != "plv":
+            raise click.BadParameter(
+                "--folds needs labelled pairs to train on: only the plv format has them",
+                param_hint="--folds",
+            )
+        from dragoman.evaluate import crossval
+
+        report = crossval.cross_validate(Path(gold), current_settings(), folds, limit)
+    else:
+        report = evaluate.evaluate(format_name, gold, settings=current_settings(), limit=limit)
     click.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.format_text())
     if update_baseline:
         gate.update_baseline([report], Path(update_baseline))
@@ -269,6 +305,55 @@ def eval_command(
             click.echo(f"gate: {problem}", err=True)
         if problems:
             sys.exit(EXIT_GATE)
+
+
+@main.group()
+def train() -> None:
+    """Build the learned parts from labelled data (needs the `train` extra)."""
+
+
+@train.command(name="events")
+@click.argument("data", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    required=True,
+    help="Folder for events.npz, events.json, events.sha256 and CARD.md.",
+)
+@click.option(
+    "--folds",
+    type=click.IntRange(2, 20),
+    default=5,
+    show_default=True,
+    help="Held-out folds whose figures go on the model card.",
+)
+def train_events(data: tuple[str, ...], out: str, folds: int) -> None:
+    """Train the event decision on PLV-format pair files (DATA: TSV files)."""
+    import dataclasses
+
+    from dragoman import train as training
+    from dragoman.evaluate import crossval, plv
+    from dragoman.evaluate.runner import default_pipeline
+
+    settings = dataclasses.replace(current_settings(), event_model="none")
+    sentences = [s for path in data for s in plv.read(Path(path))]
+    if len(data) > 1:
+        sentences = [
+            dataclasses.replace(s, id=f"{n}:{s.id}")
+            for n, path in enumerate(data)
+            for s in plv.read(Path(path))
+        ]
+    examples = training.collect(default_pipeline(settings), sentences)
+    recipe = training.Recipe()
+    model = training.fit(examples, recipe)
+    training.write(model, Path(out))
+    figures: dict[str, Any] = {}
+    if len(data) == 1:
+        report = crossval.cross_validate(Path(data[0]), settings, folds)
+        figures = {k: round(v, 3) for k, v in report.figures.items()}
+        figures["folds"] = folds
+    card = training.write_card(Path(out), [Path(p) for p in data], figures, recipe)
+    click.echo(f"event model written to {out} ({len(examples)} candidates); card {card}")
 
 
 def _register() -> None:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from dragoman import decide
 from dragoman.actors import ActorLayer, Mention
 from dragoman.dates import resolve as resolve_date
 from dragoman.knowledge import Knowledge, VerbPattern
@@ -49,6 +50,12 @@ NOMINAL_ACTOR_PREPS = {"from", "by", "of"}
 # Default target prepositions of nominal triggers when the pattern gives none.
 NOMINAL_TARGET_PREPS = {"on", "against", "with", "to", "at", "toward", "towards", "into", "between"}
 DEMAND_CODE = "100"
+# A generic candidate's code until the model types it: a statement, which no
+# fallback or modality rule turns into something else.
+GENERIC_CODE = "010"
+# How many of a sentence's actors, nearest the trigger first, are tried as participants.
+ALTERNATIVES = 4
+GENERIC_SKIP = {"be", "have", "do", "get", "become", "seem", "say", "tell"}
 # Subject pronouns of a reported clause that stand for the reporter ("Hungary said it …").
 REPORTER_PRONOUNS = {"it", "they", "we", "he", "she", "i"}
 # Prepositions on a verb whose object is the event's target ("cut aid to Egypt").
@@ -136,6 +143,27 @@ class Coder:
         self.verbal_attack_code = str(verbal["code"])
         self.armed_sectors = set(verbal["armed_sectors"])
         self.stative = {w.lower() for w in grammar["stative_participles"]}
+        # The code a decided type takes when the trigger's own frames have none of that
+        # type: the type's most common code among the verb patterns.
+        counts: dict[str, dict[str, int]] = {}
+        for pattern in knowledge.verbs:
+            label = decide.label_of(knowledge.code(pattern.cameo).plover)
+            by_code = counts.setdefault(label, {})
+            by_code[pattern.cameo] = by_code.get(pattern.cameo, 0) + 1
+        self.type_codes = {
+            label: max(sorted(by_code), key=lambda c: by_code[c])
+            for label, by_code in counts.items()
+        }
+
+    def code_for(self, label: str, token: Token, current: str) -> str:
+        """The CAMEO code of a decided type: the frame's own when it has that type, else
+        one of the trigger's patterns of that type, else the type's most common code."""
+        if decide.label_of(self.knowledge.code(current).plover) == label:
+            return current
+        for pattern in self.patterns_for(token):
+            if decide.label_of(self.knowledge.code(pattern.cameo).plover) == label:
+                return pattern.cameo
+        return self.type_codes.get(label, current)
 
     def patterns_for(self, token: Token) -> list[VerbPattern]:
         pos = (
@@ -904,11 +932,20 @@ def code(
     outlet: Source | None,
     gazetteer: Gazetteer,
     secondary_confidence: float = 0.0,
+    decider: decide.Decider | None = None,
+    min_confidence: float = 0.0,
+    wide: bool = False,
 ) -> EventLayer:
     """Code the events of a parsed article.
 
-    Of each sentence's events, the most confident is kept, and the others when their
-    confidence reaches `secondary_confidence` (0 keeps all).
+    The rules' coding: of each sentence's events the most confident (by the rules'
+    score) is kept, and the others when that score reaches `secondary_confidence`
+    (0 keeps all). With a `decider` (the learned event model), each event's
+    confidence is the model's calibrated probability that it is right, and events
+    below `min_confidence` are dropped. With `wide` as well, the model decides more:
+    the other actors of the sentence are tried as participants, main-clause verbs
+    between two actors that no frame names are candidates (`generic`), the model's
+    type replaces the frame's, and each trigger keeps its most probable pair.
     """
     knowledge = coder.knowledge
     ctx = _Context(coder, doc, published, gazetteer, actors)
@@ -916,6 +953,7 @@ def code(
     events: list[Event] = []
     seen: set[tuple] = set()
     untargeted: set[str] = set()  # events whose frame's target slot names no one
+    rule_confidence: dict[str, float] = {}  # the rules' score, where the model's replaced it
 
     def emit(
         token: Token,
@@ -926,8 +964,10 @@ def code(
         specificity: int,
         trigger: Span | None = None,
         slot: bool = False,
+        generic: bool = False,
     ) -> None:
-        """Code one event; `slot`: the frame has a target slot (filled or not)."""
+        """Code one event; `slot`: the frame has a target slot (filled or not);
+        `generic`: no frame names the act, the decider types it."""
         unnamed = cameo[:2] in coder.place_source_roots
         unnamed_passive = unnamed and _passive(token)
         if src is None and tgt is None and not unnamed_passive:
@@ -946,8 +986,9 @@ def code(
             rule += "+place-source"
         elif unnamed_passive and actors.home:
             # "27 people were detained" in a story about one country: by its authorities.
-            where = trigger or Span(token.idx, token.idx + len(token.text))
-            source = ActorRef(None, actors.home, actors.home, (), where)
+            source = ActorRef(
+                None, actors.home, actors.home, (), _implied(actors.home, actors, token)
+            )
             rule += "+home-source"
         else:
             return  # an event needs a doer; "was attacked" with no "by" names none
@@ -1016,7 +1057,13 @@ def code(
         if target is None and source.country and cameo[:2] in coder.domestic_roots:
             # A protest with no one named is against the protesters' own state (CAMEO
             # and PLOVER code "Egyptian demonstrators rioted" EGY→EGY).
-            target = ActorRef(None, source.country + "GOV", source.country, ("GOV",), span)
+            target = ActorRef(
+                None,
+                source.country + "GOV",
+                source.country,
+                ("GOV",),
+                _implied(source.country, actors, token),
+            )
             rule += "+domestic-target"
         if (
             target is None
@@ -1028,7 +1075,9 @@ def code(
             # In a story about one country, what its own people criticise, praise or ask
             # for without naming anyone ("criticised the raids", "praised the decision")
             # is done to their own country: PLOVER codes such domestic events X→X.
-            target = ActorRef(None, actors.home, actors.home, (), span)
+            target = ActorRef(
+                None, actors.home, actors.home, (), _implied(actors.home, actors, token)
+            )
             rule += "+home-target"
         quote = quotes.containing(span)
         attribution: tuple[Source, ...] = ()
@@ -1060,6 +1109,23 @@ def code(
             + 0.25 * (_main_clause(token) or _main_object(token))
             + 0.1 * (token.pos_ in {"VERB", "AUX"})
         )
+        decision = None
+        if decider is not None:
+            names = decide.features(token, None if generic else cameo, rule, source, target)
+            decision = decider.decide(
+                names,
+                decide.Candidate(span, source, target, row.plover, rule, not (wide or generic)),
+            )
+            if decision is None:
+                if generic:
+                    return  # collected for training; no frame codes it
+            else:
+                if wide or generic:
+                    cameo = coder.code_for(decision.label, token, cameo)
+                row = knowledge.code(cameo)
+                rule_confidence[f"E{len(events) + 1}"] = min(confidence, 0.95)
+                confidence = decision.confidence
+                rule += f"|model:{confidence:.2f}"
         if slot and target is None:
             untargeted.add(f"E{len(events) + 1}")
         events.append(
@@ -1081,7 +1147,7 @@ def code(
                 hypothetical=ctx.hypothetical(token),
                 attribution=attribution,
                 quote=quote.id if quote else None,
-                confidence=round(min(confidence, 0.95), 2),
+                confidence=round(confidence if decision else min(confidence, 0.95), 2),
                 rule=rule,
             )
         )
@@ -1155,12 +1221,86 @@ def code(
                     trigger,
                     pattern.target != "none",
                 )
+            if wide:
+                # The frame's participants are the parser's guess; the other actors of
+                # the sentence are candidates too, and the model says which pair is right.
+                for src, tgt in _alternatives(token, actors, sources, targets):
+                    emit(token, cameo, rule + "+alt", src, tgt, 0, trigger, True)
             break
+        else:
+            if wide and _generic_trigger(word, coder):
+                # A main-clause act between two actors that no frame names: the model
+                # says what it is, or that it is nothing ("hosted a dinner for Netanyahu").
+                sources = _subject(word, actors)
+                targets = _generic_target(word, actors) if sources else []
+                for src, tgt in _pairs(sources, targets):
+                    if src is not None and tgt is not None:
+                        emit(word, GENERIC_CODE, "generic", src, tgt, 0, None, True, True)
     _modal_demands(doc, actors, quotes, coder, emit)
     events = _drop_subsumed(doc, events, coder.voiced_by)
-    events = _drop_secondary(events, secondary_confidence, untargeted)
+    if wide:
+        events = _best_per_trigger([e for e in events if e.confidence >= min_confidence])
+    else:
+        # The rules choose among a sentence's events by their own score; the model's
+        # probability then filters what they chose.
+        events = _drop_secondary(events, secondary_confidence, untargeted, rule_confidence)
+        events = [e for e in events if e.confidence >= min_confidence]
     events.sort(key=lambda e: e.trigger.start)
     return EventLayer(tuple(_renumber(events)))
+
+
+def _implied(country: str, actors: ActorLayer, token: Token) -> Span:
+    """Where an implied participant (a country no phrase of the sentence names) is
+    named: the article's first mention of that state, else nowhere (an empty span at
+    the trigger). Never the trigger's own words ("said at a rally" is no actor)."""
+    for actor in actors.actors:
+        if actor.country == country and actor.kind == "state" and actor.mentions:
+            return min(actor.mentions, key=lambda m: m.start)
+    return Span(token.idx, token.idx)
+
+
+def _alternatives(
+    token: Token, actors: ActorLayer, sources: list[Mention], targets: list[Mention]
+) -> Iterator[tuple[Mention, Mention | None]]:
+    """Other source–target pairs for a trigger: the frame's source with each of the
+    sentence's actors nearest the trigger, and each of those with the frame's target."""
+    sent = token.sent
+    seen: dict[str, Mention] = {}
+    for i in range(sent.start, sent.end):
+        mention = actors.at(i)
+        if mention is not None and mention.actor not in seen:
+            seen[mention.actor] = mention
+    nearest = sorted(seen.values(), key=lambda m: abs(m.head - token.i))[:ALTERNATIVES]
+    for src in sources or nearest[:1]:
+        for tgt in nearest:
+            if tgt.actor != src.actor:
+                yield src, tgt
+    for src in nearest:
+        for tgt in targets or [None]:
+            if tgt is None or tgt.actor != src.actor:
+                yield src, tgt
+
+
+def _best_per_trigger(events: list[Event]) -> list[Event]:
+    """One event per trigger and source: the most confident (first on ties)."""
+    best: dict[tuple[int, str], Event] = {}
+    for event in events:
+        key = (event.trigger.start, event.source.actor or event.source.code if event.source else "")
+        if key not in best or event.confidence > best[key].confidence:
+            best[key] = event
+    kept = {id(e) for e in best.values()}
+    return [e for e in events if id(e) in kept]
+
+
+def _generic_trigger(token: Token, coder: Coder) -> bool:
+    """A verb that may be an act no frame names: a main-clause verb, not a word of
+    speech (what is said is coded from the quote) and not "be" or "have"."""
+    return (
+        token.pos_ == "VERB"
+        and token.lemma_.lower() not in coder.speech
+        and token.lemma_.lower() not in GENERIC_SKIP
+        and _main_clause(token)
+    )
 
 
 def _drop_subsumed(
@@ -1192,32 +1332,43 @@ def _drop_subsumed(
             dropped.update(e.id for e in inner if e.plover in voiced)
     # "Iran must withdraw" said by Pompeo: his demand covers Iran's withdrawal.
     for inner in by_token.values():
-        if any(e.rule == "modal:must" for e in inner):
-            dropped.update(e.id for e in inner if e.rule != "modal:must")
+        if any(_base_rule(e) == "modal:must" for e in inner):
+            dropped.update(e.id for e in inner if _base_rule(e) != "modal:must")
     return [e for e in events if e.id not in dropped]
 
 
-def _drop_secondary(events: list[Event], floor: float, untargeted: set[str]) -> list[Event]:
+def _drop_secondary(
+    events: list[Event],
+    floor: float,
+    untargeted: set[str],
+    scores: dict[str, float] | None = None,
+) -> list[Event]:
     """Keep each sentence's most confident events, and the others that reach `floor`
     with their frame complete: an event whose frame has a target slot that names no one
     (`untargeted` ids) is kept only as its sentence's best, and not beside a complete
     event as confident ("opened fire to disperse the crowd, killing one person": the
-    killing names no victim we can code). A floor of 0 keeps every event."""
+    killing names no victim we can code). A floor of 0 keeps every event. `scores`:
+    the rules' score of events whose confidence is the model's."""
     if floor <= 0:
         return events
+    rules = scores or {}
+
+    def score(event: Event) -> float:
+        return rules.get(event.id, event.confidence)
+
     best: dict[int, float] = {}
     complete: dict[int, float] = {}
     for event in events:
-        best[event.sentence] = max(best.get(event.sentence, 0.0), event.confidence)
+        best[event.sentence] = max(best.get(event.sentence, 0.0), score(event))
         if event.id not in untargeted:
-            complete[event.sentence] = max(complete.get(event.sentence, 0.0), event.confidence)
+            complete[event.sentence] = max(complete.get(event.sentence, 0.0), score(event))
 
     def kept(event: Event) -> bool:
         if event.id in untargeted:
-            return event.confidence >= best[event.sentence] and event.confidence > complete.get(
+            return score(event) >= best[event.sentence] and score(event) > complete.get(
                 event.sentence, -1.0
             )
-        return event.confidence >= floor or event.confidence >= best[event.sentence]
+        return score(event) >= floor or score(event) >= best[event.sentence]
 
     return [e for e in events if kept(e)]
 
@@ -1245,6 +1396,11 @@ def _modal_demands(doc: Doc, actors: ActorLayer, quotes: QuoteLayer, coder: Code
         trigger = Span(token.idx, verb.idx + len(verb.text))
         for tgt in targets:
             emit(verb, DEMAND_CODE, "modal:must", speaker, tgt, 0, trigger)
+
+
+def _base_rule(event: Event) -> str:
+    """The rule that proposed an event, without the model's part (`…|model:0.91`)."""
+    return event.rule.partition("|")[0]
 
 
 def _renumber(events: list[Event]) -> Iterator[Event]:

@@ -25,8 +25,10 @@ from dragoman import events as events_stage
 from dragoman import knowledge as knowledge_module
 from dragoman import nlp as nlp_module
 from dragoman import quotes as quotes_stage
+from dragoman.decide import Decider
+from dragoman.decide import cached as event_model
 from dragoman.dedup import Deduper
-from dragoman.errors import RejectedInput
+from dragoman.errors import RejectedInput, SettingsError
 from dragoman.knowledge import Knowledge
 from dragoman.models import Article, Extraction, Record, Reject, Source, Span
 from dragoman.places import gazetteer
@@ -60,6 +62,7 @@ class Resources:
     matcher: actors_stage.ActorMatcher
     coder: events_stage.Coder
     settings: Settings
+    decider: Decider | None = None
 
 
 def find_actors(state: State) -> State:
@@ -93,6 +96,9 @@ def code_events(state: State) -> State:
         state.outlet,
         gazetteer(),
         state.resources.settings.secondary_confidence,
+        state.resources.decider,
+        state.resources.settings.min_confidence,
+        state.resources.settings.event_decision == "wide",
     )
     return dataclasses.replace(state, events=layer)
 
@@ -165,6 +171,11 @@ class Pipeline:
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
+        if self.settings.event_decision not in {"score", "wide"}:
+            raise SettingsError(
+                f"setting 'event_decision' must be 'score' or 'wide', "
+                f"got {self.settings.event_decision!r}"
+            )
         self.nlp = nlp_module.load(self.settings.model, self.settings.verify_model)
         if "dragoman_paragraphs" not in self.nlp.pipe_names:
             self.nlp.add_pipe("dragoman_paragraphs", before="parser")
@@ -176,6 +187,9 @@ class Pipeline:
             matcher=actors_stage.ActorMatcher(self.nlp, knowledge),
             coder=events_stage.coder_for(knowledge),
             settings=self.settings,
+            decider=None
+            if self.settings.event_model == "none"
+            else event_model(self.settings.event_model),
         )
 
     def clean(self, record: Record, published: dt.date | None = None) -> Article:

@@ -79,9 +79,34 @@ SETTINGS: tuple[Setting, ...] = (
         "secondary_confidence",
         0.7,
         float,
-        "A sentence's most confident event is always kept; its other events only when "
+        "With `event_model=none`: a sentence's most confident event is always kept; its "
+        "other events only when "
         "their confidence reaches this (0.7: main-clause events) and their frame is "
         "complete (a target slot that names no one drops them); 0 keeps every event.",
+    ),
+    Setting(
+        "event_model",
+        "",
+        str,
+        "The learned event decision: empty for the packaged model (data/models, checked "
+        "by SHA-256), a folder written by `dragoman train events`, or `none` for the "
+        "rules alone (confidence then is the rules' score, not a probability).",
+    ),
+    Setting(
+        "event_decision",
+        "score",
+        str,
+        "What the event model decides: `score` (the rules code, the model gives each "
+        "event its probability of being right) or `wide` (it also tries the sentence's "
+        "other actors as participants and verbs no frame names, and decides the type).",
+    ),
+    Setting(
+        "min_confidence",
+        0.0,
+        float,
+        "With the event model: events whose calibrated probability of being right is "
+        "below this are dropped; the precision/recall dial (0 keeps every candidate). "
+        "`secondary_confidence` applies only with `event_model=none`.",
     ),
     Setting(
         "languages",
@@ -147,6 +172,9 @@ class Settings:
     verb_files: tuple[str, ...] = ()
     role_files: tuple[str, ...] = ()
     secondary_confidence: float = 0.7
+    event_model: str = ""
+    event_decision: str = "score"
+    min_confidence: float = 0.0
     languages: tuple[str, ...] = ("en",)
     deduplicate: bool = True
     near_duplicate_threshold: float = 0.9

@@ -51,7 +51,7 @@ _MARK = re.compile(r"</?[st]>")
 EARLIER_TYPES = {"CONCEDE": "YIELD", "RETREAT": "YIELD"}
 
 
-def _plover(event: Event) -> str:
+def plover_of(event: Event) -> str:
     kind = str(event.plover)
     return EARLIER_TYPES.get(kind, kind)
 
@@ -142,7 +142,7 @@ def read(path: Path, limit: int | None = None) -> list[PlvSentence]:
     return [PlvSentence(sid, text, tuple(pairs[sid])) for sid, text in texts.items()]
 
 
-def _has_dyad(event: Event, pair: Pair) -> bool:
+def has_dyad(event: Event, pair: Pair) -> bool:
     if not pair.source:
         return event.source is None
     if event.source is None or not any(event.source.span.overlaps(s) for s in pair.source):
@@ -173,8 +173,8 @@ def score(
         top = EARLIER_TYPES.get(top_type(events), top_type(events))
         for pair in sentence.pairs:
             pairs_total += 1
-            with_dyad = [e for e in events if _has_dyad(e, pair)]
-            hit = any(_plover(e) == pair.plover for e in with_dyad)
+            with_dyad = [e for e in events if has_dyad(e, pair)]
+            hit = any(plover_of(e) == pair.plover for e in with_dyad)
             found += hit
             row = per_type[pair.plover]
             row["pairs"] += 1
@@ -182,9 +182,9 @@ def score(
             if with_dyad:
                 dyads += 1
                 best = max(with_dyad, key=lambda e: e.confidence)
-                dyad_typed += _plover(best) == pair.plover
+                dyad_typed += plover_of(best) == pair.plover
                 row["dyad"] += 1
-                row["dyad_typed"] += _plover(best) == pair.plover
+                row["dyad_typed"] += plover_of(best) == pair.plover
             top_right += top == pair.plover
             row["top"] += top == pair.plover
             confusion.append((pair.plover, top))
@@ -195,7 +195,7 @@ def score(
                         "gold": f"{pair.plover} {_at(sentence.text, pair.source)}→"
                         f"{_at(sentence.text, pair.target)}",
                         "predicted": "; ".join(
-                            f"{_plover(e)} {_name(sentence.text, e.source)}→"
+                            f"{plover_of(e)} {_name(sentence.text, e.source)}→"
                             f"{_name(sentence.text, e.target)} ({e.confidence:.2f}, {e.rule})"
                             for e in events
                         )
