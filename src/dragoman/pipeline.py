@@ -22,11 +22,12 @@ from spacy.tokens import Doc
 from dragoman import actors as actors_stage
 from dragoman import clean as clean_stage
 from dragoman import events as events_stage
+from dragoman import ingest
 from dragoman import knowledge as knowledge_module
 from dragoman import nlp as nlp_module
 from dragoman import quotes as quotes_stage
 from dragoman.dedup import Deduper
-from dragoman.errors import RejectedInput
+from dragoman.errors import RejectedInput, set_aside
 from dragoman.knowledge import Knowledge
 from dragoman.models import Article, Extraction, Record, Reject, Source, Span
 from dragoman.places import gazetteer
@@ -179,12 +180,15 @@ class Pipeline:
         )
 
     def clean(self, record: Record, published: dt.date | None = None) -> Article:
-        """Clean one record into an article.
+        """Check one record's text (`ingest.admit`), then clean it into an article.
 
         Raises:
-            RejectedInput: the record has no usable English text.
+            RejectedInput: the record holds no valid Unicode, or no usable English text.
         """
-        return clean_stage.clean(record, self.settings, published)
+        admitted = ingest.admit(record)
+        if isinstance(admitted, Reject):
+            raise RejectedInput(admitted)
+        return clean_stage.clean(admitted, self.settings, published)
 
     def analyse(self, article: Article, doc: Doc) -> Extraction:
         """Run the stages on a parsed article."""
@@ -225,9 +229,12 @@ class Pipeline:
         """
         if isinstance(record, str):
             record = _record_from_string(record)
-        article = self.clean(record, published)
-        (doc,) = self.parse([article.text])
-        return self.analyse(article, doc)
+        try:
+            article = self.clean(record, published)
+            (doc,) = self.parse([article.text])
+            return self.analyse(article, doc)
+        except Exception as exc:
+            raise RejectedInput(set_aside(record.origin, record.id, exc)) from exc
 
     def extract_many(
         self, records: Iterable[Record | Reject], published: dt.date | None = None
@@ -244,10 +251,10 @@ class Pipeline:
                 continue
             try:
                 article = self.clean(item, published)
-            except RejectedInput as exc:
-                batch.append(exc.reject)
+                original = deduper.check(article) if deduper is not None else None
+            except Exception as exc:
+                batch.append(set_aside(item.origin, item.id, exc))
                 continue
-            original = deduper.check(article) if deduper is not None else None
             if original is not None:
                 batch.append(Extraction(article=article, warnings=(f"duplicate_of:{original}",)))
             else:
@@ -259,19 +266,36 @@ class Pipeline:
 
     def _flush(self, batch: list[Article | Reject | Extraction]) -> Iterator[Extraction | Reject]:
         articles = [b for b in batch if isinstance(b, Article)]
-        docs = iter(self.parse([a.text for a in articles]))
+        docs = self._parse_batch(articles)
         for item in batch:
             if not isinstance(item, Article):
                 yield item
                 continue
-            doc = next(docs)
+            doc = docs.pop(0)
+            if isinstance(doc, Reject):
+                yield doc
+                continue
             try:
                 yield self.analyse(item, doc)
-            except Exception as exc:  # one bad article never stops a batch
-                log.exception("analysis failed on %s", item.origin)
-                yield Reject(
-                    origin=item.origin, reason="internal", detail=repr(exc)[:300], record_id=item.id
-                )
+            except Exception as exc:
+                yield set_aside(item.origin, item.id, exc)
+
+    def _parse_batch(self, articles: list[Article]) -> list[Doc | Reject]:
+        """The parses of `articles` in one `nlp.pipe` batch; when the batch fails, each
+        article is parsed alone, and the one that fails is set aside."""
+        try:
+            return list(self.parse([a.text for a in articles]))
+        except Exception:
+            log.info(
+                "a batch of %d articles failed to parse; parsing them one by one", len(articles)
+            )
+        docs: list[Doc | Reject] = []
+        for article in articles:
+            try:
+                docs.extend(self.parse([article.text]))
+            except Exception as exc:
+                docs.append(set_aside(article.origin, article.id, exc))
+        return docs
 
 
 def _restore_text(doc: Doc, text: str) -> Doc:
