@@ -8,6 +8,7 @@ over generated inputs.
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import io
 import json
@@ -230,25 +231,33 @@ def _warc(path: Path, count: int = 3) -> bytes:
     return path.read_bytes()
 
 
+def _clean_cut(data: bytes, compressed: bool) -> bool:
+    """True when `data` ends exactly after a whole record: no reader can tell it was cut."""
+    if compressed:
+        try:
+            gzip.decompress(data)
+        except (EOFError, OSError):
+            return False
+        return True
+    return data.rstrip(b"\r\n").endswith(b"</html>")
+
+
 def test_ingest_truncated_warc_keeps_whole_records_and_rejects_the_rest(tmp_path: Path) -> None:
     whole = _warc(tmp_path / "whole.warc.gz")
     plain = gzip.decompress(whole)
     outcomes = set()
     for name, data in (("cut.warc.gz", whole), ("cut.warc", plain)):
-        end_of_first = None
         for cut in range(len(data) // 4, len(data) - 8, max(1, len(data) // 60)):
             path = tmp_path / name
             path.write_bytes(data[:cut])
             items = list(read([str(path)], Settings()))
-            records = [i for i in items if isinstance(i, Record)]
             # never a half page: every record read is a whole story
-            for record in records:
-                assert record.html is not None and record.html.endswith("</html>")
-            if end_of_first is None and records:
-                end_of_first = cut
-            # cut anywhere past the first record's end (and its blank lines): a reject
-            blank_lines = 4
-            if not (len(records) == 3 or (end_of_first and cut <= end_of_first + blank_lines)):
+            for record in items:
+                if isinstance(record, Record):
+                    assert record.html is not None and record.html.endswith("</html>")
+            if _clean_cut(data[:cut], name.endswith(".gz")):
+                assert all(isinstance(i, Record) for i in items)
+            else:
                 assert isinstance(items[-1], Reject) and items[-1].reason == "warc", (name, cut)
                 outcomes.add(items[-1].detail.split(":")[0].split(" or ")[0])
     assert outcomes == {"truncated"}  # never "corrupt": the file ended early
@@ -279,3 +288,164 @@ def test_ingest_nul_costs_its_line_or_row_not_the_file(tmp_path: Path) -> None:
     assert _summary(list(read([str(tmp_path / "noise.jsonl")], Settings()))) == [
         (str(tmp_path / "noise.jsonl"), "binary")
     ]
+
+
+# --- one place for a record's exception ---------------------------------------------------
+
+
+def test_pipeline_exception_in_a_stage_is_an_internal_reject_and_the_run_goes_on(
+    pipeline, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from dragoman import pipeline as pipeline_module
+
+    real = pipeline_module.STAGES
+
+    def exploding(state):  # a stage that fails on one article only
+        if "Egypt" in state.article.text:
+            raise ZeroDivisionError("boom")
+        return state
+
+    monkeypatch.setattr(pipeline_module, "STAGES", (exploding, *real))
+    records = [Record(origin=f"r{n}", text=t, id=f"id{n}") for n, t in enumerate(STORIES)]
+    results = list(pipeline.extract_many(records))
+    assert [getattr(r, "reason", "ok") for r in results] == ["ok", "internal", "ok"]
+    assert results[1].detail == "ZeroDivisionError: boom" and results[1].record_id == "id1"
+    # one warning line, the traceback only at INFO (`-v`)
+    warnings = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1 and warnings[0].exc_info is None
+    with pytest.raises(Exception) as raised:
+        pipeline.extract(records[1])
+    assert getattr(raised.value, "reject", None) is not None
+    assert raised.value.reject.reason == "internal"
+
+
+def test_pipeline_failed_parse_batch_costs_only_its_bad_article(
+    pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = pipeline.nlp.pipe
+
+    def pipe(texts, **kwargs):
+        texts = list(texts)
+        if any("Egypt" in t for t in texts):
+            raise MemoryError("parser ran out")
+        return real(texts, **kwargs)
+
+    monkeypatch.setattr(pipeline.nlp, "pipe", pipe)
+    records = [Record(origin=f"r{n}", text=t) for n, t in enumerate(STORIES)]
+    results = list(pipeline.extract_many(records))
+    assert [getattr(r, "reason", "ok") for r in results] == ["ok", "internal", "ok"]
+    assert results[1].detail == "MemoryError: parser ran out"
+
+
+def test_cli_internal_error_has_no_traceback_unless_verbose(tmp_path: Path) -> None:
+    # A real process: the CLI's logging set-up is what decides what stderr shows.
+    path = tmp_path / "story.txt"
+    path.write_text(STORIES[0])
+    code = f"""
+import sys
+from dragoman import pipeline
+def exploding(state):
+    raise KeyError("no such thing")
+pipeline.STAGES = (exploding,)
+from dragoman.cli import main
+sys.argv = ["dragoman", *sys.argv[1:], "extract", {str(path)!r}, "--workers", "1"]
+main()
+"""
+    runs = {}
+    for flags in ((), ("-v",)):
+        runs[flags] = subprocess.run(
+            [sys.executable, "-c", code, *flags], capture_output=True, text=True, timeout=300
+        )
+    quiet, loud = runs[()], runs[("-v",)]
+    assert quiet.returncode == EXIT_REJECTS and quiet.stdout == ""
+    assert "set aside (internal error): KeyError: 'no such thing'" in quiet.stderr
+    assert "Traceback" not in quiet.stderr
+    assert "read 1 = extracted 0 + rejected 1" in quiet.stderr
+    assert loud.returncode == EXIT_REJECTS and "Traceback" in loud.stderr
+
+
+# --- 8, 9. bounded work -------------------------------------------------------------------
+
+
+def _long_sentence(clauses: int) -> str:
+    parts = [
+        "Iran rejected a call from Russia on Monday in Tehran",
+        "Egypt criticised Israel in Cairo on Tuesday",
+        "Turkey threatened Syria with sanctions in Ankara",
+    ]
+    return ", and ".join(parts[n % 3] for n in range(clauses)) + "."
+
+
+def test_events_local_paths_are_computed_once_per_sentence(
+    pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dragoman import events
+
+    calls = 0
+    real = events._local_path
+
+    def counted(token):
+        nonlocal calls
+        calls += 1
+        return real(token)
+
+    monkeypatch.setattr(events, "_local_path", counted)
+    unlimited = Settings(max_sentence_tokens=0, secondary_confidence=0)
+    monkeypatch.setattr(
+        pipeline, "resources", dataclasses.replace(pipeline.resources, settings=unlimited)
+    )
+    article = pipeline.clean(Record(origin="long", text=_long_sentence(60)))
+    (doc,) = pipeline.parse([article.text])
+    extraction = pipeline.analyse(article, doc)
+    entities = len(doc.ents)
+    assert len(extraction.events) > 20 and entities > 60
+    # at most once per entity for its dates and once for its places (it was once per
+    # event and entity: thousands here)
+    assert calls <= 2 * entities
+
+
+def test_events_sentence_over_the_limit_is_not_coded_and_warned(
+    pipeline, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    limited = Settings(max_sentence_tokens=50)
+    monkeypatch.setattr(
+        pipeline, "resources", dataclasses.replace(pipeline.resources, settings=limited)
+    )
+    text = STORIES[1] + "\n\n" + _long_sentence(12)
+    article = pipeline.clean(Record(origin="long", text=text))
+    (doc,) = pipeline.parse([article.text])
+    extraction = pipeline.analyse(article, doc)
+    long_start = text.index("Iran")
+    assert extraction.events and all(e.trigger.start < long_start for e in extraction.events)
+    assert any("max_sentence_tokens 50" in r.getMessage() for r in caplog.records)
+
+
+def test_pipeline_parses_long_articles_in_pieces_within_batch_chars(
+    pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sizes: list[int] = []
+    real = pipeline.nlp.pipe
+
+    def pipe(texts, **kwargs):
+        texts = list(texts)
+        sizes.append(sum(len(t) for t in texts))
+        return real(texts, **kwargs)
+
+    monkeypatch.setattr(pipeline.nlp, "pipe", pipe)
+    monkeypatch.setattr(
+        pipeline, "settings", dataclasses.replace(pipeline.settings, batch_chars=600)
+    )
+    long_text = "\n\n".join(f"{STORIES[n % 3]} Paragraph {n}." for n in range(12))
+    records = [
+        Record(origin="long", text=long_text),
+        *(Record(origin=f"short{n}", text=t) for n, t in enumerate(STORIES)),
+    ]
+    results = list(pipeline.extract_many(records))
+    assert all(not isinstance(r, Reject) for r in results)
+    assert max(sizes) <= 600 and len(sizes) > 3
+    whole = results[0]
+    assert whole.article.text == long_text
+    # every paragraph's sentence is there, spans point into the whole text
+    assert len(whole.sentences) >= 12
+    for event in whole.events:
+        assert whole.article.text[event.trigger.start : event.trigger.end].strip()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import logging
 import re
 from collections.abc import Iterable, Iterator
@@ -94,6 +95,7 @@ def code_events(state: State) -> State:
         state.outlet,
         gazetteer(),
         state.resources.settings.secondary_confidence,
+        state.resources.settings.max_sentence_tokens,
     )
     return dataclasses.replace(state, events=layer)
 
@@ -211,15 +213,32 @@ class Pipeline:
         )
 
     def parse(self, texts: Iterable[str]) -> Iterator[Doc]:
-        """spaCy parses of `texts`, batched; offsets are those of the texts."""
-        for text, doc in zip(
-            texts,
-            self.nlp.pipe(
-                (t.translate(_PARSE_TABLE) for t in texts), batch_size=self.settings.batch_size
-            ),
-            strict=True,
-        ):
-            yield _restore_text(doc, text)
+        """spaCy parses of `texts`, batched; offsets are those of the texts.
+
+        A text longer than the `batch_chars` setting is parsed in pieces of at most
+        that many characters, cut between paragraphs where it can be (`_pieces`), and
+        the pieces' parses are joined into one `Doc`: the parser's memory grows with
+        the characters it is given at once (about 3 MB per thousand), and a worker
+        stays within 1 GiB whatever the article (docs/benchmarks.md).
+        """
+        texts = list(texts)
+        limit = max(1, self.settings.batch_chars)
+        owners: list[int] = []
+        pieces: list[str] = []
+        for number, text in enumerate(texts):
+            for piece in _pieces(text, limit):
+                owners.append(number)
+                pieces.append(piece)
+        parsed = itertools.chain.from_iterable(
+            self.nlp.pipe([p.translate(_PARSE_TABLE) for p in batch], batch_size=len(batch))
+            for batch in _batches(pieces, self.settings.batch_size, limit)
+        )
+        group: list[Doc] = []
+        for n, (owner, piece, doc) in enumerate(zip(owners, pieces, parsed, strict=True)):
+            group.append(_restore_text(doc, piece))
+            if n + 1 == len(owners) or owners[n + 1] != owner:  # the text's last piece
+                yield group[0] if len(group) == 1 else _join(group, texts[owner])
+                group = []
 
     def extract(self, record: Record | str, published: dt.date | None = None) -> Extraction:
         """Extract one article.
@@ -242,6 +261,8 @@ class Pipeline:
         """Extract a stream of records in batches; rejects pass through, in order."""
         batch: list[Article | Reject | Extraction] = []
         size = max(1, self.settings.batch_size)
+        # A batch is also cut by its characters: the parse's memory follows them.
+        chars = max(1, self.settings.batch_chars)
         # A story republished by many outlets is coded once; its copies come out as
         # extractions of their own article with `duplicate_of` set, and no layers.
         deduper = Deduper(self.settings) if self.settings.deduplicate else None
@@ -259,7 +280,8 @@ class Pipeline:
                 batch.append(Extraction(article=article, warnings=(f"duplicate_of:{original}",)))
             else:
                 batch.append(article)
-            if sum(isinstance(b, Article) for b in batch) >= size:
+            articles = [b for b in batch if isinstance(b, Article)]
+            if len(articles) >= size or sum(len(a.text) for a in articles) >= chars:
                 yield from self._flush(batch)
                 batch = []
         yield from self._flush(batch)
@@ -296,6 +318,54 @@ class Pipeline:
             except Exception as exc:
                 docs.append(set_aside(article.origin, article.id, exc))
         return docs
+
+
+def _batches(pieces: list[str], size: int, limit: int) -> Iterator[list[str]]:
+    """`pieces` in order, in lists of at most `size` pieces and (but for a single
+    piece) at most `limit` characters: what `nlp.pipe` parses at once."""
+    batch: list[str] = []
+    chars = 0
+    for piece in pieces:
+        if batch and (len(batch) >= size or chars + len(piece) > limit):
+            yield batch
+            batch, chars = [], 0
+        batch.append(piece)
+        chars += len(piece)
+    if batch:
+        yield batch
+
+
+def _pieces(text: str, limit: int) -> list[str]:
+    """`text` in consecutive pieces of at most `limit` characters (one piece when it
+    fits), each cut after a paragraph break, else after a line break, else after a
+    space; a piece never ends inside a word."""
+    pieces = []
+    start = 0
+    while len(text) - start > limit:
+        end = start + limit
+        cut = -1
+        for mark in ("\n\n", "\n", " "):
+            found = text.rfind(mark, start + 1, end)
+            if found > start:
+                cut = found + len(mark)
+                # whitespace stays with the piece it ends
+                while cut < len(text) and text[cut] in " \n" and cut - start < limit:
+                    cut += 1
+                break
+        if cut <= start:
+            cut = end  # one word longer than `limit`: cut it
+        pieces.append(text[start:cut])
+        start = cut
+    pieces.append(text[start:])
+    return pieces
+
+
+def _join(docs: list[Doc], text: str) -> Doc:
+    """The parses of consecutive pieces of `text` as one `Doc` of `text`."""
+    joined = Doc.from_docs(docs, ensure_whitespace=False)
+    if joined.text != text:  # pragma: no cover - the pieces are cut to rejoin exactly
+        raise RuntimeError("the parsed pieces do not rejoin into the text")
+    return joined
 
 
 def _restore_text(doc: Doc, text: str) -> Doc:

