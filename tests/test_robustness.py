@@ -6,24 +6,32 @@ of good ones, the good ones byte-identical to a run without it) and a property t
 over generated inputs.
 """
 
+# The PostgreSQL fixture imported from test_store_support is an argument of a test below.
+# ruff: noqa: F811
+
 from __future__ import annotations
 
 import dataclasses
 import gzip
 import io
 import json
+import re
 import subprocess
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dragoman.cli import EXIT_REJECTS, main
 from dragoman.ingest import read
 from dragoman.models import Record, Reject
 from dragoman.settings import Settings
+from test_store_support import postgres_url  # noqa: F401 - a fixture, used by name
 
 STORIES = [
     "Iran on Monday rejected a call from Russia to pull its forces out of Syria, the "
@@ -449,3 +457,316 @@ def test_pipeline_parses_long_articles_in_pieces_within_batch_chars(
     assert len(whole.sentences) >= 12
     for event in whole.events:
         assert whole.article.text[event.trigger.start : event.trigger.end].strip()
+
+
+# --- 4. HTTP ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def web(tmp_path_factory: pytest.TempPathFactory, pipeline):
+    pytest.importorskip("fastapi", reason="the web tests need the `web` extra")
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+        from fastapi.testclient import TestClient
+    from dragoman.web import create_app
+
+    app = create_app(Settings(), str(tmp_path_factory.mktemp("web") / "web.duckdb"))
+    yield TestClient(app, raise_server_exceptions=False)
+    app.state.web.store.close()
+
+
+def test_web_bad_text_and_far_dates_are_4xx_in_the_error_shape(web) -> None:
+    surrogate = '{"text": "Iran rejected \\ud800 the call from Russia on Monday."}'
+    for route in ("/api/extract", "/api/articles"):
+        answer = web.post(route, content=surrogate, headers={"content-type": "application/json"})
+        assert 400 <= answer.status_code < 500, (route, answer.text)
+        assert set(answer.json()["error"]) >= {"status", "type", "message"}
+    # a form cannot carry a lone surrogate but as its (invalid) UTF-8 bytes
+    form = web.post(
+        "/",
+        content=b"format=text&article=Iran+rejected+%ED%A0%80+the+call.",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert 400 <= form.status_code < 500, form.text
+    for year in ("0001-01-01", "9999-12-31"):
+        body = {"text": "Iran rejected a call from Russia yesterday, and will reply tomorrow."}
+        answer = web.post("/api/extract", json={**body, "published": year})
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["published"] == year
+
+
+def test_web_extraction_does_not_queue_behind_a_long_one(web) -> None:
+    state = web.app.state.web
+    original = state.settings
+    state.settings = dataclasses.replace(original, extract_wait=0.2)
+    state.extract_lock.acquire()  # a long extraction holds the slot
+    try:
+        answer = web.post("/api/extract", json={"text": STORIES[0]})
+    finally:
+        state.extract_lock.release()
+        state.settings = original
+    assert answer.status_code == 503 and answer.headers["retry-after"] == "5"
+    assert answer.json()["error"]["type"] == "unavailable"
+    assert web.post("/api/extract", json={"text": STORIES[0]}).status_code == 200
+
+
+def test_dates_year_one_and_9999_name_no_overflowing_day() -> None:
+    import datetime as dt
+
+    from dragoman.dates import resolve
+
+    assert resolve("yesterday", dt.date(1, 1, 1)) is None
+    assert resolve("tomorrow", dt.date(9999, 12, 31)) is None
+    assert resolve("last week", dt.date(1, 1, 3)) is None
+    assert resolve("yesterday", dt.date(9999, 12, 31)) == dt.date(9999, 12, 30)
+
+
+# --- 10. PostgreSQL and NUL -----------------------------------------------------------------
+
+
+def test_store_nul_in_metadata_does_not_abort_postgres(postgres_url: str, pipeline) -> None:
+    from dragoman.store import Store
+    from test_store_support import postgres_schema
+
+    bad = Record(
+        origin="bad",
+        text=STORIES[1],
+        id="id\x00b",
+        url="https://x.example/\x00b",
+        outlet="Wi\x00re",
+    )
+    records = [Record(origin="a", text=STORIES[0]), bad, Record(origin="c", text=STORIES[2])]
+    with postgres_schema(postgres_url) as url, Store.open(url) as store:
+        report = store.ingest(pipeline.extract_many(records))
+        assert (report.read, report.stored, report.rejected) == (3, 3, 0)
+        stored = store.article("idb")
+        assert stored is not None and stored["outlet"] == "Wire"
+        # an extraction built by hand, NUL and all, is stored too (the store's own guard)
+        by_hand = next(iter(pipeline.extract_many([Record(origin="d", text=STORIES[0] + " X")])))
+        article = dataclasses.replace(by_hand.article, outlet="Hand\x00made", id="hand\x00")
+        assert store.add(dataclasses.replace(by_hand, article=article))
+        assert store.article("hand")["outlet"] == "Handmade"
+
+
+# --- 11, 12. the CLI ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def filled_db(tmp_path_factory: pytest.TempPathFactory, pipeline) -> str:
+    from dragoman.store import Store
+
+    path = str(tmp_path_factory.mktemp("cli") / "cli.duckdb")
+    records = [
+        Record(
+            origin="x",
+            text=STORIES[0],
+            outlet='=HYPERLINK("http://evil.example")',
+            id="\x1b[2J\x1b[31mwiped\x07",
+            published=__import__("datetime").date(2018, 5, 22),
+        )
+    ]
+    with Store.open(path) as store:
+        store.ingest(pipeline.extract_many(records))
+    return path
+
+
+def test_cli_date_options_are_strict(filled_db: str) -> None:
+    runner = CliRunner()
+    for command in (["events"], ["quotes"], ["actors"], ["dyads"], ["export", "--format", "gdelt"]):
+        for option in ("--since", "--until"):
+            bad = runner.invoke(main, [*command, "--db", filled_db, option, "2018-01-01xyz"])
+            assert bad.exit_code == 2, (command, option, bad.output)
+            assert "YYYY-MM-DD" in bad.output
+    good = runner.invoke(main, ["events", "--db", filled_db, "--since", "2018-01-01"])
+    assert good.exit_code == 0
+
+
+def test_cli_csv_and_exports_guard_formulas(filled_db: str, tmp_path: Path) -> None:
+    import csv as csv_module
+
+    runner = CliRunner()
+    frame = runner.invoke(main, ["events", "--db", filled_db, "--format", "csv"])
+    assert frame.exit_code == 0
+    rows = list(csv_module.DictReader(io.StringIO(frame.stdout)))
+    assert rows and all(r["outlet"] == '\'=HYPERLINK("http://evil.example")' for r in rows)
+    assert all(not r["goldstein"].startswith("'") for r in rows)  # numbers stay numbers
+    for fmt in ("gdelt", "phoenix", "icews"):
+        out = runner.invoke(main, ["export", "--db", filled_db, "--format", fmt])
+        assert out.exit_code == 0
+        cells = [c for line in out.stdout.splitlines() for c in line.split("\t")]
+        assert not any(c.startswith(("=", "@", "+")) for c in cells), fmt
+
+
+def test_cli_table_output_escapes_control_characters(filled_db: str, tmp_path: Path) -> None:
+    runner = CliRunner()
+    listed = runner.invoke(main, ["quotes", "--db", filled_db, "--format", "table"])
+    events = runner.invoke(main, ["events", "--db", filled_db, "--format", "table"])
+    for result in (listed, events):
+        assert result.exit_code == 0 and "\x1b" not in result.stdout
+    path = tmp_path / "story.jsonl"
+    path.write_text(json.dumps({"text": STORIES[0], "id": "\x1b]0;owned\x07 \u202edi"}))
+    table = runner.invoke(main, ["extract", str(path), "--format", "table"])
+    assert table.exit_code == 0
+    assert "\x1b" not in table.stdout and "\u202e" not in table.stdout
+    assert "# ]0;owned \\u202edi" in table.stdout
+
+
+# --- all of them at once --------------------------------------------------------------------
+
+
+def _bad_inputs(folder: Path) -> dict[str, Path]:
+    """One file per kind of input that used to stop, hang or corrupt a run."""
+    bad: dict[str, bytes | str] = {
+        "hang.xml": "<!---->" * 10_000 + "<html></html>",
+        "surrogate.jsonl": '{"id": "x1", "text": "Iran rejected \\ud800 it."}\n',
+        "feed.rss": '<rss version="2.0"><channel><item><title>a &#xD800;</title>'
+        "<description>Iran &#xD800; rejected it.</description></item></channel></rss>",
+        "quote.csv": 'id,text\nx2,"Iran rejected it and the quote never closes\nx3,more\n',
+        "nul.jsonl": b'{"id": "x4", "text": "Iran\x00 rejected it."}\n',
+        "metadata.jsonl": json.dumps(
+            {"id": "x5\u0000", "text": "Iran\u0007 rejected it.", "outlet": "\u001b[31m"}
+        )
+        + "\n",
+        "long.txt": _long_sentence(300),
+    }
+    paths = {}
+    for name, data in bad.items():
+        path = folder / name
+        path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+        paths[name] = path
+    whole = _warc(folder / "whole.warc.gz")
+    paths["cut.warc.gz"] = folder / "cut.warc.gz"
+    paths["cut.warc.gz"].write_bytes(whole[: len(whole) // 2])
+    return paths
+
+
+def test_pipeline_each_bad_input_leaves_the_good_ones_byte_identical(
+    tmp_path: Path, pipeline
+) -> None:
+    before, after = tmp_path / "before.jsonl", tmp_path / "after.jsonl"
+    before.write_text(
+        "".join(json.dumps({"id": f"g{n}", "text": s}) + "\n" for n, s in enumerate(STORIES))
+    )
+    after.write_text(
+        "".join(
+            json.dumps({"id": f"h{n}", "text": s + " Later."}) + "\n" for n, s in enumerate(STORIES)
+        )
+    )
+    runner = CliRunner()
+    clean = runner.invoke(main, ["extract", str(before), str(after), "--workers", "1"])
+    assert clean.exit_code == 0, clean.output
+    for name, path in _bad_inputs(tmp_path).items():
+        rejects = tmp_path / f"{name}.rejects"
+        run = runner.invoke(
+            main,
+            [
+                "extract",
+                str(before),
+                str(path),
+                str(after),
+                "--workers",
+                "1",
+                "--rejects",
+                str(rejects),
+            ],
+        )
+        assert run.exit_code in (0, EXIT_REJECTS), (name, run.output)
+        good = [
+            line
+            for line in run.stdout.splitlines()
+            if json.loads(line)["id"][:1] in ("g", "h") and json.loads(line)["id"][1:].isdigit()
+        ]
+        assert good == clean.stdout.splitlines(), name
+        read, extracted, rejected = (
+            int(n) for n in re.findall(r"\d+", run.stderr.strip().splitlines()[-1])
+        )
+        set_aside = rejects.read_text().splitlines() if rejects.exists() else []
+        assert read == extracted + rejected == len(run.stdout.splitlines()) + len(set_aside), name
+
+
+# --- generated inputs ------------------------------------------------------------------------
+
+_NASTY = st.sampled_from(
+    ["\ud800", "\udfff", "\x00", "\x07", "\x1b[2J", "\u202e", "\r", "\x85", "<p>", "</div>",
+     "<!--", "<![CDATA[", "&#xD800;", "&#0;", '"', ",", "\n"]
+)  # fmt: skip
+_WORDS = st.sampled_from(["Iran", "rejected", "Russia", "a call", "on Monday", "said", "."])
+_TEXT = st.lists(st.one_of(_WORDS, _NASTY, st.text(max_size=6)), max_size=25).map(" ".join)
+
+
+def _jsonl_file(texts: list[str]) -> bytes:
+    lines = []
+    for n, text in enumerate(texts):
+        lines.append(json.dumps({"id": f"r{n}", "text": text, "title": text[:20]}))
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _csv_file(texts: list[str]) -> bytes:
+    import csv as csv_module
+
+    out = io.StringIO()
+    writer = csv_module.writer(out)
+    writer.writerow(["id", "text", "outlet"])
+    for n, text in enumerate(texts):
+        writer.writerow([f"r{n}", text, text[:10]])
+    return out.getvalue().encode("utf-8", "surrogatepass")
+
+
+def _feed_file(texts: list[str]) -> bytes:
+    items = "".join(
+        f"<item><title>{n}</title><description>{text}</description></item>"
+        for n, text in enumerate(texts)
+    )
+    return f'<rss version="2.0"><channel>{items}</channel></rss>'.encode("utf-8", "surrogatepass")
+
+
+def _html_file(texts: list[str]) -> bytes:
+    body = "".join(f"<div><p>{text}" for text in texts)  # never closed
+    return f"<html><head><title>{texts[0] if texts else ''}</title></head><body>{body}".encode(
+        "utf-8", "surrogatepass"
+    )
+
+
+_MAKERS = {".jsonl": _jsonl_file, ".csv": _csv_file, ".rss": _feed_file, ".html": _html_file}
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    files=st.lists(
+        st.tuples(st.sampled_from(sorted(_MAKERS)), st.lists(_TEXT, min_size=1, max_size=4)),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_pipeline_generated_hostile_inputs_never_crash_and_always_add_up(
+    files: list[tuple[str, list[str]]], pipeline
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        paths = []
+        for n, (suffix, texts) in enumerate(files):
+            path = Path(folder) / f"f{n}{suffix}"
+            path.write_bytes(_MAKERS[suffix](texts))
+            paths.append(str(path))
+        items = list(read(paths, Settings()))
+        results = list(pipeline.extract_many(items))
+        # one result per item read, in order: every record extracted or rejected
+        assert [r.article.origin if hasattr(r, "article") else r.origin for r in results] == [
+            i.origin for i in items
+        ]
+        for path, (suffix, texts) in zip(paths, files, strict=True):
+            mine = [i for i in items if i.origin.split("#")[0].rsplit(":", 1)[0] == path]
+            if suffix == ".jsonl":  # a record per line, whatever it holds
+                assert len(mine) == len(texts)
+            for result in results:
+                if isinstance(result, Reject):
+                    continue
+                article = result.article
+                for value in (article.id, article.url, article.outlet, article.title):
+                    assert value is None or not re.search("[\x00-\x1f\x7f-\x9f]", value)
+                article.text.encode("utf-8")  # valid Unicode, always

@@ -121,7 +121,7 @@ def write_outputs(
     results: Iterable[Extraction | Reject], out: IO[str], fmt: str, rejects: IO[str] | None
 ) -> tuple[int, int]:
     """Write extractions as JSON Lines or tables, rejects to `rejects`; return the counts."""
-    from dragoman.output import dumps, reject_dict, to_dict
+    from dragoman.output import dumps, reject_dict, terminal_safe, to_dict
 
     done = rejected = 0
     for item in results:
@@ -132,7 +132,7 @@ def write_outputs(
             continue
         done += 1
         if fmt == "table":
-            out.write(format_table(item) + "\n\n")
+            out.write(terminal_safe(format_table(item)) + "\n\n")
         else:
             out.write(dumps(to_dict(item)) + "\n")
     return done, rejected

@@ -32,14 +32,16 @@ Feeds, pages and text files are read whole, capped at `settings.max_bytes`;
 JSON Lines, CSV and WARC files are streamed and only each line, row or payload
 is capped.
 
-Bad input never raises out of `read`: it yields a `Reject(origin, reason,
-detail, record_id)`. The reasons (`REASONS`) are a fixed vocabulary:
+Bad input never raises out of `read` (but for the ambiguous CSV header below): it
+yields a `Reject(origin, reason, detail, record_id)`. The reasons (`REASONS`) are a
+fixed vocabulary:
 
 =============  ====================================================================
 `missing`      the path does not exist or cannot be opened
 `empty`        nothing but whitespace (a file, a record's text, a feed or WARC
                file without items or response records)
-`binary`       NUL bytes or mostly control bytes: not text
+`binary`       NUL bytes or mostly control bytes: not text (JSON Lines and CSV
+               files are judged per line or row: a NUL costs its line or row)
 `encoding`     bytes that decode in no plausible encoding
 `gzip`         a truncated or corrupt `.gz`; lines and rows read before the
                damage are kept, then one reject for the rest of the file
@@ -47,13 +49,24 @@ detail, record_id)`. The reasons (`REASONS`) are a fixed vocabulary:
 `no-text`      a record with neither a `text` nor an `html` string
 `oversized`    a raw input (file, line, row, payload, page) over `settings.max_bytes`
 `nesting`      JSON or HTML nested deeper than 500 levels
-`warc`         a corrupt WARC file or record (digest mismatch, bad header)
+`warc`         a corrupt WARC file or record (digest mismatch, bad header), or a
+               WARC cut short: the whole records before the cut are kept, then
+               one reject for the rest of the file
 `fetch`        a URL could not be fetched (network, HTTP status, robots.txt), or
                a WARC response with a non-2xx status
-`format`       an unknown file type, an `.xml` file that is not a feed, a WARC
-               response or fetched page that is not HTML, a CSV row the csv
-               module cannot parse
+`format`       an unknown file type, an `.xml` file that is not a feed, a feed
+               the parser fails on, a WARC response or fetched page that is not
+               HTML, a CSV row the csv module cannot parse in strict mode (an
+               unclosed quote: one reject for the lines it swallowed) or with
+               more cells than the header
+`internal`     a reader failing in a way none of the above foresaw: the rest of
+               that path is one reject (`errors.set_aside`), the next path is read
 =============  ====================================================================
+
+A CSV header naming a column twice raises `errors.UsageError` (which one holds
+the text?); a feed item with a character reference to a lone surrogate is an
+`encoding` reject of that item. `admit` is the rule every record's text must pass
+before cleaning (valid Unicode, no control characters in the metadata).
 
 Counting invariant: every input unit (file, non-blank line, CSV row, feed item,
 WARC response record, URL) yields exactly one `Record` or one `Reject`; a file
@@ -123,6 +136,7 @@ REASONS = (
     "warc",
     "fetch",
     "format",
+    "internal",
 )
 USER_AGENT = "dragoman/0.1 (+https://github.com/dragoman)"
 MAX_DEPTH = 500

@@ -119,6 +119,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Jaccard similarity above which two articles are near-duplicates.",
     ),
     Setting("db", "dragoman.duckdb", str, "Database: a DuckDB file path, or a postgresql:// URL."),
+    Setting(
+        "extract_wait",
+        30.0,
+        float,
+        "HTTP API: seconds a request waits while another request's extraction runs; "
+        "past it the answer is 503 with Retry-After.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -169,6 +176,7 @@ class Settings:
     deduplicate: bool = True
     near_duplicate_threshold: float = 0.9
     db: str = "dragoman.duckdb"
+    extract_wait: float = 30.0
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any], base: Settings | None = None) -> Settings:
