@@ -139,9 +139,10 @@ def test_store_cli_export(db: str, tmp_path: Path) -> None:
 
 
 def test_store_cli_errors_are_messages(db: str) -> None:
+    # a date option is read as strictly as --published: a usage error (issue 21)
     bad = run("events", "--db", db, "--since", "yesterday")
-    assert bad.exit_code == 1
-    assert "dragoman: error: since: expected a date" in bad.stderr
+    assert bad.exit_code == 2
+    assert "expected YYYY-MM-DD, got 'yesterday'" in bad.stderr
     with Store.open(db) as store, store._db.transaction() as tx:
         tx.execute("INSERT INTO sentences VALUES ('gone', 0, 0, 1)")
     broken = run("stats", "--db", db, "--check")

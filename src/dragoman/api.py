@@ -8,6 +8,7 @@ import gc
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from dragoman.errors import InputError
 from dragoman.models import Extraction, Record, Reject
 from dragoman.settings import Settings
 
@@ -48,9 +49,22 @@ def _pipeline(settings: Settings) -> Pipeline:
 
 
 def _date(value: dt.date | str | None) -> dt.date | None:
+    """A date, or an ISO date (or date and time) string read strictly.
+
+    Raises:
+        InputError: anything else ("2018-01-01xyz" is not read as 2018-01-01).
+    """
     if value is None or isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
+        return value.date() if isinstance(value, dt.datetime) else value
+    text = str(value).strip()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        return dt.datetime.fromisoformat(text).date()
+    except ValueError as exc:
+        raise InputError(f"published: expected a date YYYY-MM-DD, got {value!r}") from exc
 
 
 def to_record(item: str | Record | Mapping[str, Any], origin: str = "<api>") -> Record:
@@ -104,11 +118,21 @@ def extract_many(
     settings: Settings | None = None,
 ) -> Iterator[Extraction | Reject]:
     """Extract a stream of articles in batches; bad ones come out as `Reject`s, in order."""
-    records = (
-        item if isinstance(item, Reject) else to_record(item, f"<item {i}>")
-        for i, item in enumerate(items)
-    )
-    return pipeline(settings).extract_many(records, _date(published))
+    return pipeline(settings).extract_many(_records(items), _date(published))
+
+
+def _records(
+    items: Iterable[str | Record | Mapping[str, Any] | Reject],
+) -> Iterator[Record | Reject]:
+    """`items` as records; an item whose fields cannot be read is a `format` reject."""
+    for i, item in enumerate(items):
+        if isinstance(item, Reject):
+            yield item
+            continue
+        try:
+            yield to_record(item, f"<item {i}>")
+        except InputError as exc:
+            yield Reject(f"<item {i}>", "format", str(exc))
 
 
 def extract_paths(

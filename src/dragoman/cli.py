@@ -4,7 +4,7 @@ Exit codes are decided here and only here:
 
     0  success (and nothing was rejected)
     1  an error stopped the command (message on stderr)
-    2  usage error (click)
+    2  usage error (click, or an input that must be changed: `errors.UsageError`)
     3  the command finished, but some inputs were rejected (see --rejects)
     4  the quality gate failed (`dragoman eval --check`)
 """
@@ -22,21 +22,25 @@ import click
 
 from dragoman import __version__
 from dragoman.cli_options import current_settings, parse_date, progress
-from dragoman.errors import DragomanError
+from dragoman.errors import DragomanError, UsageError
 from dragoman.models import Extraction, Reject
 from dragoman.settings import SETTINGS, Settings
 
 EXIT_ERROR = 1
+EXIT_USAGE = 2  # as click's own usage errors
 EXIT_REJECTS = 3
 EXIT_GATE = 4
 
 
 class _Group(click.Group):
-    """Turns library errors into one-line messages and exit code 1."""
+    """Turns library errors into one-line messages and exit code 1 (2 for a `UsageError`)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except UsageError as exc:
+            click.echo(f"dragoman: usage error: {exc}", err=True)
+            ctx.exit(EXIT_USAGE)
         except DragomanError as exc:
             click.echo(f"dragoman: error: {exc}", err=True)
             ctx.exit(EXIT_ERROR)
@@ -117,7 +121,7 @@ def write_outputs(
     results: Iterable[Extraction | Reject], out: IO[str], fmt: str, rejects: IO[str] | None
 ) -> tuple[int, int]:
     """Write extractions as JSON Lines or tables, rejects to `rejects`; return the counts."""
-    from dragoman.output import dumps, reject_dict, to_dict
+    from dragoman.output import dumps, reject_dict, terminal_safe, to_dict
 
     done = rejected = 0
     for item in results:
@@ -128,7 +132,7 @@ def write_outputs(
             continue
         done += 1
         if fmt == "table":
-            out.write(format_table(item) + "\n\n")
+            out.write(terminal_safe(format_table(item)) + "\n\n")
         else:
             out.write(dumps(to_dict(item)) + "\n")
     return done, rejected

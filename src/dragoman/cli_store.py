@@ -33,6 +33,11 @@ def _db_option(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
+def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    """A date option read as strictly as `--published` (a usage error otherwise)."""
+    return parse_date(value, f"--{param.name}")
+
+
 def _event_filters(func: Callable[..., Any]) -> Callable[..., Any]:
     """The filters of `Store.events` as options."""
     options = [
@@ -47,8 +52,18 @@ def _event_filters(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--quad", type=click.IntRange(1, 4), multiple=True, help="Quad class 1-4 (repeatable)."
         ),
-        click.option("--since", metavar="YYYY-MM-DD", help="Events on or after this date."),
-        click.option("--until", metavar="YYYY-MM-DD", help="Events on or before this date."),
+        click.option(
+            "--since",
+            metavar="YYYY-MM-DD",
+            callback=_date_option,
+            help="Events on or after this date.",
+        ),
+        click.option(
+            "--until",
+            metavar="YYYY-MM-DD",
+            callback=_date_option,
+            help="Events on or before this date.",
+        ),
         click.option("--outlet", help="The article's outlet (any case)."),
         click.option("--via", help="An attribution link's name (part of it) or code."),
         click.option("--text", help="Words in the trigger or sentence (case-insensitive)."),
@@ -65,8 +80,18 @@ def _article_listing(func: Callable[..., Any]) -> Callable[..., Any]:
         _output_options(("table", "csv", "jsonl", "parquet")),
         _paging,
         click.option("--outlet", help="The article's outlet (any case)."),
-        click.option("--until", metavar="YYYY-MM-DD", help="Articles published on or before."),
-        click.option("--since", metavar="YYYY-MM-DD", help="Articles published on or after."),
+        click.option(
+            "--until",
+            metavar="YYYY-MM-DD",
+            callback=_date_option,
+            help="Articles published on or before.",
+        ),
+        click.option(
+            "--since",
+            metavar="YYYY-MM-DD",
+            callback=_date_option,
+            help="Articles published on or after.",
+        ),
     ):
         func = option(func)
     return func

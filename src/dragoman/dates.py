@@ -104,15 +104,20 @@ def resolve(text: str, published: dt.date | None) -> dt.date | None:
         return published  # "on Tuesday" in Tuesday's paper is that day
     else:
         base = published
-    day = _relative(phrase, base)
-    if day is None:
-        day = _dateparser(phrase, base)
-    if day is None:
+    try:
+        day = _relative(phrase, base)
+        if day is None:
+            day = _dateparser(phrase, base)
+        if day is None:
+            return None
+        if published is not None and day > published and phrase.lower() not in {"tomorrow"}:
+            # Weekday names in news refer to the past week unless marked "next".
+            if not phrase.lower().startswith("next"):
+                day -= dt.timedelta(days=7) if (day - published).days <= 7 else dt.timedelta(0)
+    except OverflowError:
+        # "yesterday" in a story dated 0001-01-01, "tomorrow" on 9999-12-31: the day
+        # falls outside the calendar Python knows, so the expression names no day.
         return None
-    if published is not None and day > published and phrase.lower() not in {"tomorrow"}:
-        # Weekday names in news refer to the past week unless marked "next".
-        if not phrase.lower().startswith("next"):
-            day -= dt.timedelta(days=7) if (day - published).days <= 7 else dt.timedelta(0)
     return day
 
 

@@ -7,20 +7,25 @@ The hierarchy::
     ├── ModelError                spaCy pipeline missing, or its files fail the hash check
     ├── KnowledgeError            a dictionary/data file is malformed (file and line given)
     ├── InputError                an input cannot be read at all (missing path, bad format name)
-    │   └── RejectedInput         one article set aside; carries a `Reject` with the reason
+    │   ├── RejectedInput         one article set aside; carries a `Reject` with the reason
+    │   └── UsageError            an input the user must change before it can be read (a CSV
+    │                             header naming a column twice); the CLI exits 2 on it
     ├── StoreError                the database cannot be opened, migrated or written
     └── EvalError                 a gold file cannot be read, or the quality gate failed
 
 The library raises; only the CLI turns these into messages and exit codes, and
-only the HTTP layer turns them into its JSON error shape.
+only the HTTP layer turns them into its JSON error shape. In a batch, an exception
+on one record never stops the run: `set_aside` turns it into that record's `Reject`
+(its own reason for a `RejectedInput`, `internal` for anything else).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import logging
 
-if TYPE_CHECKING:
-    from dragoman.models import Reject
+from dragoman.models import Reject
+
+_log = logging.getLogger(__name__)
 
 
 class DragomanError(Exception):
@@ -59,9 +64,33 @@ class RejectedInput(InputError):
         self.reject = reject
 
 
+class UsageError(InputError):
+    """An input is ambiguous as given (a CSV header names a column twice): the user must
+    change it; reading it any way would silently drop data."""
+
+
 class StoreError(DragomanError):
     """The database cannot be opened, migrated or written."""
 
 
 class EvalError(DragomanError):
     """A gold file cannot be read, or a quality figure fell below its pin."""
+
+
+def set_aside(origin: str, record_id: str | None, exc: Exception) -> Reject:
+    """The reject of one record that raised `exc` on its way: the one function that
+    turns an exception into a reject. `Pipeline.extract_many` (in this process and in
+    every worker) calls it for each record that raises while it is cleaned, parsed or
+    analysed; `ingest.read` for a reader that fails in the middle of a file.
+
+    A `RejectedInput` is the reject it carries. Anything else is a fault of ours on
+    this input: reason `internal`, the exception's type and message as the detail,
+    one warning line, and the traceback logged at INFO (`dragoman -v` shows it). The
+    run goes on with the next record.
+    """
+    if isinstance(exc, RejectedInput):
+        return exc.reject
+    detail = f"{type(exc).__name__}: {exc}"[:300]
+    _log.warning("%s: set aside (internal error): %s", origin, detail)
+    _log.info("traceback of the internal error on %s", origin, exc_info=exc)
+    return Reject(origin=origin, reason="internal", detail=detail, record_id=record_id)

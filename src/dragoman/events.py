@@ -27,13 +27,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
 
 from dragoman import decide
 from dragoman.actors import ActorLayer, Mention
 from dragoman.dates import resolve as resolve_date
 from dragoman.knowledge import Knowledge, VerbPattern
 from dragoman.models import ActorRef, Event, Place, Source, Span
-from dragoman.nlp import sent_ents, sentences
+from dragoman.nlp import sentences
 from dragoman.places import Gazetteer
 from dragoman.quotes import QuoteLayer
 
@@ -711,6 +712,9 @@ def _as_place(mention: Mention) -> Mention:
     return dataclasses.replace(mention, code=mention.country, sectors=())
 
 
+_LocalIndex = dict[int, list[tuple[SpacySpan, set[int]]]]
+
+
 class _Context:
     """Per-article helpers for flags, dates and places."""
 
@@ -725,6 +729,34 @@ class _Context:
         self.coder, self.doc, self.published = coder, doc, published
         self.gazetteer, self.actors = gazetteer, actors
         self.countries = {m.country for m in actors.by_token.values() if m.country}
+        # (sentence number, kind) -> token index -> the entities of that kind whose
+        # `_local_path` holds the token, in sentence order: built once per sentence, so
+        # that an event looks up its dates and places instead of walking every entity.
+        self._local: dict[tuple[int, str], _LocalIndex] = {}
+
+    def _local_ents(self, token: Token, kind: str) -> _LocalIndex:
+        """For the sentence of `token`: token index -> its dates (`kind` "date") or
+        place names ("place") with their `_local_path`, each path computed once."""
+        _, sent_number, sent_entities = sentences(token.doc)
+        key = (sent_number[token.i], kind)
+        index = self._local.get(key)
+        if index is None:
+            index = {}
+            for ent in sent_entities[sent_number[token.i]]:
+                if kind == "date":
+                    if ent.label_ != "DATE":
+                        continue
+                elif ent.label_ not in {"GPE", "LOC", "FAC"} and not (
+                    # The parser takes some towns for nationalities ("near Samarra"/NORP);
+                    # after a preposition a nationality word would be a place.
+                    ent.label_ == "NORP" and ent.root.dep_ == "pobj"
+                ):
+                    continue
+                path = _local_path(ent.root)
+                for i in path:
+                    index.setdefault(i, []).append((ent, path))
+            self._local[key] = index
+        return index
 
     def negated(self, token: Token) -> bool:
         node = token
@@ -787,14 +819,13 @@ class _Context:
     def date(self, token: Token) -> tuple[dt.date | None, str | None]:
         """The date of the clause of `token` (climbing to the clauses above it), else the
         publication date."""
-        dates = [(ent, _local_path(ent.root)) for ent in sent_ents(token) if ent.label_ == "DATE"]
+        dates = self._local_ents(token, "date")
         node = token
         for _ in range(6):
-            for ent, path in dates:
-                if node.i in path:
-                    day = resolve_date(ent.text, self.published)
-                    if day is not None:
-                        return day, ent.text
+            for ent, _path in dates.get(node.i, ()):
+                day = resolve_date(ent.text, self.published)
+                if day is not None:
+                    return day, ent.text
             if node.head.i == node.i:
                 break
             node = node.head
@@ -803,16 +834,7 @@ class _Context:
     def place(self, token: Token) -> tuple[Place | None, Mention | None]:
         """Where the clause of `token` happened ("in Kirkuk", "at the border in Syria"),
         as a gazetteer entry, and the actor mention naming it, if any."""
-        for ent in sent_ents(token):
-            if ent.label_ not in {"GPE", "LOC", "FAC"} and not (
-                # The parser takes some towns for nationalities ("near Samarra"/NORP);
-                # after a preposition a nationality word would be a place.
-                ent.label_ == "NORP" and ent.root.dep_ == "pobj"
-            ):
-                continue
-            path = _local_path(ent.root)
-            if token.i not in path:
-                continue
+        for ent, path in self._local_ents(token, "place").get(token.i, ()):
             preps = [t for t in (ent.doc[i] for i in path) if t.dep_ == "prep"]
             if not any(p.lower_ in PLACE_PREPS for p in preps):
                 continue
@@ -935,6 +957,7 @@ def code(
     decider: decide.Decider | None = None,
     min_confidence: float = 0.0,
     wide: bool = False,
+    max_sentence_tokens: int = 0,
 ) -> EventLayer:
     """Code the events of a parsed article.
 
@@ -946,10 +969,14 @@ def code(
     the other actors of the sentence are tried as participants, main-clause verbs
     between two actors that no frame names are candidates (`generic`), the model's
     type replaces the frame's, and each trigger keeps its most probable pair.
+    A sentence longer than `max_sentence_tokens` (0: no limit) is not coded, with a
+    warning: it is a table or a list without full stops, and its coding time is not
+    bounded by a sentence's.
     """
     knowledge = coder.knowledge
     ctx = _Context(coder, doc, published, gazetteer, actors)
-    _, sent_number, _ = sentences(doc)
+    sents, sent_number, _ = sentences(doc)
+    too_long = _too_long(sents, max_sentence_tokens)
     events: list[Event] = []
     seen: set[tuple] = set()
     untargeted: set[str] = set()  # events whose frame's target slot names no one
@@ -968,6 +995,8 @@ def code(
     ) -> None:
         """Code one event; `slot`: the frame has a target slot (filled or not);
         `generic`: no frame names the act, the decider types it."""
+        if sent_number[token.i] in too_long:
+            return
         unnamed = cameo[:2] in coder.place_source_roots
         unnamed_passive = unnamed and _passive(token)
         if src is None and tgt is None and not unnamed_passive:
@@ -1153,6 +1182,8 @@ def code(
         )
 
     for word in doc:
+        if sent_number[word.i] in too_long:
+            continue
         # "launched a mediation effort between X and Y": the event noun names the act of
         # the noun it modifies, which holds the frame and sits in the clause.
         token, trigger = word, None
@@ -1301,6 +1332,25 @@ def _generic_trigger(token: Token, coder: Coder) -> bool:
         and token.lemma_.lower() not in GENERIC_SKIP
         and _main_clause(token)
     )
+
+
+def _too_long(sents: list[SpacySpan], limit: int) -> set[int]:
+    """Numbers of the sentences over `limit` tokens (none when `limit` is 0), warned of."""
+    if limit <= 0:
+        return set()
+    found = {n for n, sent in enumerate(sents) if len(sent) > limit}
+    for n in sorted(found):
+        sent = sents[n]
+        log.warning(
+            "sentence %d (characters %d-%d) has %d tokens, more than max_sentence_tokens %d: "
+            "its events are not coded",
+            n,
+            sent.start_char,
+            sent.end_char,
+            len(sent),
+            limit,
+        )
+    return found
 
 
 def _drop_subsumed(

@@ -59,6 +59,7 @@ import numpy as np
 import pandas as pd
 
 from dragoman.errors import StoreError
+from dragoman.output import terminal_safe
 from dragoman.store import EVENT_SCHEMA, Store
 
 #: The fixed Parquet schema of exported events: (column, DuckDB type).
@@ -234,6 +235,21 @@ def _text(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return " ".join(str(value).split()) if isinstance(value, str) else str(value)
+
+
+# Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A text cell a spreadsheet will show, never run: one starting with = + - @ (or a
+    tab or carriage return) gets a leading apostrophe. Numbers are left as they are
+    (-3.5 is a number, not a formula). The one guard of every CSV and TSV that
+    dragoman writes: `write_frame`, `write_tsv` (the GDELT, Phoenix and ICEWS exports)
+    and the dashboard's /events.csv."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 def _day(row: dict[str, Any]) -> dt.date | None:
@@ -521,7 +537,7 @@ def write_tsv(rows: Iterable[list[Any]], out: IO[str], header: Iterable[str] | N
         out.write("\t".join(header) + "\n")
     n = 0
     for row in rows:
-        out.write("\t".join(_text(v) for v in row) + "\n")
+        out.write("\t".join(_text(spreadsheet_safe(v)) for v in row) + "\n")
         n += 1
     return n
 
@@ -608,11 +624,18 @@ def write_frame(frame: pd.DataFrame, out: IO[str], fmt: str = "table") -> None:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(frame.columns)
         for record in records(frame):
-            writer.writerow([_text(v) for v in record.values()])
+            writer.writerow([_csv_text(v) for v in record.values()])
     elif fmt == "table":
-        out.write(format_table(frame) + "\n")
+        out.write(terminal_safe(format_table(frame)) + "\n")
     else:
         raise StoreError(f"unknown output format {fmt!r}; one of {', '.join(FRAME_FORMATS)}")
+
+
+def _csv_text(value: Any) -> str:
+    """One CSV cell: lists `;`-joined, then guarded (`spreadsheet_safe`)."""
+    if isinstance(value, list):
+        value = _text(value)
+    return _text(spreadsheet_safe(value))
 
 
 def format_table(frame: pd.DataFrame, width: int = 40) -> str:

@@ -32,14 +32,16 @@ Feeds, pages and text files are read whole, capped at `settings.max_bytes`;
 JSON Lines, CSV and WARC files are streamed and only each line, row or payload
 is capped.
 
-Bad input never raises out of `read`: it yields a `Reject(origin, reason,
-detail, record_id)`. The reasons (`REASONS`) are a fixed vocabulary:
+Bad input never raises out of `read` (but for the ambiguous CSV header below): it
+yields a `Reject(origin, reason, detail, record_id)`. The reasons (`REASONS`) are a
+fixed vocabulary:
 
 =============  ====================================================================
 `missing`      the path does not exist or cannot be opened
 `empty`        nothing but whitespace (a file, a record's text, a feed or WARC
                file without items or response records)
-`binary`       NUL bytes or mostly control bytes: not text
+`binary`       NUL bytes or mostly control bytes: not text (JSON Lines and CSV
+               files are judged per line or row: a NUL costs its line or row)
 `encoding`     bytes that decode in no plausible encoding
 `gzip`         a truncated or corrupt `.gz`; lines and rows read before the
                damage are kept, then one reject for the rest of the file
@@ -47,13 +49,24 @@ detail, record_id)`. The reasons (`REASONS`) are a fixed vocabulary:
 `no-text`      a record with neither a `text` nor an `html` string
 `oversized`    a raw input (file, line, row, payload, page) over `settings.max_bytes`
 `nesting`      JSON or HTML nested deeper than 500 levels
-`warc`         a corrupt WARC file or record (digest mismatch, bad header)
+`warc`         a corrupt WARC file or record (digest mismatch, bad header), or a
+               WARC cut short: the whole records before the cut are kept, then
+               one reject for the rest of the file
 `fetch`        a URL could not be fetched (network, HTTP status, robots.txt), or
                a WARC response with a non-2xx status
-`format`       an unknown file type, an `.xml` file that is not a feed, a WARC
-               response or fetched page that is not HTML, a CSV row the csv
-               module cannot parse
+`format`       an unknown file type, an `.xml` file that is not a feed, a feed
+               the parser fails on, a WARC response or fetched page that is not
+               HTML, a CSV row the csv module cannot parse in strict mode (an
+               unclosed quote: one reject for the lines it swallowed) or with
+               more cells than the header
+`internal`     a reader failing in a way none of the above foresaw: the rest of
+               that path is one reject (`errors.set_aside`), the next path is read
 =============  ====================================================================
+
+A CSV header naming a column twice raises `errors.UsageError` (which one holds
+the text?); a feed item with a character reference to a lone surrogate is an
+`encoding` reject of that item. `admit` is the rule every record's text must pass
+before cleaning (valid Unicode, no control characters in the metadata).
 
 Counting invariant: every input unit (file, non-blank line, CSV row, feed item,
 WARC response record, URL) yields exactly one `Record` or one `Reject`; a file
@@ -72,6 +85,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
 import datetime as dt
 import email.message
 import email.utils
@@ -92,6 +106,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 from urllib.parse import urlsplit, urlunsplit
 
+from dragoman.errors import UsageError, set_aside
 from dragoman.models import Record, Reject
 from dragoman.settings import Settings
 
@@ -100,6 +115,7 @@ __all__ = [
     "REASONS",
     "USER_AGENT",
     "Fetcher",
+    "admit",
     "html_depth",
     "read",
     "record_from_mapping",
@@ -120,6 +136,7 @@ REASONS = (
     "warc",
     "fetch",
     "format",
+    "internal",
 )
 USER_AGENT = "dragoman/0.1 (+https://github.com/dragoman)"
 MAX_DEPTH = 500
@@ -154,10 +171,18 @@ _BOMS = (
 )
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])
 _GZIP_ERRORS = (OSError, EOFError, zlib.error)
-_FEED_START = re.compile(
-    rb"^\s*(?:<\?xml[^>]*>\s*|<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*|<\?[^>]*>\s*)*<(?:rss|feed|rdf:RDF)\b",
-    re.S | re.I,
+# A feed's root element, once the prolog (XML declaration, processing instructions,
+# comments, doctype) is skipped by `_is_feed`.
+_FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:RDF)\b", re.I)
+_BLANK = re.compile(rb"\s*")
+# Character references to UTF-16 surrogates (U+D800-U+DFFF), decimal or hex, which no
+# text may hold; `Reader.feed` swaps them for a reference to a noncharacter, whose
+# items `_feed_record` sets aside.
+_SURROGATE_REF = re.compile(
+    rb"&#(?:[xX]0*[dD][89a-fA-F][0-9a-fA-F]{2}|0*(?:5529[6-9]|55[3-9][0-9]{2}|56[0-9]{3}|57[0-2][0-9]{2}|573[0-3][0-9]|5734[0-3]));"
 )
+_SURROGATE_MARK = "\ufdd0"
+_SURROGATE_MARK_REF = b"&#xFDD0;"
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
 _WESTERN_LABELS = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "ascii", "us-ascii"}
 _HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)([^<>]*)>")
@@ -202,6 +227,10 @@ _FLAT_TAGS = frozenset(
     }
 )
 _RECORD_FIELDS = ("url", "title", "outlet", "author")
+_META_FIELDS = ("id", "url", "outlet", "title", "author")
+# C0 controls, DEL and C1 controls; those that are white space become a space first.
+_CONTROL_CHARS = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROL_SPACES = re.compile("[\t\n\r\x0b\x0c\x1c-\x1f\x85]+")
 
 
 def read(paths: Iterable[str | os.PathLike[str]], settings: Settings) -> Iterator[Record | Reject]:
@@ -217,7 +246,15 @@ def read(paths: Iterable[str | os.PathLike[str]], settings: Settings) -> Iterato
     """
     reader = _Reader(settings)
     for path in paths:
-        yield from reader.path(os.fspath(path))
+        name = os.fspath(path)
+        try:
+            yield from reader.path(name)
+        except UsageError:
+            raise  # the input cannot be read as given (a CSV naming a column twice)
+        except Exception as exc:
+            # A reader failing on something its own checks did not foresee: the rest
+            # of this path is one reject, and the next path is read.
+            yield set_aside(name, None, exc)
 
 
 # --- bytes to text ---------------------------------------------------------------
@@ -231,6 +268,43 @@ def _looks_binary(head: bytes) -> bool:
         return True
     controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return controls > len(head) // 10
+
+
+def _mostly_control(head: bytes) -> bool:
+    """More than 10% control bytes (NUL counted), and no UTF-16/32 byte-order mark.
+
+    Line- and row-based files are judged by this alone: a stray NUL costs the line
+    or row it is in (`binary`), not the whole file."""
+    if not head or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    return controls > len(head) // 10
+
+
+def _is_feed(head: bytes) -> bool:
+    """True when `head` starts with an RSS, Atom or RDF root element after a prolog.
+
+    The prolog (blank space, `<?xml …?>` and other processing instructions, comments,
+    `<!DOCTYPE …>`) is skipped one item at a time, each ended by the first `>` or
+    `-->` after it: one pass over the bytes, whatever they hold. (A single regular
+    expression with a repeated group of overlapping alternatives backtracks
+    exponentially on a prolog of repeated `<!---->` or `<?xml?>`.)
+    """
+    pos = 0
+    while True:
+        pos = _BLANK.match(head, pos).end()  # type: ignore[union-attr]  # \s* always matches
+        if head.startswith(b"<!--", pos):
+            end = head.find(b"-->", pos + 4)
+            if end < 0:
+                return False
+            pos = end + 3
+        elif head.startswith(b"<?", pos) or head[pos : pos + 9].upper() == b"<!DOCTYPE":
+            end = head.find(b">", pos)
+            if end < 0:
+                return False
+            pos = end + 1
+        else:
+            return _FEED_ROOT.match(head, pos) is not None
 
 
 def _codec(label: str | None) -> str | None:
@@ -434,6 +508,51 @@ def record_from_mapping(origin: str, obj: Mapping[str, Any]) -> Record | Reject:
         published=_parse_date(obj.get("published")),
         **fields,
     )
+
+
+def admit(record: Record) -> Record | Reject:
+    """The one rule for text entering the pipeline (docs/schema.md, "Valid text").
+
+    Every string of the record must be Unicode that UTF-8 can encode: a lone UTF-16
+    surrogate (U+D800-U+DFFF, e.g. from a JSON `"\\ud800"` escape) makes the record an
+    `encoding` reject. It is not replaced: which character was meant cannot be known.
+    Control characters (C0, DEL, C1) are taken out of the metadata (`id`, `url`,
+    `outlet`, `title`, `author`) so that no store, table or terminal ever sees them:
+    tabs and line breaks become a space, the others are dropped, and a field left
+    blank is absent. The body's own control characters are removed by cleaning.
+
+    `Pipeline.clean` applies this to every record before anything else, whatever
+    made it (a reader, the Python API, the HTTP API, the Spark job).
+    """
+    for name in ("text", "html", "id", "url", "outlet", "title", "author"):
+        value = getattr(record, name)
+        if value is None or value.isascii():
+            continue
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            char = value[exc.start]
+            return Reject(
+                record.origin,
+                "encoding",
+                f"`{name}` holds U+{ord(char):04X} at {exc.start}, which is not a character "
+                "(a lone surrogate)",
+                _strip_controls(record.id),
+            )
+    changes = {}
+    for name in _META_FIELDS:
+        value = getattr(record, name)
+        if value is not None and _CONTROL_CHARS.search(value):
+            changes[name] = _strip_controls(value)
+    return dataclasses.replace(record, **changes) if changes else record
+
+
+def _strip_controls(value: str | None) -> str | None:
+    """`value` without control characters (tabs and line breaks become spaces)."""
+    if value is None:
+        return None
+    value = _CONTROL_CHARS.sub("", _CONTROL_SPACES.sub(" ", value)).strip()
+    return value or None
 
 
 def _json_record(origin: str, line: bytes) -> Record | Reject:
@@ -681,8 +800,8 @@ class _Reader:
         """Records of one binary stream of a known kind."""
         if kind in ("jsonl", "csv"):
             head = _sniff(stream)
-            if _looks_binary(head):
-                yield Reject(origin, "binary", "NUL or control bytes")
+            if _mostly_control(head):
+                yield Reject(origin, "binary", "mostly control bytes")
                 return
             buffered = _buffered(head, stream)
             if kind == "jsonl":
@@ -692,7 +811,7 @@ class _Reader:
             return
         data = _read_capped(stream, self.cap)
         if kind == "xml":
-            kind = "feed" if _FEED_START.match(data[:_SNIFF_BYTES]) else "unknown"
+            kind = "feed" if _is_feed(data[:_SNIFF_BYTES]) else "unknown"
             if kind == "unknown":
                 yield Reject(origin, "format", "XML that is not an RSS or Atom feed")
                 return
@@ -724,7 +843,10 @@ class _Reader:
                 yield Reject(where, "oversized", f"line over max_bytes {self.cap}")
             elif line.strip():
                 units += 1
-                yield _json_record(where, line)
+                if b"\x00" in line:
+                    yield Reject(where, "binary", "NUL byte in the line")
+                else:
+                    yield _json_record(where, line)
         if not units:
             yield Reject(origin, "empty", "no records")
 
@@ -750,12 +872,20 @@ class _Reader:
         if csv.field_size_limit() < self.cap:
             csv.field_size_limit(self.cap)
         text = io.TextIOWrapper(stream, encoding=encoding, newline="")
-        reader = csv.DictReader(text)
+        # Strict: a quote that opens a field and is never closed is an error, not a
+        # field that swallows every row after it.
+        reader = csv.reader(text, strict=True)
         units = 0
         try:
-            if not reader.fieldnames:
+            try:
+                header = next(reader, None)
+            except csv.Error as exc:
+                yield Reject(origin, "format", f"csv header: {exc}")
+                return
+            if not header:
                 yield Reject(origin, "empty", "no header row")
                 return
+            _check_header(origin, header)
             while True:
                 start = reader.line_num + 1
                 where = f"{origin}:{start}"
@@ -764,16 +894,18 @@ class _Reader:
                 except StopIteration:
                     break
                 except csv.Error as exc:
+                    # The csv module stops at the end of the data for an unclosed
+                    # quote: this one reject stands for every line it read.
                     units += 1
                     reason = "oversized" if "field larger" in str(exc) else "format"
-                    yield Reject(where, reason, f"csv: {exc}")
+                    end = reader.line_num
+                    lines = f" (lines {start}-{end})" if end > start else ""
+                    yield Reject(where, reason, f"csv: {exc}{lines}")
                     continue
+                if not row:
+                    continue  # a blank line is no row (as csv.DictReader reads it)
                 units += 1
-                size = sum(len(v) for v in row.values() if isinstance(v, str))
-                if size > self.cap:
-                    yield Reject(where, "oversized", f"row over max_bytes {self.cap}")
-                    continue
-                yield record_from_mapping(where, {k: v for k, v in row.items() if k})
+                yield self._csv_row(where, header, row)
         except UnicodeDecodeError as exc:  # the rest of the file, like a gzip failure
             yield Reject(
                 origin, "encoding", f"not {encoding} from line {reader.line_num + 1}: {exc.reason}"
@@ -783,6 +915,20 @@ class _Reader:
             text.detach()  # leave closing the file to its owner
         if not units:
             yield Reject(origin, "empty", "header only")
+
+    def _csv_row(self, where: str, header: list[str], row: list[str]) -> Record | Reject:
+        """One CSV row under its header as a record."""
+        if len(row) > len(header):
+            # More cells than columns: rows run together (a stray quote), or a
+            # cell nobody named; neither is read as an article.
+            return Reject(
+                where, "format", f"csv: {len(row)} fields, the header names {len(header)}"
+            )
+        if sum(len(v) for v in row) > self.cap:
+            return Reject(where, "oversized", f"row over max_bytes {self.cap}")
+        if any("\x00" in v for v in row):
+            return Reject(where, "binary", "NUL character in the row")
+        return record_from_mapping(where, {k: v for k, v in zip(header, row, strict=False) if k})
 
     def feed(self, origin: str, data: bytes) -> Iterator[Record | Reject]:
         """Each item of an RSS or Atom feed as a record."""
@@ -795,7 +941,20 @@ class _Reader:
         import feedparser
 
         # A BytesIO, never the bytes: feedparser treats a string as a URL or path.
-        parsed = feedparser.parse(io.BytesIO(data))
+        try:
+            try:
+                parsed = feedparser.parse(io.BytesIO(data))
+            except UnicodeEncodeError:
+                # feedparser encodes every character reference as UTF-8, and a reference
+                # to a lone surrogate (`&#xD800;`) raises out of the whole feed. Read it
+                # again with those references marked, so that only their items are set
+                # aside (`_feed_record`, as `encoding`).
+                marked = _SURROGATE_REF.sub(_SURROGATE_MARK_REF, data)
+                parsed = feedparser.parse(io.BytesIO(marked))
+        except Exception as exc:  # any parser failure is this file's reject
+            detail = f"feed parser failed: {type(exc).__name__}: {exc}"
+            yield Reject(origin, "format", detail[:300])
+            return
         entries = parsed.get("entries") or []
         if not entries:
             if parsed.get("version"):
@@ -807,9 +966,16 @@ class _Reader:
             yield _feed_record(f"{origin}#{n}", entry)
 
     def warc(self, path: str) -> Iterator[Record | Reject]:
-        """Response records of a WARC file; other record types are not units."""
+        """Response records of a WARC file; other record types are not units.
+
+        A file cut short (a download or copy that stopped) is found three ways: a
+        record whose block ends before its `Content-Length`, a record header with no
+        end, and, for `.warc.gz`, a last gzip member with no end (`_GzipEnd`). Either
+        way the records before the
+        cut are kept and the rest of the file is one `warc` reject: a half page is
+        never read as an article.
+        """
         from warcio.archiveiterator import ArchiveIterator
-        from warcio.exceptions import ArchiveLoadFailed
 
         try:
             raw = open(path, "rb")  # noqa: SIM115 - closed by the with below
@@ -818,34 +984,64 @@ class _Reader:
             return
         units = 0
         with raw:
+            watched = _GzipEnd(raw)
+            records = ArchiveIterator(watched, check_digests=True)
             try:
-                for record in ArchiveIterator(raw, check_digests=True):
+                for record in records:
                     if record.rec_type != "response":
+                        _drain(record)
                         continue
                     units += 1
                     yield self._warc_response(path, record)
-            except (ArchiveLoadFailed, *_GZIP_ERRORS, ValueError) as exc:
+            except _TruncatedWarc as exc:
+                yield Reject(path, "warc", f"truncated: {exc}; the rest of the file is lost")
+                return
+            except Exception as exc:
+                # warcio raises many kinds of error on damaged files (ArchiveLoadFailed,
+                # zlib and value errors, attribute errors on half-read headers).
                 units += 1
-                yield Reject(path, "warc", f"corrupt WARC: {str(exc)[:200]}")
-        if not units:
+                # At the end of the file (warcio reads ahead: a small file is read
+                # whole at once) it may be either; before it, the file is damaged.
+                damage = "truncated or corrupt" if watched.ended else "corrupt WARC"
+                detail = f"{damage}: {type(exc).__name__}: {exc}"
+                yield Reject(path, "warc", detail[:200])
+                return
+        if watched.cut:
+            yield Reject(path, "warc", "truncated: the gzip stream ends in the middle of a member")
+        elif getattr(records, "next_line", None):
+            # warcio ends quietly on a record header cut short; the line it read
+            # after the last whole record says there was more.
+            yield Reject(path, "warc", "truncated: the last record's header is cut short")
+        elif not units:
             yield Reject(path, "empty", "no response records")
 
     def _warc_response(self, path: str, record: Any) -> Record | Reject:
+        """One response record as a record or a reject.
+
+        Raises:
+            _TruncatedWarc: the record's block ends before its `Content-Length`.
+        """
         record_id = (record.rec_headers.get_header("WARC-Record-ID") or "").strip("<>")
         origin = f"{path}#{record_id}" if record_id else path
         url = record.rec_headers.get_header("WARC-Target-URI")
         headers = record.http_headers
         content_type = headers.get_header("Content-Type") if headers else None
         status = headers.get_statuscode() if headers else None
-        if status and not str(status).startswith("2"):
-            return Reject(origin, "fetch", f"HTTP {status}")
         mime, charset = _content_type(content_type)
-        if mime and mime not in ("text/html", "application/xhtml+xml"):
-            return Reject(origin, "format", f"not HTML: {mime}")
-        try:
-            data = _read_capped(record.content_stream(), self.cap)
-        except (*_GZIP_ERRORS, ValueError) as exc:
-            return Reject(origin, "warc", f"unreadable payload: {exc}")
+        data = b""
+        if status and not str(status).startswith("2"):
+            early: Reject | None = Reject(origin, "fetch", f"HTTP {status}")
+        elif mime and mime not in ("text/html", "application/xhtml+xml"):
+            early = Reject(origin, "format", f"not HTML: {mime}")
+        else:
+            early = None
+            try:
+                data = _read_capped(record.content_stream(), self.cap)
+            except (*_GZIP_ERRORS, ValueError) as exc:
+                early = Reject(origin, "warc", f"unreadable payload: {exc}")
+        _drain(record)  # raises when the block is cut short: no half page goes on
+        if early is not None:
+            return early
         if len(data) <= self.cap and record.digest_checker.passed is False:
             return Reject(origin, "warc", "; ".join(record.digest_checker.problems)[:200])
         return _document(origin, data, "html", self.settings, declared=charset, url=url)
@@ -870,10 +1066,103 @@ class _Reader:
         if first == b"{":
             kind = "jsonl"
         elif first == b"<":
-            kind = "feed" if _FEED_START.match(body) else "html"
+            kind = "feed" if _is_feed(body) else "html"
         else:
             kind = "text"
         yield from self.stream(origin, kind, _buffered(head, stream))
+
+
+def _check_header(origin: str, header: list[str]) -> None:
+    """Raise when a CSV header names a column twice (which one holds the text?).
+
+    Raises:
+        UsageError: the duplicated names.
+    """
+    seen: set[str] = set()
+    twice = sorted({name for name in header if name and (name in seen or seen.add(name))})
+    if twice:
+        raise UsageError(
+            f"{origin}: the CSV header names {', '.join(map(repr, twice))} more than once; "
+            "rename or drop the extra column"
+        )
+
+
+class _TruncatedWarc(Exception):
+    """A WARC record's block ends before its `Content-Length` (the file was cut)."""
+
+
+def _drain(record: Any) -> None:
+    """Read the rest of a WARC record's block.
+
+    Raises:
+        _TruncatedWarc: the file ended before the block's `Content-Length`.
+    """
+    stream = record.raw_stream
+    while stream.read(_READ_CHUNK):
+        pass
+    record_id = record.rec_headers.get_header("WARC-Record-ID") or "?"
+    if record.format != "arc" and record.rec_headers.get_header("Content-Length") is None:
+        # Every WARC record has one; a header without it was cut before its end.
+        raise _TruncatedWarc(f"record {record_id} has a header with no Content-Length")
+    missing = getattr(stream, "limit", 0)
+    if missing > 0:
+        raise _TruncatedWarc(f"record {record_id} ends {missing} bytes before its length")
+
+
+class _GzipEnd(io.RawIOBase):
+    """The raw bytes of a file, passed through; `cut` tells, at the end, whether the
+    file is gzip whose last member never ends (a truncated `.warc.gz`).
+
+    warcio decompresses the members itself and takes a member cut short for one
+    that ended; this reader inflates a copy of the bytes (a small fraction of what
+    the pipeline spends on each page) only to see where the members end.
+    """
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        super().__init__()
+        self._raw = raw
+        self._inflate: Any = None
+        self._gzip: bool | None = None  # decided by the first two bytes
+        self.cut = False
+        self.ended = False  # the whole file was read
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._raw.read(len(buffer))
+        buffer[: len(data)] = data
+        self.ended = self.ended or not data
+        if self._gzip is None and data:
+            self._gzip = data[:2] == b"\x1f\x8b"
+        if self._gzip:
+            if data:
+                self._watch(data)
+            else:
+                self.cut = self._inflate is not None and not self._inflate.eof
+        return len(data)
+
+    def _watch(self, data: bytes) -> None:
+        while True:
+            if self._inflate is None or self._inflate.eof:
+                if self._inflate is not None:
+                    data = self._inflate.unused_data + data
+                    self._inflate = None  # between members
+                data = data.lstrip(b"\0")  # zero padding between or after members
+                if not data:
+                    return
+                self._inflate = zlib.decompressobj(wbits=31)
+            try:
+                # bounded output per call: a bomb of a member costs time, not memory
+                self._inflate.decompress(data, _READ_CHUNK)
+                while self._inflate.unconsumed_tail:
+                    self._inflate.decompress(self._inflate.unconsumed_tail, _READ_CHUNK)
+            except zlib.error:
+                self._gzip = False  # corrupt: warcio reports it as it reads
+                return
+            if not self._inflate.eof:
+                return
+            data = b""  # what follows the member is its `unused_data`
 
 
 def _content_type(value: str | None) -> tuple[str | None, str | None]:
@@ -886,8 +1175,21 @@ def _content_type(value: str | None) -> tuple[str | None, str | None]:
     return message.get_content_type(), charset if isinstance(charset, str) else None
 
 
+def _holds_mark(value: Any) -> bool:
+    """True when a string anywhere in a parsed feed item holds `_SURROGATE_MARK`."""
+    if isinstance(value, str):
+        return _SURROGATE_MARK in value
+    if isinstance(value, dict):
+        return any(_holds_mark(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_holds_mark(v) for v in value)
+    return False
+
+
 def _feed_record(origin: str, entry: Any) -> Record | Reject:
     """One feed item: its longest content, else its summary/description."""
+    if _holds_mark(entry):
+        return Reject(origin, "encoding", "a character reference to a lone surrogate")
     contents = [c for c in entry.get("content") or [] if isinstance(c.get("value"), str)]
     detail = max(contents, key=lambda c: len(c["value"])) if contents else None
     if detail is None and isinstance(entry.get("summary"), str):
@@ -1033,7 +1335,7 @@ class Fetcher:
         data = answer.data
         mime, charset = _content_type(answer.content_type)
         if mime in ("application/rss+xml", "application/atom+xml") or (
-            mime in ("application/xml", "text/xml") and _FEED_START.match(data[:_SNIFF_BYTES])
+            mime in ("application/xml", "text/xml") and _is_feed(data[:_SNIFF_BYTES])
         ):
             reader = _Reader(self.settings)
             yield from reader.feed(url, data)

@@ -7,6 +7,7 @@ schema (`"schema": "dragoman/1"`): change them only with a version bump.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from dragoman.models import (
@@ -20,6 +21,9 @@ from dragoman.models import (
     Source,
     Span,
 )
+
+# Control characters, and the bidirectional overrides that reorder what a terminal shows.
+_TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def _span(span: Span, text: str) -> dict[str, Any]:
@@ -164,3 +168,10 @@ def reject_dict(reject: Reject) -> dict[str, Any]:
 def dumps(obj: dict[str, Any]) -> str:
     """One JSON Lines line."""
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def terminal_safe(text: str) -> str:
+    """`text` with control characters shown as escapes (`\\x1b`), so that a value from
+    an article (a title, an outlet) cannot move the cursor, recolour or rewrite a
+    terminal; line breaks and tabs are kept."""
+    return _TERMINAL_UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode(), text)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import logging
 import re
 from collections.abc import Iterable, Iterator
@@ -22,13 +23,14 @@ from spacy.tokens import Doc
 from dragoman import actors as actors_stage
 from dragoman import clean as clean_stage
 from dragoman import events as events_stage
+from dragoman import ingest
 from dragoman import knowledge as knowledge_module
 from dragoman import nlp as nlp_module
 from dragoman import quotes as quotes_stage
 from dragoman.decide import Decider
 from dragoman.decide import cached as event_model
 from dragoman.dedup import Deduper
-from dragoman.errors import RejectedInput, SettingsError
+from dragoman.errors import RejectedInput, SettingsError, set_aside
 from dragoman.knowledge import Knowledge
 from dragoman.models import Article, Extraction, Record, Reject, Source, Span
 from dragoman.places import gazetteer
@@ -99,6 +101,7 @@ def code_events(state: State) -> State:
         state.resources.decider,
         state.resources.settings.min_confidence,
         state.resources.settings.event_decision == "wide",
+        state.resources.settings.max_sentence_tokens,
     )
     return dataclasses.replace(state, events=layer)
 
@@ -193,12 +196,15 @@ class Pipeline:
         )
 
     def clean(self, record: Record, published: dt.date | None = None) -> Article:
-        """Clean one record into an article.
+        """Check one record's text (`ingest.admit`), then clean it into an article.
 
         Raises:
-            RejectedInput: the record has no usable English text.
+            RejectedInput: the record holds no valid Unicode, or no usable English text.
         """
-        return clean_stage.clean(record, self.settings, published)
+        admitted = ingest.admit(record)
+        if isinstance(admitted, Reject):
+            raise RejectedInput(admitted)
+        return clean_stage.clean(admitted, self.settings, published)
 
     def analyse(self, article: Article, doc: Doc) -> Extraction:
         """Run the stages on a parsed article."""
@@ -221,15 +227,32 @@ class Pipeline:
         )
 
     def parse(self, texts: Iterable[str]) -> Iterator[Doc]:
-        """spaCy parses of `texts`, batched; offsets are those of the texts."""
-        for text, doc in zip(
-            texts,
-            self.nlp.pipe(
-                (t.translate(_PARSE_TABLE) for t in texts), batch_size=self.settings.batch_size
-            ),
-            strict=True,
-        ):
-            yield _restore_text(doc, text)
+        """spaCy parses of `texts`, batched; offsets are those of the texts.
+
+        A text longer than the `batch_chars` setting is parsed in pieces of at most
+        that many characters, cut between paragraphs where it can be (`_pieces`), and
+        the pieces' parses are joined into one `Doc`: the parser's memory grows with
+        the characters it is given at once (about 3 MB per thousand), and a worker
+        stays within 1 GiB whatever the article (docs/benchmarks.md).
+        """
+        texts = list(texts)
+        limit = max(1, self.settings.batch_chars)
+        owners: list[int] = []
+        pieces: list[str] = []
+        for number, text in enumerate(texts):
+            for piece in _pieces(text, limit):
+                owners.append(number)
+                pieces.append(piece)
+        parsed = itertools.chain.from_iterable(
+            self.nlp.pipe([p.translate(_PARSE_TABLE) for p in batch], batch_size=len(batch))
+            for batch in _batches(pieces, self.settings.batch_size, limit)
+        )
+        group: list[Doc] = []
+        for n, (owner, piece, doc) in enumerate(zip(owners, pieces, parsed, strict=True)):
+            group.append(_restore_text(doc, piece))
+            if n + 1 == len(owners) or owners[n + 1] != owner:  # the text's last piece
+                yield group[0] if len(group) == 1 else _join(group, texts[owner])
+                group = []
 
     def extract(self, record: Record | str, published: dt.date | None = None) -> Extraction:
         """Extract one article.
@@ -239,9 +262,12 @@ class Pipeline:
         """
         if isinstance(record, str):
             record = _record_from_string(record)
-        article = self.clean(record, published)
-        (doc,) = self.parse([article.text])
-        return self.analyse(article, doc)
+        try:
+            article = self.clean(record, published)
+            (doc,) = self.parse([article.text])
+            return self.analyse(article, doc)
+        except Exception as exc:
+            raise RejectedInput(set_aside(record.origin, record.id, exc)) from exc
 
     def extract_many(
         self, records: Iterable[Record | Reject], published: dt.date | None = None
@@ -249,6 +275,8 @@ class Pipeline:
         """Extract a stream of records in batches; rejects pass through, in order."""
         batch: list[Article | Reject | Extraction] = []
         size = max(1, self.settings.batch_size)
+        # A batch is also cut by its characters: the parse's memory follows them.
+        chars = max(1, self.settings.batch_chars)
         # A story republished by many outlets is coded once; its copies come out as
         # extractions of their own article with `duplicate_of` set, and no layers.
         deduper = Deduper(self.settings) if self.settings.deduplicate else None
@@ -258,34 +286,100 @@ class Pipeline:
                 continue
             try:
                 article = self.clean(item, published)
-            except RejectedInput as exc:
-                batch.append(exc.reject)
+                original = deduper.check(article) if deduper is not None else None
+            except Exception as exc:
+                batch.append(set_aside(item.origin, item.id, exc))
                 continue
-            original = deduper.check(article) if deduper is not None else None
             if original is not None:
                 batch.append(Extraction(article=article, warnings=(f"duplicate_of:{original}",)))
             else:
                 batch.append(article)
-            if sum(isinstance(b, Article) for b in batch) >= size:
+            articles = [b for b in batch if isinstance(b, Article)]
+            if len(articles) >= size or sum(len(a.text) for a in articles) >= chars:
                 yield from self._flush(batch)
                 batch = []
         yield from self._flush(batch)
 
     def _flush(self, batch: list[Article | Reject | Extraction]) -> Iterator[Extraction | Reject]:
         articles = [b for b in batch if isinstance(b, Article)]
-        docs = iter(self.parse([a.text for a in articles]))
+        docs = self._parse_batch(articles)
         for item in batch:
             if not isinstance(item, Article):
                 yield item
                 continue
-            doc = next(docs)
+            doc = docs.pop(0)
+            if isinstance(doc, Reject):
+                yield doc
+                continue
             try:
                 yield self.analyse(item, doc)
-            except Exception as exc:  # one bad article never stops a batch
-                log.exception("analysis failed on %s", item.origin)
-                yield Reject(
-                    origin=item.origin, reason="internal", detail=repr(exc)[:300], record_id=item.id
-                )
+            except Exception as exc:
+                yield set_aside(item.origin, item.id, exc)
+
+    def _parse_batch(self, articles: list[Article]) -> list[Doc | Reject]:
+        """The parses of `articles` in one `nlp.pipe` batch; when the batch fails, each
+        article is parsed alone, and the one that fails is set aside."""
+        try:
+            return list(self.parse([a.text for a in articles]))
+        except Exception:
+            log.info(
+                "a batch of %d articles failed to parse; parsing them one by one", len(articles)
+            )
+        docs: list[Doc | Reject] = []
+        for article in articles:
+            try:
+                docs.extend(self.parse([article.text]))
+            except Exception as exc:
+                docs.append(set_aside(article.origin, article.id, exc))
+        return docs
+
+
+def _batches(pieces: list[str], size: int, limit: int) -> Iterator[list[str]]:
+    """`pieces` in order, in lists of at most `size` pieces and (but for a single
+    piece) at most `limit` characters: what `nlp.pipe` parses at once."""
+    batch: list[str] = []
+    chars = 0
+    for piece in pieces:
+        if batch and (len(batch) >= size or chars + len(piece) > limit):
+            yield batch
+            batch, chars = [], 0
+        batch.append(piece)
+        chars += len(piece)
+    if batch:
+        yield batch
+
+
+def _pieces(text: str, limit: int) -> list[str]:
+    """`text` in consecutive pieces of at most `limit` characters (one piece when it
+    fits), each cut after a paragraph break, else after a line break, else after a
+    space; a piece never ends inside a word."""
+    pieces = []
+    start = 0
+    while len(text) - start > limit:
+        end = start + limit
+        cut = -1
+        for mark in ("\n\n", "\n", " "):
+            found = text.rfind(mark, start + 1, end)
+            if found > start:
+                cut = found + len(mark)
+                # whitespace stays with the piece it ends
+                while cut < len(text) and text[cut] in " \n" and cut - start < limit:
+                    cut += 1
+                break
+        if cut <= start:
+            cut = end  # one word longer than `limit`: cut it
+        pieces.append(text[start:cut])
+        start = cut
+    pieces.append(text[start:])
+    return pieces
+
+
+def _join(docs: list[Doc], text: str) -> Doc:
+    """The parses of consecutive pieces of `text` as one `Doc` of `text`."""
+    joined = Doc.from_docs(docs, ensure_whitespace=False)
+    if joined.text != text:  # pragma: no cover - the pieces are cut to rejoin exactly
+        raise RuntimeError("the parsed pieces do not rejoin into the text")
+    return joined
 
 
 def _restore_text(doc: Doc, text: str) -> Doc:

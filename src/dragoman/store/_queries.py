@@ -122,8 +122,13 @@ def as_date(value: dt.date | str | None, name: str) -> dt.date | None:
     """A date from a date or an ISO string (`since=`, `until=`)."""
     if value is None or isinstance(value, dt.date):
         return value.date() if isinstance(value, dt.datetime) else value
+    text = str(value).strip()
     try:
-        return dt.date.fromisoformat(str(value)[:10])
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:  # an ISO date and time is its date; anything else after the date is an error
+        return dt.datetime.fromisoformat(text).date()
     except ValueError as exc:
         raise StoreError(f"{name}: expected a date YYYY-MM-DD, got {value!r}") from exc
 

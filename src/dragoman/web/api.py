@@ -166,9 +166,22 @@ def dyads_frame(store: Store, period: str, filters: dict[str, Any]) -> pd.DataFr
 
 
 def run_extract(web: WebState, body: ArticleIn) -> Extraction:
-    """Extract one article with the server's settings (one at a time)."""
-    with web.extract_lock:
+    """Extract one article with the server's settings (one at a time).
+
+    A request waits at most the `extract_wait` setting for the extraction another
+    request is running; past it, 503 with `Retry-After`: requests never pile up
+    behind one long extraction.
+    """
+    if not web.extract_lock.acquire(timeout=max(0.0, web.settings.extract_wait)):
+        raise HTTPException(
+            503,
+            f"another extraction has run for over {web.settings.extract_wait:g} s; try again",
+            headers={"Retry-After": "5"},
+        )
+    try:
         return extract(body.record(), published=body.published, settings=web.settings)
+    finally:
+        web.extract_lock.release()
 
 
 # --- routes --------------------------------------------------------------------------

@@ -13,6 +13,7 @@ same fields for a browser asking for a dashboard page):
     malformed body (bad UTF-8, bad form)   400 bad_request
     unknown route or article               404 not_found
     body over the size limit               413 payload_too_large
+    extraction slot busy past extract_wait 503 unavailable (with Retry-After)
     missing or wrong token                 401 unauthorized
     RejectedInput                          422 rejected (and `reason`)
     InputError, SettingsError              400 bad_input / bad_setting
@@ -96,6 +97,7 @@ ERROR_TYPES = {
     415: "unsupported_media_type",
     422: "validation_error",
     500: "internal_error",
+    503: "unavailable",
 }
 
 

@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from dragoman.errors import RejectedInput
+from dragoman.export import spreadsheet_safe
 from dragoman.web import views
 from dragoman.web.api import (
     EventFilters,
@@ -42,8 +43,6 @@ router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 PAGE_LIMIT = 50
 ARTICLE_ID = Annotated[str, Path(max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")]
 ACTOR_CODE = Annotated[str, Path(max_length=32, pattern=r"^[A-Za-z0-9_]+$")]
-# Characters that make a spreadsheet read a CSV cell as a formula (OWASP "CSV injection").
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _FORM_FIELDS = ("article", "format", "url", "title", "outlet", "published", "token")
 
 
@@ -262,9 +261,7 @@ def events(
 def _csv_cell(value: Any) -> Any:
     if isinstance(value, list | tuple):
         value = ";".join("" if v is None else str(v) for v in value)
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    return spreadsheet_safe(value)
 
 
 @router.get("/events.csv", response_class=Response)
