@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from dragoman.actors import ActorLayer, Mention
-from dragoman.dates import resolve as resolve_date
+from dragoman.dates import in_sentence as dates_in_sentence
 from dragoman.knowledge import Knowledge, VerbPattern
 from dragoman.models import ActorRef, Event, Place, Source, Span
 from dragoman.nlp import sent_ents, sentences
@@ -756,21 +756,31 @@ class _Context:
             node = node.head
         return False
 
-    def date(self, token: Token) -> tuple[dt.date | None, str | None]:
-        """The date of the clause of `token` (climbing to the clauses above it), else the
-        publication date."""
-        dates = [(ent, _local_path(ent.root)) for ent in sent_ents(token) if ent.label_ == "DATE"]
+    def date(self, token: Token) -> tuple[dt.date | None, str | None, str]:
+        """The date of the clause of `token` (climbing to the clauses above it) with the
+        words it was read from and its precision, else the publication date
+        (`publication`). Ages, durations and counts are not dates (`dates.read`)."""
+        dates = []
+        for span, reading in dates_in_sentence(token, self.published):
+            if reading is None:
+                continue
+            path = _local_path(span.root)
+            for i in list(path):
+                verb = self.doc[i]
+                # A participle describes its noun ("bases hosting U.S. troops in Iraq on
+                # Wednesday"): its date is that of the clause the noun is in.
+                if verb.dep_ == "acl" and verb.tag_ in {"VBG", "VBN"}:
+                    path |= _local_path(verb.head)
+            dates.append((span, reading, path))
         node = token
         for _ in range(6):
-            for ent, path in dates:
+            for span, reading, path in dates:
                 if node.i in path:
-                    day = resolve_date(ent.text, self.published)
-                    if day is not None:
-                        return day, ent.text
+                    return reading[0], span.text, reading[1]
             if node.head.i == node.i:
                 break
             node = node.head
-        return self.published, None
+        return self.published, None, "publication"
 
     def place(self, token: Token) -> tuple[Place | None, Mention | None]:
         """Where the clause of `token` happened ("in Kirkuk", "at the border in Syria"),
@@ -1050,7 +1060,7 @@ def code(
             attribution = first + quote.via
         elif outlet is not None:
             attribution = (outlet,)
-        day, day_text = ctx.date(token)
+        day, day_text, day_precision = ctx.date(token)
         # Evidence for the coding: both actors found in the parse, a specific frame, the
         # main clause (not a subordinate or nominal mention), a verb rather than a noun.
         confidence = (
@@ -1076,6 +1086,7 @@ def code(
                 goldstein=row.goldstein,
                 date=day,
                 date_text=day_text,
+                date_precision=day_precision,
                 place=place,
                 negated=ctx.negated(token) and not refused,
                 hypothetical=ctx.hypothetical(token),
