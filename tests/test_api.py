@@ -88,7 +88,7 @@ def test_api_cli_extract_exit_codes_and_rejects(tmp_path: Path, pipeline) -> Non
     ok = runner.invoke(main, ["extract", str(good), "--published", "2020-03-03"])
     assert ok.exit_code == 0, ok.output
     line = json.loads(ok.stdout.splitlines()[0])
-    assert line["schema"] == "dragoman/1" and line["events"]
+    assert line["schema"] == "dragoman/2" and line["events"]
     bad = runner.invoke(main, ["extract", str(good), str(empty), "--rejects", str(rejects)])
     assert bad.exit_code == EXIT_REJECTS
     assert "read 2 = extracted 1 + rejected 1" in bad.stderr

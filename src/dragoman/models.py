@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-SCHEMA = "dragoman/1"
+SCHEMA = "dragoman/2"
 
 
 @dataclass(frozen=True, slots=True, order=True)
