@@ -346,3 +346,39 @@ def test_dates_in_document_counts_relative_dates_from_the_one_before(parse) -> N
 def test_dates_in_document_counts_and_ages_are_not_dates(parse, text: str) -> None:
     found = _readings(parse, text, dt.date(2019, 3, 12))
     assert all(reading is None for reading in found.values()), found
+
+
+NOT_DATES = [
+    "Police arrested John Tays, 32, outside the embassy, a spokesman said.",
+    "Prosecutors charged Julian Assange, 47, with conspiracy.",
+    "The two neighbours have quarrelled over the river for about a century, officials said.",
+    "A court jailed Carlos Mendez Jr., 55, for his part in the riots.",
+    "Authorities held the journalist for 18 months without charge.",
+    "The rebels besieged the town for two years before the army attacked them.",
+    "Security forces detained about 1900 people in the crackdown.",
+    "Police fired tear gas as turnout fell to 30 percent.",
+    "A 12-month inquiry accused the ministry of fraud.",
+    "Gunmen abducted a 65-year-old priest in the north of the country.",
+]
+
+
+def test_dates_pipeline_never_dates_an_event_from_an_age_duration_or_count(pipeline) -> None:
+    """Every event of these sentences is dated from the publication date: the number
+    in each is an age, a duration, a count or a percentage."""
+    from dragoman.models import Extraction, Record
+
+    published = dt.date(2019, 3, 12)
+    records = [
+        Record(origin=f"t{i}", text=t, id=f"t{i}", published=published)
+        for i, t in enumerate(NOT_DATES)
+    ]
+    events = [
+        e
+        for result in pipeline.extract_many(records)
+        if isinstance(result, Extraction)
+        for e in result.events
+    ]
+    assert len(events) >= len(NOT_DATES) // 2  # the sentences do get coded
+    dated = [(e.date_text, e.date) for e in events if e.date_precision != "publication"]
+    assert dated == []
+    assert all(e.date == published for e in events)
