@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from dragoman import actors as actors_stage
 from dragoman import clean as clean_stage
@@ -134,18 +134,34 @@ DATELINE = re.compile(
     r" ?(?:-{1,2}|—|–) ?(?=[A-Z\"“‘'])"  # the dash, before the story's first word
 )
 _DATELINE_CHARS = 90
+# Marks that close what a sentence's last word opened: a quotation (the text is parsed
+# with straight marks, see _PARSE_TABLE) or a bracket.
+_CLOSERS = frozenset({'"', "'", ")", "]"})
+_SENTENCE_END = frozenset({".", "!", "?", "…", "...", ","})
 
 
 @Language.component("dragoman_paragraphs")
 def mark_paragraphs(doc: Doc) -> Doc:
     """A blank line always ends a sentence (titles and bylines have no full stop), and
-    so does a paragraph's dateline."""
+    so does a paragraph's dateline. A closing quotation mark or bracket glued to the
+    full stop before it ends that sentence, never starts one ("…our land.”" was a
+    sentence of its own), and a lower-case word after it carries the sentence on
+    ("“Is this justice?” she asked.")."""
     starts = [doc[0]] if len(doc) else []
     for token in doc[1:]:
         previous = doc[token.i - 1]
         if "\n" in previous.whitespace_ or (previous.is_space and "\n" in previous.text):
             token.is_sent_start = True
             starts.append(token)
+        elif _closes(token, previous):
+            token.is_sent_start = False
+            following = doc[token.i + 1] if token.i + 1 < len(doc) else None
+            if (
+                following is not None
+                and "\n" not in token.whitespace_
+                and following.text[:1].islower()
+            ):
+                following.is_sent_start = False
     text = doc.text
     for token in starts:
         found = DATELINE.match(text, token.idx, token.idx + _DATELINE_CHARS)
@@ -154,6 +170,15 @@ def mark_paragraphs(doc: Doc) -> Doc:
             if after is not None and after.start > token.i:
                 doc[after.start].is_sent_start = True
     return doc
+
+
+def _closes(token: Token, previous: Token) -> bool:
+    """Whether `token` is a closing mark glued to the end of the sentence before it."""
+    return (
+        token.text in _CLOSERS
+        and not previous.whitespace_
+        and (previous.text in _SENTENCE_END or previous.text[-1:] in _SENTENCE_END)
+    )
 
 
 class Pipeline:
