@@ -129,3 +129,18 @@ def test_api_progress_only_on_a_terminal() -> None:
     assert list(progress(range(3), "x", pipe)) == [0, 1, 2] and pipe.getvalue() == ""
     assert list(progress(range(3), "x", tty)) == [0, 1, 2]
     assert tty.getvalue().endswith("x: 3 read\n")
+
+
+def test_api_outlet_is_named_as_media_yaml_names_it(pipeline) -> None:
+    """One outlet, one name: an alias ("NYTimes") and a host (hosted.ap.org, whose pages
+    call the site "Hosted") resolve to the entry of media.yaml."""
+    text = "Iran rejected the call on Monday, officials said."
+    for given in ("NYTimes", "The New York Times", "NYT"):
+        assert dragoman.extract(text, outlet=given).article.outlet == "The New York Times"
+    page = (
+        '<html><head><meta property="og:site_name" content="Hosted"></head><body><article>'
+        + "<p>Police arrested two men in Kano on Monday after a night of clashes.</p>" * 3
+        + "</article></body></html>"
+    )
+    url = "https://hosted.ap.org/berkshireeagle/article/6486944b/clashes"
+    assert dragoman.extract(page, url=url).article.outlet == "Associated Press"

@@ -371,3 +371,18 @@ def test_clean_reads_a_page_again_when_precision_mode_keeps_only_furniture() -> 
     )
     article = clean(Record("links", html=html), Settings())
     assert article.text.startswith(body) and "non-commercial" not in article.text
+
+
+def test_clean_a_site_name_that_is_a_word_of_the_host_is_not_the_outlet() -> None:
+    """hosted.ap.org pages say `og:site_name` "Hosted": the outlet is found from the
+    domain instead (the pipeline names it from media.yaml)."""
+    body = "<p>Police arrested two men in Kano on Monday after a night of clashes.</p>" * 3
+    page = (
+        '<html><head><meta property="og:site_name" content="{name}"><title>Clashes</title>'
+        f"</head><body><article>{body}</article></body></html>"
+    )
+    url = "https://hosted.ap.org/berkshireeagle/article/6486944b/clashes"
+    hosted = clean(Record("ap", html=page.format(name="Hosted"), url=url), Settings())
+    assert hosted.outlet == "hosted.ap.org"
+    named = clean(Record("ap", html=page.format(name="The Berkshire Eagle"), url=url), Settings())
+    assert named.outlet == "The Berkshire Eagle"

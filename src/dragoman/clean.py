@@ -32,8 +32,11 @@ What happens to a record:
 
 Metadata precedence: published date = page metadata > `record.published` >
 the `published` argument (the page states its own date; a record's date is
-often the crawl date). Outlet = `record.outlet` > trafilatura sitename > the
-URL's host without `www.`. Title, author and url: the record's own > the page's.
+often the crawl date). Outlet = `record.outlet` > trafilatura sitename (the page's
+publisher metadata, unless it is only a word of the host name: "Hosted" on
+hosted.ap.org) > the URL's host without `www.`; the pipeline then names it as
+`media.yaml` does (`pipeline.outlet_source`: hosted.ap.org is the Associated Press,
+"NYTimes" The New York Times). Title, author and url: the record's own > the page's.
 """
 
 from __future__ import annotations
@@ -515,6 +518,16 @@ def detect_language(text: str, allowed: tuple[str, ...] = ()) -> str:
     return best
 
 
+def _site_name(name: str | None, url: str | None) -> str | None:
+    """The page's own name for its site, unless it is only a word of its host name
+    ("Hosted" on hosted.ap.org, "Edition" on edition.example.com): the outlet is then
+    found from the domain (`pipeline.outlet_source`)."""
+    host = _host(url)
+    if not name or host is None:
+        return name
+    return None if name.strip().lower() in host.split(".") else name
+
+
 def _host(url: str | None) -> str | None:
     if not url:
         return None
@@ -584,7 +597,7 @@ def clean(record: Record, settings: Settings, published: dt.date | None = None) 
         hash=digest,
         text=text,
         url=url,
-        outlet=record.outlet or page.sitename or _host(url),
+        outlet=record.outlet or _site_name(page.sitename, url) or _host(url),
         title=_meta_str(record.title) or page.title,
         author=_meta_str(record.author) or page.author,
         published=page.date or record.published or published,

@@ -209,7 +209,13 @@ class Pipeline:
         Raises:
             RejectedInput: the record has no usable English text.
         """
-        return clean_stage.clean(record, self.settings, published)
+        article = clean_stage.clean(record, self.settings, published)
+        # One outlet, one name: "NYTimes" and hosted.ap.org's pages are The New York
+        # Times and the Associated Press, as media.yaml names them.
+        source = outlet_source(article, self.resources.knowledge)
+        if source is not None and source.name != article.outlet:
+            article = dataclasses.replace(article, outlet=source.name)
+        return article
 
     def analyse(self, article: Article, doc: Doc) -> Extraction:
         """Run the stages on a parsed article."""
