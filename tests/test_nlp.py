@@ -76,3 +76,22 @@ def test_nlp_closing_marks_stay_with_the_sentence_they_close(pipeline, text, exp
     sentences = [s.text(result.article.text).strip() for s in result.sentences]
     assert sentences == expected
     assert all(any(c.isalnum() for c in s) for s in sentences)  # none is only punctuation
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an archive's typewriter quotes ('' for both marks), nested closing marks
+        "The senator spoke.\n\n''This isn't tax reform,'' said a critic. ''It is a gift.''",
+        "He said: \"You've got to do something.'\"\n\nA year later, in Paris, they agreed.",
+        # an ellipsis between sentences, and a stray closing mark at a paragraph's start
+        'He refuses to take responsibility. ... That is a judgment issue."\n\nTrump spoke.',
+        "Obama said the words lumped them together.\n\n” … what I learned from listening.",
+    ],
+)
+def test_nlp_no_sentence_is_punctuation_alone(pipeline, text: str) -> None:
+    from dragoman import extract
+
+    result = extract(text, published="2016-09-16")
+    sentences = [s.text(result.article.text) for s in result.sentences]
+    assert all(any(c.isalnum() for c in s) for s in sentences), sentences

@@ -136,7 +136,9 @@ DATELINE = re.compile(
 _DATELINE_CHARS = 90
 # Marks that close what a sentence's last word opened: a quotation (the text is parsed
 # with straight marks, see _PARSE_TABLE) or a bracket.
-_CLOSERS = frozenset({'"', "'", ")", "]"})
+_CLOSERS = frozenset({'"', "'", "''", ")", "]"})
+# Marks that open a quotation ("''" is the typewriter style of some archives).
+_OPENERS = frozenset({'"', "'", "''", "``"})
 _SENTENCE_END = frozenset({".", "!", "?", "…", "...", ","})
 
 
@@ -162,6 +164,8 @@ def mark_paragraphs(doc: Doc) -> Doc:
                 and following.text[:1].islower()
             ):
                 following.is_sent_start = False
+        if _opens(previous, token):
+            token.is_sent_start = False  # "“During the debate…": the mark starts it
     text = doc.text
     for token in starts:
         found = DATELINE.match(text, token.idx, token.idx + _DATELINE_CHARS)
@@ -173,12 +177,33 @@ def mark_paragraphs(doc: Doc) -> Doc:
 
 
 def _closes(token: Token, previous: Token) -> bool:
-    """Whether `token` is a closing mark glued to the end of the sentence before it."""
+    """Whether `token` is a closing mark glued to the end of the sentence before it,
+    directly or through other closing marks (".’”")."""
+    if token.text not in _CLOSERS:
+        return False
+    while not previous.whitespace_:
+        if previous.text in _SENTENCE_END or previous.text[-1:] in _SENTENCE_END:
+            return True
+        if previous.text not in _CLOSERS or previous.i == 0:
+            return False
+        previous = previous.doc[previous.i - 1]
+    return False
+
+
+def _opens(mark: Token, token: Token) -> bool:
+    """Whether `mark` opens a quotation that `token` is the first word of: a mark at
+    the start of the text or after a space, glued to a word."""
     return (
-        token.text in _CLOSERS
-        and not previous.whitespace_
-        and (previous.text in _SENTENCE_END or previous.text[-1:] in _SENTENCE_END)
+        mark.text in _OPENERS
+        and not mark.whitespace_
+        and token.is_alpha
+        and (mark.i == 0 or _spaced(mark.doc[mark.i - 1]))
     )
+
+
+def _spaced(token: Token) -> bool:
+    """Whether a space follows `token` (or it is one: "\\n\\n" between paragraphs)."""
+    return bool(token.whitespace_) or token.is_space
 
 
 class Pipeline:
