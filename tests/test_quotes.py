@@ -133,3 +133,15 @@ def test_quotes_a_colon_line_after_the_headline_is_still_a_quote(pipeline) -> No
     result = extract(text, published="2024-05-01")
     (quote,) = result.quotes
     assert quote.speaker is not None and quote.speaker.name == "SMITH"
+
+
+def test_quotes_none_lies_in_the_headline(pipeline) -> None:
+    """The headline's quoted words are told again in the story; only the story's count."""
+    text = (
+        "Obama Says Museum Will Tell of 'Suffering and Delight'\n\n"
+        "President Obama said the museum would tell of “suffering and delight,” "
+        "speaking at its opening on Saturday."
+    )
+    result = extract(text, published="2016-09-25")
+    headline_end = result.article.text.index("\n")
+    assert result.quotes and all(q.span.start > headline_end for q in result.quotes)

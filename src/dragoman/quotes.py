@@ -323,7 +323,10 @@ def find(doc: Doc, actors: ActorLayer, knowledge: Knowledge, outlet: Source | No
             q.kind == "partial" and any(c.cue == q.cue and c.span.contains(q.span) for c in clauses)
         )
     ]
-    quotes = sorted(quotes, key=lambda q: q.span.start)
+    # A headline is not a quotation: its words are the desk's, and a quote it carries
+    # ("Obama Says Museum Will Tell of 'Suffering'") is told again in the story.
+    headline = _headline_end(doc.text)
+    quotes = sorted((q for q in quotes if q.span.end > headline), key=lambda q: q.span.start)
     return QuoteLayer(
         tuple(dataclasses.replace(q, id=f"Q{i}") for i, q in enumerate(quotes, start=1))
     )
