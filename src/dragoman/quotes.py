@@ -326,7 +326,7 @@ def find(doc: Doc, actors: ActorLayer, knowledge: Knowledge, outlet: Source | No
     # A headline is not a quotation: its words are the desk's, and a quote it carries
     # ("Obama Says Museum Will Tell of 'Suffering'") is told again in the story.
     headline = _headline_end(doc.text)
-    quotes = sorted((q for q in quotes if q.span.end > headline), key=lambda q: q.span.start)
+    quotes = sorted((q for q in quotes if q.span.start >= headline), key=lambda q: q.span.start)
     return QuoteLayer(
         tuple(dataclasses.replace(q, id=f"Q{i}") for i, q in enumerate(quotes, start=1))
     )
@@ -446,10 +446,13 @@ def _a_place(token: Token, who: str, mention: Mention | None) -> bool:
 
 def _headline_end(text: str) -> int:
     """Where the headline ends: the first line of a text of several paragraphs when it
-    does not close a sentence (a headline has no full stop); 0 when there is none."""
+    does not close a sentence (a headline has no full stop) and does not open with a
+    quotation mark; 0 when there is none."""
     first, newline, rest = text.partition("\n")
     if not newline or not rest.strip() or first.rstrip().endswith(_CLOSES_SENTENCE):
         return 0
+    if first.lstrip()[:1] in OPEN_CLOSE:
+        return 0  # "“Prices keep rising…” ― Maria Lopez": a signed quotation, not a headline
     return len(first)
 
 
