@@ -88,7 +88,7 @@ def test_api_cli_extract_exit_codes_and_rejects(tmp_path: Path, pipeline) -> Non
     ok = runner.invoke(main, ["extract", str(good), "--published", "2020-03-03"])
     assert ok.exit_code == 0, ok.output
     line = json.loads(ok.stdout.splitlines()[0])
-    assert line["schema"] == "dragoman/1" and line["events"]
+    assert line["schema"] == "dragoman/2" and line["events"]
     bad = runner.invoke(main, ["extract", str(good), str(empty), "--rejects", str(rejects)])
     assert bad.exit_code == EXIT_REJECTS
     assert "read 2 = extracted 1 + rejected 1" in bad.stderr
@@ -129,3 +129,18 @@ def test_api_progress_only_on_a_terminal() -> None:
     assert list(progress(range(3), "x", pipe)) == [0, 1, 2] and pipe.getvalue() == ""
     assert list(progress(range(3), "x", tty)) == [0, 1, 2]
     assert tty.getvalue().endswith("x: 3 read\n")
+
+
+def test_api_outlet_is_named_as_media_yaml_names_it(pipeline) -> None:
+    """One outlet, one name: an alias ("NYTimes") and a host (hosted.ap.org, whose pages
+    call the site "Hosted") resolve to the entry of media.yaml."""
+    text = "Iran rejected the call on Monday, officials said."
+    for given in ("NYTimes", "The New York Times", "NYT"):
+        assert dragoman.extract(text, outlet=given).article.outlet == "The New York Times"
+    page = (
+        '<html><head><meta property="og:site_name" content="Hosted"></head><body><article>'
+        + "<p>Police arrested two men in Kano on Monday after a night of clashes.</p>" * 3
+        + "</article></body></html>"
+    )
+    url = "https://hosted.ap.org/berkshireeagle/article/6486944b/clashes"
+    assert dragoman.extract(page, url=url).article.outlet == "Associated Press"

@@ -270,3 +270,119 @@ def test_clean_seed_article_as_html_with_share_buttons() -> None:
         "Home",
     ):
         assert furniture not in article.text, furniture
+
+
+# --- page furniture of issue #18: each pattern with a line of the kind it is for -------
+
+
+@pytest.mark.parametrize(
+    ("line", "group"),
+    [
+        ("SEE MORE: Police Arrest Suspect In Bronx Shooting", "teaser"),
+        ("READ MORE: Kenya's finance bill passes second reading", "teaser"),
+        ("WATCH MORE: Floods sweep through Lagos suburbs", "teaser"),
+        ("See more photos:", "teaser"),
+        ("Also on rt.com Moscow slams new EU sanctions as 'illegitimate'", "teaser"),
+        ("Kenya's police chief sacked after weekend protests [VIDEO]", "teaser"),
+        ("[INSIGHT]| Why the naira keeps falling against the dollar", "teaser"),
+        ("[REACTION] Lakers vs Nets: fans react to overtime thriller", "teaser"),
+        ("Senate passes 2020 budget after all-night sitting [PHOTOS]|", "teaser"),
+        ("POLITICO regrets the error.", "correction"),
+        ("The Associated Press regrets the errors.", "correction"),
+        (
+            "Correction: An earlier version of this story misstated the date of the vote.",
+            "correction",
+        ),
+        ("An earlier version of this article gave the wrong name for the minister.", "correction"),
+        ("This story has been updated to include comment from the ministry.", "correction"),
+        ("___", "separator"),
+        ("* * *", "separator"),
+        ("------------", "separator"),
+        ("Updated at 1:23 p.m.", "timestamp"),
+        ("Published 10:32 AM ET Nov 19, 2019", "timestamp"),
+        ("Last updated: 19/11/2019 09:15", "timestamp"),
+        ("2019-11-19T08:57:40+01:00", "timestamp"),
+        ("Nov. 19, 2019 10:32 AM ET", "timestamp"),
+        ("Tuesday 19 November 2019 09:15", "timestamp"),
+        ("10:32 a.m. EST", "timestamp"),
+        ("5 hours ago", "timestamp"),
+        ("https://static.example.com/images/2019/11/protest-crowd.jpg", "link"),
+        ("(Reporting by Ali Kucukgocmen; Editing by Jon Boyle)", "footer"),
+        ("Reporting by Rodrigo Campos; additional reporting by Wayne Cole in Sydney", "footer"),
+        ("Fox News' Jane Doe contributed to this report.", "footer"),
+        ("Write to Al Root at al.root@example.com", "footer"),
+        ("Email Jane Doe at jdoe@example.com or follow her on Twitter @janedoe.", "footer"),
+        ("If you buy something through this post, the site may get a share of the sale.", "footer"),
+        ("Order Reprints", "footer"),
+        ("This copy is for your personal, non-commercial use only.", "footer"),
+        ("Tags: Nigeria, elections, INEC, Buhari", "footer"),
+        ("Thanks for signing up!", "newsletter"),
+        ("There was an error processing your subscription.", "newsletter"),
+        ("Follow Newsbeat on Instagram, Facebook, Twitter and YouTube.", "share"),
+        ("Most read in world news", "teaser"),
+    ],
+)
+def test_clean_furniture_patterns_of_news_pages(line: str, group: str) -> None:
+    assert load_furniture().match(line) == group
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Smith said he regrets the error.",
+        "The minister said he regrets the error in judgment that led to the deaths.",
+        "Police said the attack happened at 10:30 a.m. on Tuesday near the market.",
+        "Updated figures released on Tuesday showed 40 people had died.",
+        "He called the ruling 'a disgrace [sic]' in a statement.",
+        "The court will rule on Nov. 19, 2019.",
+        "Also on Monday, the ministry summoned the ambassador.",
+        "The correction in oil prices hit exporters hard.",
+        "Reporting by state media said the convoy was attacked.",
+    ],
+)
+def test_clean_furniture_patterns_leave_news_alone(line: str) -> None:
+    assert load_furniture().match(line) is None
+
+
+def test_clean_drops_a_partner_block_up_to_the_next_sentence() -> None:
+    text = (
+        "Protesters marched on the parliament in Nairobi on Tuesday.\n\n"
+        "Partner news\n\n"
+        "Five foods that melt belly fat\n\n"
+        "This trick cuts your power bill in half\n\n"
+        "The one stock every retiree should own\n\n"
+        "Police fired tear gas to disperse the crowd, witnesses said."
+    )
+    article = clean(Record("partner", text=text), Settings())
+    assert article.text == (
+        "Protesters marched on the parliament in Nairobi on Tuesday.\n\n"
+        "Police fired tear gas to disperse the crowd, witnesses said."
+    )
+
+
+def test_clean_reads_a_page_again_when_precision_mode_keeps_only_furniture() -> None:
+    """trafilatura's precision mode (which leaves out headlines and teasers) keeps only a
+    reprint notice of this page: the page is read again in the default mode."""
+    body = "The ministry said the talks would resume in Geneva next week, officials said."
+    html = (
+        "<html><body><div><p>This copy is for your personal, non-commercial use only.</p>"
+        f"<p><a href='/a'>{body}</a></p><p><a href='/b'>Delegations met twice. {body}</a></p>"
+        f"<p><a href='/c'>A third round is planned. {body}</a></p></div></body></html>"
+    )
+    article = clean(Record("links", html=html), Settings())
+    assert article.text.startswith(body) and "non-commercial" not in article.text
+
+
+def test_clean_a_site_name_that_is_a_word_of_the_host_is_not_the_outlet() -> None:
+    """hosted.ap.org pages say `og:site_name` "Hosted": the outlet is found from the
+    domain instead (the pipeline names it from media.yaml)."""
+    body = "<p>Police arrested two men in Kano on Monday after a night of clashes.</p>" * 3
+    page = (
+        '<html><head><meta property="og:site_name" content="{name}"><title>Clashes</title>'
+        f"</head><body><article>{body}</article></body></html>"
+    )
+    url = "https://hosted.ap.org/berkshireeagle/article/6486944b/clashes"
+    hosted = clean(Record("ap", html=page.format(name="Hosted"), url=url), Settings())
+    assert hosted.outlet == "hosted.ap.org"
+    named = clean(Record("ap", html=page.format(name="The Berkshire Eagle"), url=url), Settings())
+    assert named.outlet == "The Berkshire Eagle"

@@ -31,6 +31,7 @@ GATED = [
 ]
 
 NEWS_EVENTS = Path(__file__).parent / "gold" / "news-events.jsonl"
+DATED_SENTENCES = Path(__file__).parent / "gold" / "dated-sentences.jsonl"
 
 needs_shared = pytest.mark.skipif(
     not DATA.is_dir(), reason=f"gold sets not found: {DATA} is absent (../shared/data)"
@@ -200,6 +201,17 @@ def test_evaluate_gate_news_events_holds_its_baseline(pipeline: Recording) -> No
     baseline = gate.load_baseline(gate.BASELINE)
     assert gate.key(report) == "news-events:tests/gold/news-events.jsonl"
     assert gate.key(report) in baseline, "run `dragoman eval news-events … --update-baseline`"
+    assert gate.check(report, baseline) == [], report.format_text(misses=0)
+
+
+def test_evaluate_gate_dated_sentences_holds_its_baseline(pipeline: Recording) -> None:
+    """Our own set of dated sentences (a development set): date accuracy pinned at 0.95
+    or more, with or without ../shared."""
+    report = evaluate("dated-sentences", DATED_SENTENCES, system=pipeline)
+    baseline = gate.load_baseline(gate.BASELINE)
+    assert gate.key(report) == "dated-sentences:tests/gold/dated-sentences.jsonl"
+    assert gate.key(report) in baseline, "run `dragoman eval dated-sentences … --update-baseline`"
+    assert baseline[gate.key(report)]["figures"]["date_accuracy"] >= 0.95
     assert gate.check(report, baseline) == [], report.format_text(misses=0)
 
 

@@ -166,6 +166,44 @@ def test_export_plover_uses_plover_field_names(store: Store) -> None:
     assert records["E7"]["has_event"] is False
 
 
+def test_export_dates_take_the_precision_they_can(store: Store) -> None:
+    """An event read as a month ("in March 2014") or a year ("in 1938") fills only the
+    date fields that precise; one dated from the publication date is dated by it."""
+    seed = seed_extraction()
+    month = dataclasses.replace(
+        seed.events[0], date=dt.date(2014, 3, 1), date_text="in March 2014", date_precision="month"
+    )
+    year = dataclasses.replace(
+        seed.events[1], date=dt.date(1938, 1, 1), date_text="in 1938", date_precision="year"
+    )
+    store.add(dataclasses.replace(seed, events=(month, year, *seed.events[2:])))
+    col = {name: i for i, name in enumerate(export.GDELT_COLUMNS)}
+    gdelt = _by_event(store, [line.split("\t") for line in _lines(store, "gdelt")], 0)
+    dates = ("Day", "MonthYear", "Year", "FractionDate")
+    assert [gdelt["E1"][col[f]] for f in dates] == ["", "201403", "2014", ""]
+    assert [gdelt["E2"][col[f]] for f in dates] == ["", "", "1938", ""]
+    assert [gdelt["E4"][col[f]] for f in dates][:3] == ["20180522", "201805", "2018"]
+    icews = [line.split("\t") for line in _lines(store, "icews")[1:]]
+    event_date = export.ICEWS_COLUMNS.index("Event Date")
+    by_event = _by_event(store, icews, 0)
+    assert [by_event[e][event_date] for e in ("E1", "E2", "E3", "E4")] == [
+        "2014-03",
+        "1938",
+        "2018-05-17",
+        "2018-05-22",
+    ]
+    phoenix = {r[13]: r for r in (line.split("\t") for line in _lines(store, "phoenix"))}
+    pcol = {name: i for i, name in enumerate(export.PHOENIX_COLUMNS)}
+    assert [phoenix["120"][pcol[f]] for f in ("Date", "Year", "Month", "Day")] == [
+        "",
+        "2014",
+        "3",
+        "",
+    ]
+    plover = {r["id"].split(":")[1]: r for r in map(json.loads, _lines(store, "plover"))}
+    assert (plover["E1"]["date"], plover["E2"]["date"]) == ("2014-03", "1938")
+
+
 def test_export_parquet_round_trips_rows_and_types(store: Store, tmp_path: Path) -> None:
     store.add(seed_extraction())
     store.add(synthetic(3))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from dragoman import extract
 from dragoman.quotes import find_marked
 
@@ -104,3 +106,42 @@ def test_quotes_one_quote_for_words_two_finders_claim(pipeline) -> None:
     result = extract(text, published="2024-05-01")
     (quote,) = result.quotes
     assert quote.speaker is not None and quote.speaker.name == "Continued Stone"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a headline "X: Y" (the issue's "Hong Kong chaos: China deploys troops…")
+        "Hong Kong chaos: China deploys troops to the border\n\n"
+        "China moved troops to the border on Monday, state media said.",
+        "Nile talks: Egypt walks out of dam negotiations\n\n"
+        "Egypt's delegation left the talks in Khartoum on Tuesday.",
+        # a dateline "CITY: …" at the start of a paragraph
+        "India rejects Pakistan's claims\n\n"
+        "NEW DELHI: India on Monday rejected Pakistan's claims about the border clash.",
+        "LAGOS: Police arrested 12 people after the protest turned violent on Sunday.",
+    ],
+)
+def test_quotes_headlines_and_datelines_are_not_colon_quotes(pipeline, text: str) -> None:
+    result = extract(text, published="2019-08-13")
+    colon = [q for q in result.quotes if q.cue and q.cue.text(result.article.text) == ":"]
+    assert colon == []
+
+
+def test_quotes_a_colon_line_after_the_headline_is_still_a_quote(pipeline) -> None:
+    text = "Debate transcript, second hour\n\nSMITH: We are done here today."
+    result = extract(text, published="2024-05-01")
+    (quote,) = result.quotes
+    assert quote.speaker is not None and quote.speaker.name == "SMITH"
+
+
+def test_quotes_none_lies_in_the_headline(pipeline) -> None:
+    """The headline's quoted words are told again in the story; only the story's count."""
+    text = (
+        "Obama Says Museum Will Tell of 'Suffering and Delight'\n\n"
+        "President Obama said the museum would tell of “suffering and delight,” "
+        "speaking at its opening on Saturday."
+    )
+    result = extract(text, published="2016-09-25")
+    headline_end = result.article.text.index("\n")
+    assert result.quotes and all(q.span.start > headline_end for q in result.quotes)

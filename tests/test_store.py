@@ -19,6 +19,7 @@ import textwrap
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -259,6 +260,55 @@ def test_store_refuses_a_database_newer_than_itself(store_url: str) -> None:
         )
     with pytest.raises(StoreError, match="9999_future"):
         Store.open(store_url)
+
+
+def test_store_opens_a_database_written_before_date_precision(
+    store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store made by a dragoman without migration 0003 opens, migrates, and reads its
+    old events back: those dated from the publication date as `publication`, the others
+    as not recorded (None)."""
+    from dragoman.store import _migrations, _rows
+
+    every = _migrations.migrations
+    with monkeypatch.context() as patch:
+        patch.setattr(
+            _migrations,
+            "migrations",
+            lambda dialect: [m for m in every(dialect) if m.name < "0003"],
+        )
+        with Store.open(store_url) as old:
+            head, rows = _rows.to_rows(seed_extraction(), dt.datetime(2018, 5, 22))
+            skip = _rows.EVENT_COLUMNS.index("date_precision")
+            columns = _rows.EVENT_COLUMNS[:skip] + _rows.EVENT_COLUMNS[skip + 1 :]
+            with old._db.transaction() as tx:
+                tx.insert("articles", _rows.ARTICLE_COLUMNS, [head])
+                for name, found in rows.items():
+                    if name == "events":
+                        tx.insert(name, columns, [r[:skip] + r[skip + 1 :] for r in found])
+                    else:
+                        tx.insert(name, _rows.TABLES[name], found)
+    with Store.open(store_url) as store:
+        assert store.check() == []
+        frame = store.events(article=seed_extraction().article.hash)
+        by_event = dict(zip(frame["event"], frame["date_precision"], strict=True))
+        dated = dict(zip(frame["event"], frame["date_text"].notna(), strict=True))
+        assert {by_event[e] for e in by_event if not dated[e]} == {"publication"}
+        assert all(pd.isna(by_event[e]) for e in by_event if dated[e])
+        read_back = store.extraction(seed_extraction().article.hash)
+        assert read_back is not None and len(read_back.events) == len(frame)
+
+
+def test_store_events_newest_or_oldest_first(store: Store) -> None:
+    store.add_many([synthetic(i) for i in range(6)])
+    oldest = store.events()
+    newest = store.events(order="newest")
+    day = [d for d in oldest["date"].fillna(oldest["published"])]
+    assert day == sorted(day)
+    newest_day = list(newest["date"].fillna(newest["published"]))
+    assert newest_day == sorted(newest_day, reverse=True)
+    with pytest.raises(StoreError, match="order"):
+        store.events(order="sideways")
 
 
 def test_store_migration_statements_split_on_line_ends() -> None:

@@ -101,7 +101,7 @@ def test_web_health(client: TestClient) -> None:
     assert response.json() == {
         "status": "ok",
         "version": response.json()["version"],
-        "schema": "dragoman/1",
+        "schema": "dragoman/2",
         "database": "duckdb",
         "writes_need_token": False,
     }
@@ -135,7 +135,7 @@ def test_web_extract_does_not_store(client: TestClient, seed: dict, hand: dict) 
         json={"text": HAND_WRITTEN.replace("Turkey", "Bulgaria"), "published": "2019-03-14"},
     )
     assert response.status_code == 200, response.text
-    assert response.json()["schema"] == "dragoman/1"
+    assert response.json()["schema"] == "dragoman/2"
     assert any(e["plover"] == "ACCUSE" for e in response.json()["events"])
     assert client.get("/api/stats").json() == before
 
@@ -170,6 +170,25 @@ def test_web_events_filters(client: TestClient, seed: dict, hand: dict) -> None:
     assert conflict and {r["quad_class"] for r in conflict} <= {3, 4}
     via = client.get("/api/events", params={"via": "anadolu"}).json()["items"]
     assert via and all("Anadolu" in " ".join(r["attribution"]) for r in via)
+
+
+def test_web_events_newest_first_by_default(client: TestClient, seed: dict, hand: dict) -> None:
+    """The API and the page open on the newest events (the hand-written 2019 article),
+    not on the oldest; `order=oldest` turns it round."""
+
+    def days(items: list[dict[str, Any]]) -> list[str]:
+        return [r["date"] or r["published"] for r in items]
+
+    newest = client.get("/api/events").json()["items"]
+    assert days(newest) == sorted(days(newest), reverse=True)
+    assert newest[0]["article"] == hand["hash"]
+    oldest = client.get("/api/events", params={"order": "oldest"}).json()["items"]
+    assert days(oldest) == sorted(days(oldest)) and oldest[0]["article"] == seed["hash"]
+    assert all(r["date_precision"] in {"day", "month", "year", "publication"} for r in newest)
+    assert client.get("/api/events", params={"order": "sideways"}).status_code == 422
+    page = client.get("/events")
+    assert page.text.index(hand["events"][0]["trigger"]["text"]) < page.text.index("Pompeo")
+    assert '<option value="newest" selected>' in page.text
 
 
 def test_web_events_paging(client: TestClient, seed: dict, hand: dict) -> None:

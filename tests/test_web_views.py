@@ -190,3 +190,12 @@ def test_web_views_timeline_sums_quads() -> None:
     ]
     chart = views.timeline_chart(series)
     assert len(chart["bars"]) == 3 and chart["peak"] == 4
+
+
+def test_web_views_event_date_is_written_to_its_precision() -> None:
+    assert views.event_date("2014-03-18", "day") == "2014-03-18"
+    assert views.event_date("2014-03-01", "month") == "2014-03"
+    assert views.event_date("1938-01-01", "year") == "1938"
+    assert views.event_date("2019-03-12", "publication") == "2019-03-12 (published)"
+    assert views.event_date(None, "publication", "2019-03-12") == "2019-03-12 (published)"
+    assert views.event_date("2018-05-21", None) == "2018-05-21"  # stored before precision

@@ -31,7 +31,7 @@ from spacy.tokens import Span as SpacySpan
 
 from dragoman import decide
 from dragoman.actors import ActorLayer, Mention
-from dragoman.dates import resolve as resolve_date
+from dragoman.dates import in_sentence as dates_in_sentence
 from dragoman.knowledge import Knowledge, VerbPattern
 from dragoman.models import ActorRef, Event, Place, Source, Span
 from dragoman.nlp import sentences
@@ -733,6 +733,7 @@ class _Context:
         # `_local_path` holds the token, in sentence order: built once per sentence, so
         # that an event looks up its dates and places instead of walking every entity.
         self._local: dict[tuple[int, str], _LocalIndex] = {}
+        self._dates: dict[int, list[tuple[SpacySpan, tuple, set[int]]]] = {}
 
     def _local_ents(self, token: Token, kind: str) -> _LocalIndex:
         """For the sentence of `token`: token index -> its dates (`kind` "date") or
@@ -816,20 +817,43 @@ class _Context:
             node = node.head
         return False
 
-    def date(self, token: Token) -> tuple[dt.date | None, str | None]:
-        """The date of the clause of `token` (climbing to the clauses above it), else the
-        publication date."""
-        dates = self._local_ents(token, "date")
+    def _sentence_dates(self, token: Token) -> list[tuple[SpacySpan, tuple, set[int]]]:
+        """The dates of the sentence of `token` with their readings and the tokens each
+        governs (its `_local_path`; a participle's date also the clause of the noun the
+        participle describes), computed once per sentence."""
+        _, sent_number, _ = sentences(token.doc)
+        key = sent_number[token.i]
+        found = self._dates.get(key)
+        if found is None:
+            found = []
+            for span, reading in dates_in_sentence(token, self.published):
+                if reading is None:
+                    continue
+                path = _local_path(span.root)
+                for i in list(path):
+                    verb = self.doc[i]
+                    # A participle describes its noun ("bases hosting U.S. troops in Iraq
+                    # on Wednesday"): its date is that of the clause the noun is in.
+                    if verb.dep_ == "acl" and verb.tag_ in {"VBG", "VBN"}:
+                        path |= _local_path(verb.head)
+                found.append((span, reading, path))
+            self._dates[key] = found
+        return found
+
+    def date(self, token: Token) -> tuple[dt.date | None, str | None, str]:
+        """The date of the clause of `token` (climbing to the clauses above it) with the
+        words it was read from and its precision, else the publication date
+        (`publication`). Ages, durations and counts are not dates (`dates.read`)."""
+        dates = self._sentence_dates(token)
         node = token
         for _ in range(6):
-            for ent, _path in dates.get(node.i, ()):
-                day = resolve_date(ent.text, self.published)
-                if day is not None:
-                    return day, ent.text
+            for span, reading, path in dates:
+                if node.i in path:
+                    return reading[0], span.text, reading[1]
             if node.head.i == node.i:
                 break
             node = node.head
-        return self.published, None
+        return self.published, None, "publication"
 
     def place(self, token: Token) -> tuple[Place | None, Mention | None]:
         """Where the clause of `token` happened ("in Kirkuk", "at the border in Syria"),
@@ -1128,7 +1152,7 @@ def code(
             attribution = first + quote.via
         elif outlet is not None:
             attribution = (outlet,)
-        day, day_text = ctx.date(token)
+        day, day_text, day_precision = ctx.date(token)
         # Evidence for the coding: both actors found in the parse, a specific frame, the
         # main clause (not a subordinate or nominal mention), a verb rather than a noun.
         confidence = (
@@ -1171,6 +1195,7 @@ def code(
                 goldstein=row.goldstein,
                 date=day,
                 date_text=day_text,
+                date_precision=day_precision,
                 place=place,
                 negated=ctx.negated(token) and not refused,
                 hypothetical=ctx.hypothetical(token),

@@ -6,7 +6,8 @@ Formats (`export(store, fmt, out, **filters)`; filters are those of `Store.event
     The GDELT 2.0 event table: 61 tab-separated columns in GDELT's order, no
     header (as GDELT ships it). Filled: GlobalEventID (a stable 60-bit hash of
     article and event), Day, MonthYear, Year, FractionDate (GDELT's
-    `YYYY + (month*30 + day)/365`), Actor1/2 Code, Name (upper case),
+    `YYYY + (month*30 + day)/365`; each left empty when the event's date is
+    less precise: a month has no Day, a year no MonthYear), Actor1/2 Code, Name (upper case),
     CountryCode, KnownGroupCode (IGOs only), Type1–3Code (our sectors),
     IsRootEvent (1 when the event is in the first three sentences: headline and
     lead), EventCode, EventBaseCode, EventRootCode, QuadClass, GoldsteinScale,
@@ -257,6 +258,21 @@ def _day(row: dict[str, Any]) -> dt.date | None:
     return row["date"] or row["published"]
 
 
+def _precision(row: dict[str, Any]) -> str:
+    """How far `_day(row)` can be trusted: `day`, `month` or `year`. An event dated
+    from the publication date counts as its day (as GDELT and ICEWS date events), and
+    so does one stored before dragoman recorded precision."""
+    precision = row.get("date_precision")
+    return precision if precision in {"month", "year"} and row["date"] else "day"
+
+
+def _iso(day: dt.date | None, precision: str) -> str | None:
+    """`day` as ISO 8601 cut to `precision`: `2014-03-18`, `2014-03`, `1938`."""
+    if day is None:
+        return None
+    return day.isoformat()[: {"day": 10, "month": 7, "year": 4}[precision]]
+
+
 # --- reference tables -----------------------------------------------------------------
 
 
@@ -346,6 +362,11 @@ def _gdelt_action_geo(row: dict[str, Any]) -> list[Any]:
 def gdelt_row(row: dict[str, Any]) -> list[Any]:
     """One event as the 61 fields of a GDELT 2.0 event record."""
     day = _day(row)
+    precision = _precision(row)
+    # Each date field only when the event's date is that precise: a year has no
+    # MonthYear, a month no Day (GDELT's FractionDate needs the day).
+    exact = day if precision == "day" else None
+    month = day if precision in {"day", "month"} else None
     added: dt.datetime | dt.date | None = row["added_at"]
     stamp: str | None = None
     if isinstance(added, dt.datetime):
@@ -355,10 +376,10 @@ def gdelt_row(row: dict[str, Any]) -> list[Any]:
     cameo = row["cameo"]
     fields = [
         row["global_id"],
-        day.strftime("%Y%m%d") if day else None,
-        day.strftime("%Y%m") if day else None,
+        exact.strftime("%Y%m%d") if exact else None,
+        month.strftime("%Y%m") if month else None,
         day.year if day else None,
-        f"{day.year + (day.month * 30 + day.day) / 365:.4f}" if day else None,
+        f"{exact.year + (exact.month * 30 + exact.day) / 365:.4f}" if exact else None,
         *_gdelt_actor(row, "source"),
         *_gdelt_actor(row, "target"),
         1 if row["sentence"] is not None and row["sentence"] < 3 else 0,
@@ -392,13 +413,14 @@ def phoenix_row(row: dict[str, Any]) -> list[Any]:
     from dragoman import __version__
 
     day = _day(row)
+    precision = _precision(row)
     quad = 0 if row["root"] in ("01", "02") else row["quad_class"]
     fields = [
         f"{row['global_id']}_dragoman{__version__}",
-        day.strftime("%Y%m%d") if day else None,
+        day.strftime("%Y%m%d") if day and precision == "day" else None,
         day.year if day else None,
-        day.month if day else None,
-        day.day if day else None,
+        day.month if day and precision != "year" else None,
+        day.day if day and precision == "day" else None,
         *_phoenix_actor(row, "source"),
         *_phoenix_actor(row, "target"),
         row["cameo"],
@@ -425,7 +447,7 @@ def icews_row(row: dict[str, Any]) -> list[Any]:
     city = row["place_name"] if row["place_feature"] == "city" else None
     fields = [
         row["global_id"],
-        day.isoformat() if day else None,
+        _iso(day, _precision(row)),
         row["source_name"],
         ",".join(row["source_sectors"] or []) or None,
         _country_name(row["source_country"]),
@@ -487,7 +509,7 @@ def plover_record(row: dict[str, Any]) -> dict[str, Any]:
         }
     return {
         "id": row["event_id"],
-        "date": day.isoformat() if day else None,
+        "date": _iso(day, _precision(row)),
         "actor": _entity(row, "source"),
         "recipient": _entity(row, "target"),
         "event": row["plover"],

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-SCHEMA = "dragoman/1"
+SCHEMA = "dragoman/2"
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -178,6 +178,10 @@ class Event:
         plover: PLOVER event type; quad_class: 1 verbal coop … 4 material conflict.
         goldstein: Goldstein score of the CAMEO code.
         date: resolved date; date_text: the words it was resolved from.
+        date_precision: what `date` is good to: `day`; `month` or `year` (the date is
+            the first of that month or year); `publication` (the text names no time for
+            the event and the publication date stands in, or None without one); None
+            for an event stored by a dragoman that did not record it.
         negated, hypothetical: flags ("did not attack", "must withdraw").
         attribution: sources it comes through, innermost first.
         quote: id of the quote it sits in, or None.
@@ -196,6 +200,7 @@ class Event:
     goldstein: float
     date: dt.date | None = None
     date_text: str | None = None
+    date_precision: str | None = "publication"
     place: Place | None = None
     negated: bool = False
     hypothetical: bool = False

@@ -149,7 +149,7 @@ def sentences(doc):  # -> tuple[list[spacy.tokens.Span], list[int], list[list[Sp
     """
     cached = doc.user_data.get("dragoman.sentences")
     if cached is None:
-        sents = list(doc.sents)
+        sents = _sound(doc, list(doc.sents))
         index = [0] * len(doc)
         for number, sent in enumerate(sents):
             for i in range(sent.start, sent.end):
@@ -160,6 +160,22 @@ def sentences(doc):  # -> tuple[list[spacy.tokens.Span], list[int], list[list[Sp
         cached = (sents, index, ents)
         doc.user_data["dragoman.sentences"] = cached
     return cached
+
+
+def _sound(doc, sents: list) -> list:  # spacy Spans
+    """`sents` with every sentence of punctuation alone ("...", a stray "”" of a badly
+    typed text) joined to the sentence before it (the first, to the one after it)."""
+    out: list = []
+    for sent in sents:
+        if out and not (_has_word(sent) and _has_word(out[-1])):
+            out[-1] = doc[out[-1].start : sent.end]
+        else:
+            out.append(sent)
+    return out
+
+
+def _has_word(sent) -> bool:  # a spacy Span
+    return any(c.isalnum() for c in sent.text)
 
 
 def sent_of(token):  # -> spacy.tokens.Span

@@ -1,7 +1,7 @@
 """The output contract: an `Extraction` as the versioned JSON object of `docs/schema.md`.
 
 This is the one place where models become dicts. Field names are a public
-schema (`"schema": "dragoman/1"`): change them only with a version bump.
+schema (`"schema": "dragoman/2"`): change them only with a version bump.
 """
 
 from __future__ import annotations
@@ -86,6 +86,7 @@ def event_dict(event: Event, text: str) -> dict[str, Any]:
         "goldstein": event.goldstein,
         "date": event.date.isoformat() if event.date else None,
         "date_text": event.date_text,
+        "date_precision": event.date_precision,
         "place": _place(event.place),
         "negated": event.negated,
         "hypothetical": event.hypothetical,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from dragoman import actors as actors_stage
 from dragoman import clean as clean_stage
@@ -143,18 +143,38 @@ DATELINE = re.compile(
     r" ?(?:-{1,2}|—|–) ?(?=[A-Z\"“‘'])"  # the dash, before the story's first word
 )
 _DATELINE_CHARS = 90
+# Marks that close what a sentence's last word opened: a quotation (the text is parsed
+# with straight marks, see _PARSE_TABLE) or a bracket.
+_CLOSERS = frozenset({'"', "'", "''", ")", "]"})
+# Marks that open a quotation ("''" is the typewriter style of some archives).
+_OPENERS = frozenset({'"', "'", "''", "``"})
+_SENTENCE_END = frozenset({".", "!", "?", "…", "...", ","})
 
 
 @Language.component("dragoman_paragraphs")
 def mark_paragraphs(doc: Doc) -> Doc:
     """A blank line always ends a sentence (titles and bylines have no full stop), and
-    so does a paragraph's dateline."""
+    so does a paragraph's dateline. A closing quotation mark or bracket glued to the
+    full stop before it ends that sentence, never starts one ("…our land.”" was a
+    sentence of its own), and a lower-case word after it carries the sentence on
+    ("“Is this justice?” she asked.")."""
     starts = [doc[0]] if len(doc) else []
     for token in doc[1:]:
         previous = doc[token.i - 1]
         if "\n" in previous.whitespace_ or (previous.is_space and "\n" in previous.text):
             token.is_sent_start = True
             starts.append(token)
+        elif _closes(token, previous):
+            token.is_sent_start = False
+            following = doc[token.i + 1] if token.i + 1 < len(doc) else None
+            if (
+                following is not None
+                and "\n" not in token.whitespace_
+                and following.text[:1].islower()
+            ):
+                following.is_sent_start = False
+        if _opens(previous, token):
+            token.is_sent_start = False  # "“During the debate…": the mark starts it
     text = doc.text
     for token in starts:
         found = DATELINE.match(text, token.idx, token.idx + _DATELINE_CHARS)
@@ -163,6 +183,36 @@ def mark_paragraphs(doc: Doc) -> Doc:
             if after is not None and after.start > token.i:
                 doc[after.start].is_sent_start = True
     return doc
+
+
+def _closes(token: Token, previous: Token) -> bool:
+    """Whether `token` is a closing mark glued to the end of the sentence before it,
+    directly or through other closing marks (".’”")."""
+    if token.text not in _CLOSERS:
+        return False
+    while not previous.whitespace_:
+        if previous.text in _SENTENCE_END or previous.text[-1:] in _SENTENCE_END:
+            return True
+        if previous.text not in _CLOSERS or previous.i == 0:
+            return False
+        previous = previous.doc[previous.i - 1]
+    return False
+
+
+def _opens(mark: Token, token: Token) -> bool:
+    """Whether `mark` opens a quotation that `token` is the first word of: a mark at
+    the start of the text or after a space, glued to a word."""
+    return (
+        mark.text in _OPENERS
+        and not mark.whitespace_
+        and token.is_alpha
+        and (mark.i == 0 or _spaced(mark.doc[mark.i - 1]))
+    )
+
+
+def _spaced(token: Token) -> bool:
+    """Whether a space follows `token` (or it is one: "\\n\\n" between paragraphs)."""
+    return bool(token.whitespace_) or token.is_space
 
 
 class Pipeline:
@@ -204,7 +254,13 @@ class Pipeline:
         admitted = ingest.admit(record)
         if isinstance(admitted, Reject):
             raise RejectedInput(admitted)
-        return clean_stage.clean(admitted, self.settings, published)
+        article = clean_stage.clean(admitted, self.settings, published)
+        # One outlet, one name: "NYTimes" and hosted.ap.org's pages are The New York
+        # Times and the Associated Press, as media.yaml names them.
+        source = outlet_source(article, self.resources.knowledge)
+        if source is not None and source.name != article.outlet:
+            article = dataclasses.replace(article, outlet=source.name)
+        return article
 
     def analyse(self, article: Article, doc: Doc) -> Extraction:
         """Run the stages on a parsed article."""

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from dragoman.actors import ActorLayer
+from dragoman.actors import ActorLayer, Mention
 from dragoman.knowledge import Knowledge
 from dragoman.models import Quote, Source, Span, Speaker
 from dragoman.nlp import sent_of
@@ -323,7 +323,10 @@ def find(doc: Doc, actors: ActorLayer, knowledge: Knowledge, outlet: Source | No
             q.kind == "partial" and any(c.cue == q.cue and c.span.contains(q.span) for c in clauses)
         )
     ]
-    quotes = sorted(quotes, key=lambda q: q.span.start)
+    # A headline is not a quotation: its words are the desk's, and a quote it carries
+    # ("Obama Says Museum Will Tell of 'Suffering'") is told again in the story.
+    headline = _headline_end(doc.text)
+    quotes = sorted((q for q in quotes if q.span.start >= headline), key=lambda q: q.span.start)
     return QuoteLayer(
         tuple(dataclasses.replace(q, id=f"Q{i}") for i, q in enumerate(quotes, start=1))
     )
@@ -385,16 +388,23 @@ def _token_at(doc: Doc, char: int) -> Token | None:
 def _colon_lines(
     doc: Doc, actors: ActorLayer, offset: int, tail: list[Source], not_speakers: set[str]
 ) -> list[Quote]:
-    """ "SPEAKER: what they said" lines of transcripts and headlines."""
+    """ "SPEAKER: what they said" lines of transcripts, not of the headline ("Hong Kong
+    chaos: China deploys troops" is not said by Hong Kong) nor of a dateline ("NEW
+    DELHI: India rejected…" is not said by India)."""
     found: list[Quote] = []
+    headline = _headline_end(doc.text)
     for match in _COLON_LINE.finditer(doc.text):
         who = match.group("who").strip()
         if not who or len(who.split()) > COLON_MAX_WORDS or who.lower() in not_speakers:
+            continue
+        if match.start() < headline:
             continue
         token = _token_at(doc, match.start("who"))
         if token is None:
             continue
         mention = actors.at(token)
+        if _a_place(token, who, mention):
+            continue  # a dateline: places do not speak in colon lines
         start, end = match.start("who"), match.start("who") + len(who)
         speaker = Speaker(
             name=mention.name if mention else who,
@@ -415,6 +425,35 @@ def _colon_lines(
             )
         )
     return found
+
+
+# Entity types of the words before a dateline's colon.
+_PLACES = {"GPE", "LOC", "FAC"}
+_CLOSES_SENTENCE = tuple('.!?"”’»…')
+
+
+def _a_place(token: Token, who: str, mention: Mention | None) -> bool:
+    """Whether the words before a colon name a place: the parser's or the actors' word
+    for it, or a dateline in capitals the gazetteer knows ("LAGOS:")."""
+    if token.ent_type_ in _PLACES or (mention is not None and mention.kind == "state"):
+        return True
+    if not who.isupper() or (mention is not None and mention.kind == "person"):
+        return False
+    from dragoman.places import gazetteer
+
+    return gazetteer().resolve(who.title(), Span(0, len(who)), set()) is not None
+
+
+def _headline_end(text: str) -> int:
+    """Where the headline ends: the first line of a text of several paragraphs when it
+    does not close a sentence (a headline has no full stop) and does not open with a
+    quotation mark; 0 when there is none."""
+    first, newline, rest = text.partition("\n")
+    if not newline or not rest.strip() or first.rstrip().endswith(_CLOSES_SENTENCE):
+        return 0
+    if first.lstrip()[:1] in OPEN_CLOSE:
+        return 0  # "“Prices keep rising…” ― Maria Lopez": a signed quotation, not a headline
+    return len(first)
 
 
 def _according_to(

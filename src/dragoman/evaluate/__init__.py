@@ -12,6 +12,7 @@ the system under test, score):
 `news-events`            our own news articles, JSON lines (PLOVER events in context)
 `plv`                    Zero-Shot-PLOVER pairs, TSV (source, target, PLOVER type)
 `penta`                  sentence TAB CAMEO pentaclass (ConfliBERT)
+`dated-sentences`        our own dated sentences, JSON lines (event dates, precision)
 =======================  ===================================================
 
 The matching rules are in each module's docstring. `gate.py` pins figures
@@ -28,6 +29,7 @@ from dragoman.errors import EvalError
 from dragoman.evaluate import (
     article_extraction,
     brat,
+    dated_sentences,
     news_events,
     penta,
     petrarch,
@@ -49,6 +51,7 @@ FORMATS: dict[str, Runner] = {
     news_events.FORMAT: news_events.run,
     plv.FORMAT: plv.run,
     penta.FORMAT: penta.run,
+    dated_sentences.FORMAT: dated_sentences.run,
 }
 
 

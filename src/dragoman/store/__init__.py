@@ -309,6 +309,7 @@ class Store:
         *,
         limit: int | None = None,
         offset: int = 0,
+        order: str = "oldest",
         **filters: Unpack[EventFilter],
     ) -> pd.DataFrame:
         """Events, one row each, in the columns of `EVENT_SCHEMA` (the Parquet schema).
@@ -332,24 +333,35 @@ class Store:
             article: one article's hash or id.
             negated, hypothetical: keep only events with (True) or without (False) the flag.
             limit, offset: paging, in the order of date, then article, then position.
+            order: `oldest` (the default) or `newest` first, by the event's date, else
+                the publication date; undated events come last.
 
         Returns:
             A DataFrame (dates as datetime64, nullable integer/boolean columns,
             sectors and attribution as lists).
 
         Raises:
-            StoreError: a date cannot be read, or the query failed.
+            StoreError: a date cannot be read, an unknown order, or the query failed.
         """
         where = event_where(**filters)
-        sql, params = self._events_sql(where, limit, offset, links=False)
+        sql, params = self._events_sql(where, limit, offset, links=False, order=order)
         frame = self._with_links(
             self._db.frame(sql, params), "event", "event", _queries.EVENT_LINKS
         )
         return frame[[name for name, _, _ in EVENT_SCHEMA]]
 
     def _events_sql(
-        self, where: Where, limit: int | None, offset: int | None, links: bool = True
+        self,
+        where: Where,
+        limit: int | None,
+        offset: int | None,
+        links: bool = True,
+        order: str = "oldest",
     ) -> tuple[str, list[Any]]:
+        if order not in _queries.EVENT_ORDERS:
+            raise StoreError(
+                f"order: expected one of {', '.join(_queries.EVENT_ORDERS)}, got {order!r}"
+            )
         select = ", ".join(
             f"{expr} AS {name}"
             for name, _, expr in EVENT_SCHEMA
@@ -358,7 +370,7 @@ class Store:
         paging, extra = page(limit, offset)
         sql = (
             f"SELECT {select} FROM {_queries.EVENTS_FROM}{where.sql()} "
-            f"ORDER BY {_queries.EVENTS_ORDER}{paging}"
+            f"ORDER BY {_queries.EVENT_ORDERS[order]}{paging}"
         )
         return sql, where.params + extra
 

@@ -49,6 +49,7 @@ EVENT_SCHEMA: tuple[tuple[str, str, str], ...] = (
     ("published", "DATE", "a.published"),
     ("date", "DATE", "e.date"),
     ("date_text", "VARCHAR", "e.date_text"),
+    ("date_precision", "VARCHAR", "e.date_precision"),
     *_side("source"),
     *_side("target"),
     ("cameo", "VARCHAR", "e.cameo"),
@@ -87,6 +88,12 @@ QUOTE_LINKS = {"via": "name", "via_codes": "code"}
 
 EVENTS_FROM = "events e JOIN articles a ON a.hash = e.article"
 EVENTS_ORDER = "COALESCE(e.date, a.published) NULLS LAST, e.article, e.position"
+# The orders `Store.events(order=…)` knows: by the event's day (its date, else the
+# publication date), oldest or newest first; undated events last either way.
+EVENT_ORDERS = {
+    "oldest": EVENTS_ORDER,
+    "newest": "COALESCE(e.date, a.published) DESC NULLS LAST, e.article, e.position",
+}
 EVENT_DAY = "COALESCE(e.date, a.published)"
 
 QUOTE_COLUMNS: tuple[tuple[str, str], ...] = (

@@ -92,6 +92,12 @@ def event_filters(
 
 
 EventFilters = Annotated[dict[str, Any], Depends(event_filters)]
+# Newest first: the page opens on this week's events, not on a 1938 date in a history
+# paragraph. `oldest` gives the order of `Store.events()` and the exports.
+EventOrder = Annotated[
+    Literal["newest", "oldest"],
+    Query(description="By the event's date (else the publication date): newest or oldest first."),
+]
 Web = Annotated[WebState, Depends(state)]
 
 
@@ -109,9 +115,12 @@ def page(frame: Any, limit: int, offset: int) -> dict[str, Any]:
     }
 
 
-def events_page(store: Store, filters: dict[str, Any], limit: int, offset: int) -> dict[str, Any]:
-    """One page of events."""
-    return page(store.events(**filters, limit=limit + 1, offset=offset), limit, offset)
+def events_page(
+    store: Store, filters: dict[str, Any], limit: int, offset: int, order: str = "newest"
+) -> dict[str, Any]:
+    """One page of events, newest first unless `order` says otherwise."""
+    frame = store.events(**filters, limit=limit + 1, offset=offset, order=order)
+    return page(frame, limit, offset)
 
 
 def actor_profile(store: Store, code: str, period: str) -> dict[str, Any]:
@@ -206,7 +215,7 @@ def health(web: Web) -> dict[str, Any]:
     responses={
         **WRITE_RESPONSES,
         200: {"description": "Already stored: the stored extraction"},
-        201: {"description": "Stored: the extraction (output contract dragoman/1)"},
+        201: {"description": "Stored: the extraction (output contract dragoman/2)"},
     },
 )
 def post_article(body: ArticleIn, request: Request, response: Response, web: Web) -> dict[str, Any]:
@@ -246,10 +255,14 @@ def get_article(
 
 @router.get("/events", response_model=Page)
 def get_events(
-    filters: EventFilters, web: Web, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0
+    filters: EventFilters,
+    web: Web,
+    limit: Limit = DEFAULT_LIMIT,
+    offset: Offset = 0,
+    order: EventOrder = "newest",
 ) -> dict[str, Any]:
-    """Events (the columns of `Store.events()`), filtered, in date order, paged."""
-    return events_page(web.store, filters, limit, offset)
+    """Events (the columns of `Store.events()`), filtered, newest first, paged."""
+    return events_page(web.store, filters, limit, offset, order)
 
 
 @router.get("/quotes", response_model=Page)

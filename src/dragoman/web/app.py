@@ -64,6 +64,7 @@ from dragoman.errors import (
 )
 from dragoman.settings import Settings
 from dragoman.store import Store
+from dragoman.web.views import event_date
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +145,7 @@ def templates() -> Jinja2Templates:
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
+    env.globals["event_date"] = event_date
     return Jinja2Templates(env=env)
 
 
@@ -390,7 +392,7 @@ def create_app(
         summary="Source-attributed political event data from news.",
         description=(
             "Who did what to whom, when, where — and who says so. Extractions follow the "
-            "versioned output contract `dragoman/1` (docs/schema.md). Every error has the "
+            "versioned output contract `dragoman/2` (docs/schema.md). Every error has the "
             'shape `{"error": {"status", "type", "message"}}`.'
         ),
         docs_url=None,

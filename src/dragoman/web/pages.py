@@ -24,6 +24,7 @@ from dragoman.export import spreadsheet_safe
 from dragoman.web import views
 from dragoman.web.api import (
     EventFilters,
+    EventOrder,
     Offset,
     PeriodName,
     Web,
@@ -229,9 +230,10 @@ def events(
     web: Web,
     limit: Annotated[int, Query(ge=1, le=1000)] = PAGE_LIMIT,
     offset: Offset = 0,
+    order: EventOrder = "newest",
 ) -> Response:
-    """The filterable events table, with its CSV and JSON links."""
-    page = events_page(web.store, filters, limit, offset)
+    """The filterable events table, newest first, with its CSV and JSON links."""
+    page = events_page(web.store, filters, limit, offset, order)
     query = request.url.query
     return render(
         request,
@@ -247,6 +249,7 @@ def events(
         rows=_event_rows(page["items"]),
         page=page,
         q=request.query_params,
+        order=order,
         quads=request.query_params.getlist("quad"),
         quad_names=views.QUAD_NAMES,
         prev_url=(f"/events?{_query(request, offset=max(0, offset - limit))}" if offset else None),
@@ -270,13 +273,15 @@ def events_csv(
     web: Web,
     limit: Annotated[int | None, Query(ge=1, le=10_000_000)] = None,
     offset: Offset = 0,
+    order: EventOrder = "newest",
 ) -> Response:
-    """The filtered events as CSV (all of them unless `limit`): the columns of the API.
+    """The filtered events as CSV (all of them unless `limit`): the columns and order
+    of the API.
 
     List columns are joined with `;`; text cells that a spreadsheet would run as a
     formula (starting with = + - @) get a leading apostrophe.
     """
-    frame = web.store.events(**filters, limit=limit, offset=offset)
+    frame = web.store.events(**filters, limit=limit, offset=offset, order=order)
     rows = views.records(frame)
     out = io.StringIO()
     clean = pd.DataFrame(

@@ -248,6 +248,22 @@ def long_date(value: Any) -> str | None:
     return f"{value:%A} {value.day} {value:%B %Y}"
 
 
+def event_date(date: Any, precision: Any, published: Any = None) -> str:
+    """An event's date written to its precision: `2019-03-10`, `2019-03` (a month),
+    `1938` (a year), or the publication date marked as standing in for one."""
+    text = None if date is None or date is pd.NaT else str(date)[:10]
+    if text is None:
+        fallback = None if published is None or published is pd.NaT else str(published)[:10]
+        return f"{fallback} (published)" if fallback else ""
+    if precision == "month":
+        return text[:7]
+    if precision == "year":
+        return text[:4]
+    if precision == "publication":
+        return f"{text} (published)"
+    return text
+
+
 def verb(
     plover: str | None,
     cameo: str | None,
