@@ -10,6 +10,7 @@ the system under test, score):
 `brat-attribution`       brat standoff attributions, PolNeAR (quotes, speakers)
 `article-extraction`     article-extraction-benchmark (cleaning)
 `news-events`            our own news articles, JSON lines (PLOVER events in context)
+`actors-news`            actor mentions in real news, coded blind (country, sector, person)
 =======================  ===================================================
 
 The matching rules are in each module's docstring. `gate.py` pins figures
@@ -23,7 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from dragoman.errors import EvalError
-from dragoman.evaluate import article_extraction, brat, news_events, petrarch, plover_gsr
+from dragoman.evaluate import (
+    actors_news,
+    article_extraction,
+    brat,
+    news_events,
+    petrarch,
+    plover_gsr,
+)
 from dragoman.evaluate.report import Report, Table
 from dragoman.settings import Settings
 
@@ -37,6 +45,7 @@ FORMATS: dict[str, Runner] = {
     brat.FORMAT: brat.run,
     article_extraction.FORMAT: article_extraction.run,
     news_events.FORMAT: news_events.run,
+    actors_news.FORMAT: actors_news.run,
 }
 
 
