@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -184,7 +185,9 @@ def test_evaluate_actors_news_reads_texts_from_shared_data(tmp_path: Path) -> No
     # The 2nd "Trump" is the bare one: the 1st is inside "Donald Trump".
     again = p1.mentions[4]
     assert (again.text, again.start) == ("Trump", POLNEAR.index("\nTrump") + 1)
-    assert [m.span.text(POLNEAR) for m in p1.mentions] == [m["text"] for m in P1["mentions"]]
+    assert [m.span.text(POLNEAR) for m in p1.mentions] == [
+        m["text"] for m in (TRUMP, CNN, ROE, MEXICO, TRUMP_AGAIN, OFFICIALS)
+    ]
     assert p1.mentions[0].individual == "Donald Trump"
     assert (p1.mentions[2].individual, p1.mentions[1].note) == ("Jane Roe", "outlet in a title")
     assert (p1.mentions[5].from_context, p1.mentions[5].how_known) == (True, "context")
@@ -321,6 +324,33 @@ def test_evaluate_actors_news_empty_codes_compound_igo_and_ref(tmp_path: Path) -
     assert wrong.figures["sector_accuracy"] == pytest.approx(3 / 4)
     assert _wrong(wrong, "Thai and Chinese governments") == "country"
     assert _wrong(wrong, "migrants") == "country, sector"
+
+
+@dataclass(frozen=True, slots=True)
+class ActorWithId(Actor):
+    """An actor carrying a Wikidata id, as issue 17 plans for dragoman's own."""
+
+    wikidata: str | None = None
+
+
+def test_evaluate_actors_news_person_by_wikidata_id_when_the_actor_has_one(
+    tmp_path: Path,
+) -> None:
+    gold = actors_news.read(_gold(tmp_path, P1))
+    t = POLNEAR
+
+    def trump(name: str, qid: str | None) -> ActorWithId:
+        plain = _actor(t, name, "USA", ("GOV",), "Donald Trump", ("Trump", 2))
+        fields = {f: getattr(plain, f) for f in Actor.__slots__}
+        return ActorWithId(**fields, wikidata=qid)
+
+    def accuracy(actor: Actor) -> float:
+        report = _score(gold, _extraction("polnear-train/p1", t, actor))
+        return report.figures["person_accuracy"]
+
+    assert accuracy(trump("Trump", "Q22686")) == 1.0  # the id decides, not the name
+    assert accuracy(trump("Donald Trump", "Q22686000")) == 0.0  # another individual
+    assert accuracy(trump("Donald Trump", None)) == 1.0  # no id: the name decides
 
 
 def test_evaluate_actors_news_longest_overlap_and_shared_spans(tmp_path: Path) -> None:

@@ -54,10 +54,12 @@ Matching rules (documented here because the figures mean nothing without them):
   the actor has no sector. A gold `REF` also accepts `CVL` (the gold README's
   clarification 5: CAMEO codes migrants as civilians).
 * Person accuracy, over found `person` mentions whose `person` is a Wikidata id
-  or a name: dragoman's `Actor` carries no Wikidata id, so the actor's `name`
-  must be the individual's name (`QID_NAMES` for an id), compared after
-  `name_key` (accents, case, punctuation and one-letter initials dropped). A
-  bare surname ("Trump") is not a link to the individual ("Donald Trump").
+  or a name. When the gold gives an id and the actor carries one (a `wikidata`
+  attribute; dragoman's `Actor` has none yet), the ids must be equal.
+  Otherwise the actor's `name` must be the individual's name (`QID_NAMES` for
+  an id), compared after `name_key` (accents, case, punctuation and one-letter
+  initials dropped). A bare surname ("Trump") is not a link to the individual
+  ("Donald Trump").
 * A figure with no case to count (no found mention of its kind, with
   `--limit`) is left out of the report rather than reported as 0.
 
@@ -518,6 +520,10 @@ def sector_right(gold: GoldMention, actor: Actor) -> bool:
 
 
 def person_right(gold: GoldMention, actor: Actor) -> bool:
+    # Read with getattr: Wikidata ids on actors are planned (issue 17), not in the model yet.
+    qid = getattr(actor, "wikidata", None)
+    if qid and gold.person in QID_NAMES:
+        return bool(qid == gold.person)
     return name_key(actor.name) == name_key(gold.individual)
 
 
