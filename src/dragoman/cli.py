@@ -249,7 +249,7 @@ def eval_command(
     check: str | None,
 ) -> None:
     """Score the pipeline on a gold set: plover-gsr, petrarch-validation, brat-attribution,
-    article-extraction, news-events."""
+    article-extraction, news-events, actors-news."""
     from dragoman import evaluate
     from dragoman.evaluate import gate
 
