@@ -279,7 +279,7 @@ def eval_command(
     folds: int | None,
 ) -> None:
     """Score the pipeline on a gold set: plover-gsr, petrarch-validation, brat-attribution,
-    article-extraction, news-events, plv, penta, dated-sentences."""
+    article-extraction, news-events, plv, penta, dated-sentences, actors-news."""
     from dragoman import evaluate
     from dragoman.evaluate import gate
 

@@ -13,6 +13,7 @@ the system under test, score):
 `plv`                    Zero-Shot-PLOVER pairs, TSV (source, target, PLOVER type)
 `penta`                  sentence TAB CAMEO pentaclass (ConfliBERT)
 `dated-sentences`        our own dated sentences, JSON lines (event dates, precision)
+`actors-news`            actor mentions in real news, coded blind (country, sector, person)
 =======================  ===================================================
 
 The matching rules are in each module's docstring. `gate.py` pins figures
@@ -27,6 +28,7 @@ from typing import Any
 
 from dragoman.errors import EvalError
 from dragoman.evaluate import (
+    actors_news,
     article_extraction,
     brat,
     dated_sentences,
@@ -52,6 +54,7 @@ FORMATS: dict[str, Runner] = {
     plv.FORMAT: plv.run,
     penta.FORMAT: penta.run,
     dated_sentences.FORMAT: dated_sentences.run,
+    actors_news.FORMAT: actors_news.run,
 }
 
 
