@@ -25,16 +25,26 @@ def _codes_in(pipeline, texts: list[str]) -> list[set[str | None]]:
 def test_actors_every_un_member_resolves_from_name_demonym_and_capital(pipeline) -> None:
     rows = [r for r in yaml.safe_load(COUNTRIES.read_text("utf-8")) if r["un"]]
     assert len(rows) == 193
+    # A capital that is also a larger state's division (Victoria) is the capital in a
+    # story that names its state.
+    divisions = {
+        (p.text.lower(), p.entry.country)
+        for p in pipeline.resources.knowledge.phrases
+        if p.entry.kind == "division"
+    }
     probes: list[tuple[str, str, str]] = []
     for row in rows:
         name = row["names"][0]
         probes.append((row["code"], "name", f"Officials from {name} met on Monday."))
         if row["capitals"]:
+            capital = row["capitals"][0]
+            shared = any(t == capital.lower() and c != row["code"] for t, c in divisions)
+            context = f" with {name}" if shared else ""
             probes.append(
                 (
                     row["code"],
                     "capital",
-                    f"{row['capitals'][0]} said on Monday that talks would resume.",
+                    f"{capital} said on Monday that talks{context} would resume.",
                 )
             )
         adjectives = [d for d in row["demonyms"] if not d.endswith("s")]
@@ -304,3 +314,90 @@ def test_actors_a_body_word_keeps_the_country_it_was_last_named_with(pipeline) -
     )
     (speaker,) = [a for a in extract(text, published="2026-03-10").actors if a.name == "Sok Vannak"]
     assert (speaker.country, "body:KHM" in speaker.why) == ("KHM", True)
+
+
+# Ten states whose first-level divisions news names often, each with its name as a story
+# about it would write it.
+DIVISION_STATES = {
+    "USA": "the United States",
+    "CAN": "Canada",
+    "IND": "India",
+    "DEU": "Germany",
+    "AUS": "Australia",
+    "GBR": "Britain",
+    "NGA": "Nigeria",
+    "BRA": "Brazil",
+    "MEX": "Mexico",
+    "JPN": "Japan",
+}
+
+
+def test_actors_every_first_level_division_of_ten_countries_resolves_to_its_country(
+    pipeline,
+) -> None:
+    knowledge = pipeline.resources.knowledge
+    divisions = {
+        p.entry.key: p.entry
+        for p in knowledge.phrases
+        if p.entry.kind == "division" and p.entry.country in DIVISION_STATES
+    }
+    assert len(divisions) > 200  # 50 states, 13 provinces, 36 Indian states…
+    # A story about the country: it names the country and another of its divisions.
+    entries = sorted(divisions.values(), key=lambda e: (e.country, e.key))
+    probes = []
+    for entry in entries:
+        same = [e for e in entries if e.country == entry.country and e.key != entry.key]
+        probes.append(
+            (
+                entry.country,
+                entry.name,
+                f"Officials in {entry.name} said on Monday that "
+                f"{DIVISION_STATES[entry.country]} would hold a vote, as did those in "
+                f"{same[0].name}.",
+            )
+        )
+    missed = []
+    for (country, name, text), doc in zip(
+        probes, pipeline.parse([p[2] for p in probes]), strict=True
+    ):
+        layer = actors.find(doc, knowledge, pipeline.resources.matcher, dt.date(2024, 1, 1))
+        start = text.index(name)
+        got = {m.country for m in layer.by_token.values() if m.span.start <= start < m.span.end}
+        if got != {country}:
+            missed.append((name, country, got))
+    assert not missed, f"{len(missed)} of {len(probes)}: {missed[:30]}"
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "country"),
+    [
+        # a division wins over a foreign town of the same name
+        ("Indiana police arrested two men on Monday.", "Indiana police", "USA"),
+        ("Police in Arizona said the suspect had fled.", "Police in Arizona", "USA"),
+        # over the capital of a small state that the story does not name
+        ("Victoria's premier said the budget would pass.", "Victoria's premier", "AUS"),
+        # a town named after a foreign capital, placed by its state
+        ("The mayor of Paris, Texas, said the storm had passed.", "mayor of Paris, Texas", "USA"),
+        # a name two states give to a division: the one the story names
+        ("Protests erupted in Punjab, Pakistani police said.", "Punjab", "PAK"),
+        ("Protests erupted in Punjab, Indian police said.", "Punjab", "IND"),
+        # a state that is also a country's name, in an American story
+        (
+            "Georgia's governor signed the bill after Alabama passed a similar US law.",
+            None,
+            "USA",
+        ),
+        # and the country, where the story names no other US state
+        ("Georgia's president met US envoys in Tbilisi.", None, "GEO"),
+        ("Nigeria summoned Niger's ambassador on Tuesday.", "Niger's ambassador", "NER"),
+        ("Gunmen attacked a village in Niger State, Nigerian police said.", "Niger", "NGA"),
+    ],
+)
+def test_actors_division_resolves_to_its_country(pipeline, text, name, country) -> None:
+    result = extract(text, published="2024-03-01")
+    found = {
+        result.article.text[m.start : m.end]: a.country for a in result.actors for m in a.mentions
+    }
+    if name is None:
+        name = next(n for n in found if n.startswith("Georgia"))
+    assert found.get(name) == country, found

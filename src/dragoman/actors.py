@@ -42,6 +42,8 @@ COUNTRY_PREPS = {"in", "of"}
 # non-governmental bodies, transnational militant groups): no country for the article.
 STATELESS = {"IGO", "NGO", "IMG", "MNC"}
 NOUN_POS = {"NOUN", "PROPN"}
+# Dictionary entries that are places standing for their country.
+PLACE_KINDS = {"state", "division"}
 # spaCy entity labels that name actors the dictionaries may not know.
 PERSON_LABELS = {"PERSON"}
 ORG_LABELS = {"ORG"}
@@ -86,6 +88,7 @@ class _Draft:
     country_rank: int = 9  # lower is stronger evidence
     code: str | None = None  # an explicit code of a dated role (UN Secretary-General: IGOUNO)
     member: Entry | None = None  # the known organisation the phrase names its actor part of
+    form: str = ""  # the dictionary form matched (name, capital, demonym, …)
 
 
 @dataclass(frozen=True, slots=True)
@@ -359,52 +362,41 @@ def _seed_drafts(
     drafts: dict[int, _Draft] = {}
     covered: set[int] = set()
     stances, languages = matcher.words.stances, matcher.words.languages
+    pending: list[tuple[int, int, list[Phrase]]] = []
     for start, end, phrases in matcher.matches(doc):
         if _after_stance(doc, start, stances):
             continue
-        span = doc[start:end]
-        phrase = _choose(phrases, published)
-        if (
-            phrase.form == "demonym"
-            and span.root.dep_ in {"amod", "compound"}
-            and span.root.head.lemma_.lower() in languages
-        ):
-            continue  # "the Russian language", "Arabic media": a language, not the state
-        entry = phrase.entry
-        draft = _Draft(
-            head=span.root.i,
-            tokens=set(range(start, end)),
-            entry=entry,
-            kind=entry.kind,
-            name=entry.name,
+        if any(p.entry.kind == "division" for p in phrases):
+            if not _place_like(doc, start, end):
+                # "Georgia Smith", "Victoria Beckham": a division's name used otherwise.
+                phrases = [p for p in phrases if p.entry.kind != "division"]
+            elif len({p.entry.country for p in phrases}) > 1:
+                # Georgia (the state or the country), Punjab (India or Pakistan): decided
+                # below by the countries the rest of the story names.
+                pending.append((start, end, phrases))
+                continue
+            if not phrases:
+                continue
+        draft = _dictionary_draft(
+            doc, start, end, _choose(phrases, published), knowledge, published, languages
         )
-        draft.why.append(f"dict:{entry.key}:{phrase.form}")
-        if entry.kind == "state":
-            draft.country, draft.country_rank = knowledge.country_on(entry.country, published), 1
-            if draft.country == entry.country:
-                draft.sectors.extend(FORM_SECTORS.get(phrase.form, ()))
-            elif draft.country in knowledge.countries:
-                # Before the state was formed ("Juba" in 1990): a place of the state it
-                # was part of, whose government sat elsewhere.
-                draft.name = knowledge.countries[draft.country].name
-            if phrase.form == "demonym" and span.root.pos_ == "ADJ":
-                draft.kind = "modifier"
-            elif phrase.form == "demonym":
-                # A people ("Serbs", "Kurds") yields to the state an adjective puts them
-                # in: "Bosnian Serbs" are BIH, "Iraqi Kurds" IRQ.
-                draft.country_rank = 2
-        elif entry.kind == "person":
-            draft.person = entry.name
-            role = entry.role_on(published)
-            if role is not None:
-                draft.country, draft.country_rank = role.country, 5
-                draft.sectors.extend(role.sectors)
-                draft.code = role.code
-        else:
-            draft.country, draft.country_rank = entry.country, 2
-            draft.sectors.extend(entry.sectors)
-        drafts[draft.head] = draft
-        covered.update(range(start, end))
+        if draft is not None:
+            drafts[draft.head] = draft
+            covered.update(range(start, end))
+    if pending:
+        named: dict[str | None, set[str]] = {}
+        for other in drafts.values():
+            if other.country and other.country_rank < 5:
+                keys = named.setdefault(other.country, set())
+                if other.entry is not None and other.entry.kind == "division":
+                    keys.add(other.entry.key)
+        for start, end, phrases in pending:
+            phrase = _choose_place(doc, start, end, phrases, named, knowledge.populations)
+            draft = _dictionary_draft(doc, start, end, phrase, knowledge, published, languages)
+            if draft is not None:
+                drafts[draft.head] = draft
+                covered.update(range(start, end))
+    _places_in_divisions(doc, drafts)
     # Countries the dictionaries found choose among same-named towns ("Greenville" in a
     # story that names Liberia is Liberia's, not the American city).
     named = {d.country for d in drafts.values() if d.country}
@@ -479,6 +471,141 @@ def _seed_drafts(
             drafts[token.i] = holder
         holder.role_words.add(role_text)
     return drafts
+
+
+def _dictionary_draft(
+    doc: Doc,
+    start: int,
+    end: int,
+    phrase: Phrase,
+    knowledge: Knowledge,
+    published: dt.date | None,
+    languages: frozenset[str],
+) -> _Draft | None:
+    """The draft of one dictionary match (None for a language named by a demonym)."""
+    span = doc[start:end]
+    if (
+        phrase.form == "demonym"
+        and span.root.dep_ in {"amod", "compound"}
+        and span.root.head.lemma_.lower() in languages
+    ):
+        return None  # "the Russian language", "Arabic media": a language, not the state
+    entry = phrase.entry
+    draft = _Draft(
+        head=span.root.i,
+        tokens=set(range(start, end)),
+        entry=entry,
+        kind=entry.kind,
+        name=entry.name,
+        form=phrase.form,
+    )
+    draft.why.append(f"dict:{entry.key}:{phrase.form}")
+    if entry.kind == "state":
+        draft.country, draft.country_rank = knowledge.country_on(entry.country, published), 1
+        if draft.country == entry.country:
+            draft.sectors.extend(FORM_SECTORS.get(phrase.form, ()))
+        elif draft.country in knowledge.countries:
+            # Before the state was formed ("Juba" in 1990): a place of the state it
+            # was part of, whose government sat elsewhere.
+            draft.name = knowledge.countries[draft.country].name
+        if phrase.form == "demonym" and span.root.pos_ == "ADJ":
+            draft.kind = "modifier"
+        elif phrase.form == "demonym":
+            # A people ("Serbs", "Kurds") yields to the state an adjective puts them
+            # in: "Bosnian Serbs" are BIH, "Iraqi Kurds" IRQ.
+            draft.country_rank = 2
+    elif entry.kind == "division":
+        # A state, province or Land stands for its country, as a town does ("Indiana
+        # police", "Victoria's premier"), a little below the country's own names.
+        draft.country, draft.country_rank = knowledge.country_on(entry.country, published), 3
+        draft.kind = "modifier" if phrase.form == "demonym" and span.root.pos_ == "ADJ" else "state"
+    elif entry.kind == "person":
+        draft.person = entry.name
+        role = entry.role_on(published)
+        if role is not None:
+            draft.country, draft.country_rank = role.country, 5
+            draft.sectors.extend(role.sectors)
+            draft.code = role.code
+    else:
+        draft.country, draft.country_rank = entry.country, 2
+        draft.sectors.extend(entry.sectors)
+    return draft
+
+
+def _place_like(doc: Doc, start: int, end: int) -> bool:
+    """A division's name is read as the place unless the parser takes it for a person's
+    name ("Georgia Smith", "Victoria Beckham"); inside an organisation's name it still
+    places it ("Indiana State Police"). Outside any entity it must be a proper name of
+    its own, not a piece of a hyphenated one ("Shan-e-Mustafa" is no Shan State)."""
+    for ent in doc.ents:
+        if ent.start < end and start < ent.end:
+            return ent.label_ not in PERSON_LABELS
+    joined = (start > 0 and doc[start - 1].text == "-" and not doc[start - 2].whitespace_) or (
+        end < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_
+    )
+    return not joined and all(t.pos_ in {"PROPN", "ADJ", "PUNCT"} for t in doc[start:end])
+
+
+def _choose_place(
+    doc: Doc,
+    start: int,
+    end: int,
+    phrases: list[Phrase],
+    named: dict[str | None, set[str]],
+    populations: dict[str, int],
+) -> Phrase:
+    """Among same-named places of several countries (Georgia, Victoria, Punjab), the one
+    the story means. A country's own name (Georgia, Niger) stays the country unless the
+    story names the division's country and calls it a state ("Niger State") or names
+    another division of it (an American story that names Georgia and Ohio). Otherwise:
+    the countries file's entry whose country the story names, then a division of a named
+    country, then the place of the most populous country: Florida is the US state, not
+    Uruguay's department, and Victoria the Australian state, not the Seychelles' capital.
+
+    `named` maps each country the rest of the story names to the divisions named of it."""
+    states = [p for p in phrases if p.entry.kind == "state"]
+    divisions = [p for p in phrases if p.entry.kind == "division"]
+    own_names = [p for p in states if p.form == "name"]
+    if own_names:
+        called_state = end < len(doc) and doc[end].lower_ == "state"
+        for phrase in divisions:
+            country = phrase.entry.country
+            if country in named and (called_state or named[country] - {phrase.entry.key}):
+                return phrase
+        return own_names[0]
+    for group in (states, divisions):
+        for phrase in group:
+            if phrase.entry.country in named:
+                return phrase
+    return max(states + divisions, key=lambda p: populations.get(p.entry.country or "", 0))
+
+
+def _places_in_divisions(doc: Doc, drafts: dict[int, _Draft]) -> None:
+    """ "Paris, Texas", "Lebanon, Pennsylvania": a capital or country name followed by a
+    division of another country is a town of that division's country."""
+    by_start = {min(d.tokens): d for d in drafts.values()}
+    for draft in list(drafts.values()):
+        if (
+            draft.entry is None
+            or draft.entry.kind != "state"
+            or draft.form not in {"name", "capital"}
+        ):
+            continue
+        after = max(draft.tokens) + 1
+        if after + 1 >= len(doc) or doc[after].text != ",":
+            continue
+        division = by_start.get(after + 1)
+        if (
+            division is None
+            or division.entry is None
+            or division.entry.kind != "division"
+            or division.country == draft.country
+        ):
+            continue
+        draft.country, draft.country_rank = division.country, 3
+        draft.entry, draft.sectors, draft.kind = None, [], "state"
+        draft.name = doc[min(draft.tokens) : after].text
+        draft.why.append(f"in:{division.entry.key}")
 
 
 def _after_stance(doc: Doc, start: int, stances: frozenset[str]) -> bool:
@@ -608,10 +735,10 @@ def _absorb(host: _Draft, inner: _Draft, topic_only: bool, via_prep: bool) -> No
         return
     rank = inner.country_rank + (2 if via_prep else 0)
     if inner.country and (host.country is None or rank < host.country_rank):
-        if not (host.entry and host.entry.kind not in {"person", "state"}):
+        if not (host.entry and host.entry.kind not in PLACE_KINDS | {"person"}):
             host.country, host.country_rank = inner.country, rank
-    body = inner.entry if inner.entry and inner.entry.kind not in {"state", "person"} else None
-    if body is not None and host.entry is not None and host.entry.kind == "state":
+    body = inner.entry if inner.entry and inner.entry.kind not in PLACE_KINDS | {"person"} else None
+    if body is not None and host.entry is not None and host.entry.kind in PLACE_KINDS:
         return  # a member state stays itself: "NATO-member Norway" is Norway
     if body is not None:
         # Membership of a known organisation outranks generic role words (CEO of an NGO).
