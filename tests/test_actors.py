@@ -401,3 +401,109 @@ def test_actors_division_resolves_to_its_country(pipeline, text, name, country) 
     if name is None:
         name = next(n for n in found if n.startswith("Georgia"))
     assert found.get(name) == country, found
+
+
+def _by_mention(result) -> dict[str, tuple[str, str]]:
+    """Each mention's text → (actor name, code)."""
+    text = result.article.text
+    return {text[m.start : m.end]: (a.name, a.code) for a in result.actors for m in a.mentions}
+
+
+def test_actors_alias_yields_to_a_fuller_name_and_its_surname(pipeline) -> None:
+    text = (
+        "Indiana Sheriff Jonathan P. Blair said deputies arrested two men in Muncie. "
+        "Blair said the investigation would continue."
+    )
+    result = extract(text, published="2024-03-01")
+    names = {a.name for a in result.actors}
+    assert "Tony Blair" not in names, names
+    (blair,) = [a for a in result.actors if a.name == "Jonathan P. Blair"]
+    assert len(blair.mentions) == 2 and blair.country == "USA"
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "not_name"),
+    [
+        ("Michelle Obama spoke in Chicago. Obama praised the volunteers.", "Obama", "Barack Obama"),
+        ("Fiona Hill testified before the committee on Tuesday.", "Fiona Hill", "The Hill"),
+        (
+            "Georgia Smith, a nurse in Atlanta, said she was afraid.",
+            "Georgia Smith, a nurse in Atlanta",
+            "Georgia",
+        ),
+    ],
+)
+def test_actors_a_name_inside_another_persons_name_is_not_the_dictionary_entry(
+    pipeline, text: str, mention: str, not_name: str
+) -> None:
+    found = _by_mention(extract(text, published="2024-03-01"))
+    assert mention in found and found[mention][0] != not_name, found
+    assert not_name not in {name for name, _code in found.values()}, found
+
+
+def test_actors_the_story_country_is_not_given_over_a_named_one_or_to_generic_words(
+    pipeline,
+) -> None:
+    text = (
+        "A spokesperson for the British Foreign Office said Israel must act. Israeli "
+        "officials said Israel would respond, and Israel's army said it was ready. "
+        "Analysts said a mediator could help."
+    )
+    found = _by_mention(extract(text, published="2024-03-01"))
+    assert found["spokesperson for the British Foreign Office"][1] == "GBRGOV", found
+    assert found["Analysts"][1] == "EDU" and found["mediator"][1] == "GOV", found
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "code"),
+    [
+        # a state's own National Security Council is not the UN Security Council
+        (
+            "The White House National Security Council said the US would act.",
+            "White House National Security Council",
+            "USAGOV",
+        ),
+        ("Turkey's National Security Council met on Monday.", None, "TURGOV"),
+        # a wire credit and a byline are the outlet, not the party sharing its letters
+        ("NEW DELHI (PTI) - Pakistan shelled Indian posts on Monday.", "PTI", "INDMED"),
+        ("By PTI\n\nPakistan condemned India on Monday.", "PTI", "INDMED"),
+        # Nigeria's party, not the US Democrats; Kashmir's in an Indian story
+        (
+            "The Peoples Democratic Party rejected the results in Abuja, Nigeria.",
+            "Peoples Democratic Party",
+            "NGAPTY",
+        ),
+        (
+            "The Peoples Democratic Party said India's election commission erred.",
+            "Peoples Democratic Party",
+            "INDPTY",
+        ),
+        # titles of members of Congress, in an American story
+        ("Rep. Jim Jordan said the US House would vote in Washington.", None, "USALEG"),
+        ("Del. Eleanor Holmes Norton said the US Congress must act.", None, "USALEG"),
+        ("Musk posted on Twitter that the rule was unfair.", "Twitter", "USABUS"),
+    ],
+)
+def test_actors_names_that_are_other_things(pipeline, text: str, mention, code: str) -> None:
+    found = _by_mention(extract(text, published="2024-03-01"))
+    if mention is None:
+        mention = next(m for m in found if m.split()[0] in text.split()[:2])
+    assert found.get(mention, (None, None))[1] == code, found
+
+
+def test_actors_non_names_are_not_people(pipeline) -> None:
+    text = "A van carrying marijuana was seized by the state, Texas Governor Greg Abbott said."
+    people = {a.name for a in extract(text, published="2024-03-01").actors if a.kind == "person"}
+    assert people == {"Greg Abbott"}, people
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Israeli troops pulled out of Gaza, The Times of Israel reported on Sunday.",
+        "NEW DELHI (Reuters) - India said on Monday it would respond.",
+    ],
+)
+def test_actors_a_comma_or_bracket_between_two_names_makes_two_mentions(pipeline, text) -> None:
+    found = _by_mention(extract(text, published="2024-03-01"))
+    assert not [m for m in found if "," in m or "(" in m], found

@@ -186,6 +186,14 @@ class ActorMatcher:
         self.exact = PhraseTable("ORTH")
         self.role_phrases = PhraseTable("LOWER")
         self.phrases: dict[str, list[Phrase]] = {}
+        # The first words of each entry's names of two words or more ("tony" of Tony
+        # Blair): a longer name in the text that starts so is still the entry's.
+        firsts: dict[str, set[str]] = {}
+        for phrase in knowledge.phrases:
+            words = _strip_article(phrase.text).split()
+            if len(words) > 1:
+                firsts.setdefault(phrase.entry.key, set()).add(words[0].lower())
+        self.first_words = {key: frozenset(words) for key, words in firsts.items()}
         lower_patterns: dict[str, str] = {}
         exact_patterns: dict[str, str] = {}
         for phrase in knowledge.phrases:
@@ -232,6 +240,15 @@ class ActorMatcher:
                 kept.append((start, end, phrases))
                 taken.update(range(start, end))
         return sorted(kept)
+
+    def organization_roles(self, doc: Doc, knowledge: Knowledge) -> list[tuple[int, int]]:
+        """(start, end) of the multi-word role phrases that name a body ("the National
+        Security Council" of a state, not the UN's "Security Council")."""
+        return [
+            (start, end)
+            for key, start, end in self.role_phrases(doc)
+            if knowledge.roles[key].kind == "organization"
+        ]
 
     def role_spans(self, doc: Doc) -> dict[int, str]:
         """Multi-word role phrases by their last (head) token: "security forces"."""
@@ -363,20 +380,53 @@ def _seed_drafts(
     covered: set[int] = set()
     stances, languages = matcher.words.stances, matcher.words.languages
     pending: list[tuple[int, int, list[Phrase]]] = []
-    for start, end, phrases in matcher.matches(doc):
-        if _after_stance(doc, start, stances):
+    matches = matcher.matches(doc)
+    persons = [ent for ent in doc.ents if ent.label_ in PERSON_LABELS]
+    # People the text names in full ("Tony Blair"): their surname alone is theirs.
+    in_full = {p.entry.key for start, end, ps in matches if end - start > 1 for p in ps}
+    others: dict[str, str] = {}  # surname → the other person's full name ("Jonathan P. Blair")
+    bodies = matcher.organization_roles(doc, knowledge)
+    for start, end, phrases in matches:
+        if _after_stance(doc, start, stances) or any(
+            s <= start and end <= e and e - s > end - start for s, e in bodies
+        ):
             continue
+        fuller = _fuller_name(doc, start, end, phrases, persons, matcher.first_words)
+        if fuller is not None:
+            # "Sheriff Jonathan P. Blair", "Michelle Obama", "Fiona Hill", "Georgia Smith":
+            # a dictionary name inside a longer name of someone else yields to it.
+            others[fuller[-1].text] = fuller.text
+            continue
+        if (
+            end - start == 1
+            and doc[start].text in others
+            and all(p.entry.kind == "person" and p.entry.key not in in_full for p in phrases)
+        ):
+            # "Blair said": the surname of the Blair this story named, not Tony Blair.
+            person = others[doc[start].text]
+            draft = _Draft(head=start, tokens={start}, kind="person", name=person, person=person)
+            draft.why.append("surname-of-named")
+            drafts[start] = draft
+            covered.add(start)
+            continue
+        if len(phrases) > 1 and _credit(doc, start, end):
+            # "NEW DELHI (PTI) -", "By PTI": a wire credit or byline names the outlet
+            # (Press Trust of India), not the party that shares its letters.
+            phrases = [p for p in phrases if p.entry.kind == "media"] or phrases
         if any(p.entry.kind == "division" for p in phrases):
             if not _place_like(doc, start, end):
                 # "Georgia Smith", "Victoria Beckham": a division's name used otherwise.
                 phrases = [p for p in phrases if p.entry.kind != "division"]
-            elif len({p.entry.country for p in phrases}) > 1:
-                # Georgia (the state or the country), Punjab (India or Pakistan): decided
-                # below by the countries the rest of the story names.
-                pending.append((start, end, phrases))
-                continue
             if not phrases:
                 continue
+        if len({p.entry.country for p in phrases}) > 1 and all(
+            p.entry.kind != "person" for p in phrases
+        ):
+            # Georgia (the state or the country), Punjab (India or Pakistan), the Peoples
+            # Democratic Party (Nigeria's or Kashmir's): decided below by the countries
+            # the rest of the story names.
+            pending.append((start, end, phrases))
+            continue
         draft = _dictionary_draft(
             doc, start, end, _choose(phrases, published), knowledge, published, languages
         )
@@ -392,6 +442,8 @@ def _seed_drafts(
                     keys.add(other.entry.key)
         for start, end, phrases in pending:
             phrase = _choose_place(doc, start, end, phrases, named, knowledge.populations)
+            if phrase is None:
+                phrase = _choose(phrases, published)
             draft = _dictionary_draft(doc, start, end, phrase, knowledge, published, languages)
             if draft is not None:
                 drafts[draft.head] = draft
@@ -406,6 +458,8 @@ def _seed_drafts(
         ):
             continue
         if ent.label_ in PERSON_LABELS:
+            if not any(t.text[:1].isupper() for t in ent):
+                continue  # "state", "van", "marijuana": the parser's guess at a name
             name = ent.text.strip()
             draft = _Draft(
                 head=ent.root.i,
@@ -471,6 +525,71 @@ def _seed_drafts(
             drafts[token.i] = holder
         holder.role_words.add(role_text)
     return drafts
+
+
+def _fuller_name(
+    doc: Doc,
+    start: int,
+    end: int,
+    phrases: list[Phrase],
+    persons: list,
+    first_words: dict[str, frozenset[str]],
+):
+    """The parser's longer person name that a dictionary name sits in, when it names
+    someone else: other given names before it ("Jonathan P. Blair" is not Tony Blair,
+    "Michelle Obama" not Barack Obama, "Fiona Hill" not The Hill), or a surname after a
+    place's name ("Georgia Smith"). None when the name is the dictionary's own
+    ("Vladimir Vladimirovich Putin": the given name is the entry's)."""
+    for ent in persons:
+        if not (ent.start <= start and end <= ent.end) or (ent.start, ent.end) == (start, end):
+            continue
+        before = [t for t in doc[ent.start : start] if t.pos_ == "PROPN"]
+        after = [t for t in doc[end : ent.end] if t.pos_ == "PROPN"]
+        if before:
+            given = before[0].lower_
+            if any(given in first_words.get(p.entry.key, ()) for p in phrases):
+                return None
+            return ent
+        if (
+            after
+            and doc[end].pos_ == "PROPN"
+            and all(p.entry.kind in PLACE_KINDS and p.form in {"name", "capital"} for p in phrases)
+        ):
+            return ent  # "Georgia Smith" (not "Kenyan Archbishop X", "Georgia's governor")
+    return None
+
+
+def _line_bounds(doc: Doc, i: int) -> tuple[int, int]:
+    """The first and last token of the line token `i` is on."""
+    start = i
+    while start > 0 and "\n" not in doc[start - 1].text_with_ws:
+        start -= 1
+    end = i
+    while end + 1 < len(doc) and "\n" not in doc[end].text_with_ws:
+        end += 1
+    return start, end
+
+
+def _credit(doc: Doc, start: int, end: int) -> bool:
+    """A name in the place of a wire credit or byline: in brackets after a dateline's
+    city or date ("NEW DELHI (PTI) -", "March 3 (AFP) -") or at a paragraph's edge,
+    after "By" at the start of a line, or alone on its line."""
+    line_start, line_end = _line_bounds(doc, start)
+    before = doc[start - 1] if start > 0 else None
+    after = doc[end] if end < len(doc) else None
+    if before is not None and before.text == "(" and after is not None and after.text == ")":
+        lead = doc[start - 2] if start - 2 >= line_start else None
+        return (
+            lead is None
+            or end == line_end
+            or lead.like_num
+            or lead.text == ","
+            or (lead.text.isupper() and len(lead.text) > 1)
+        )
+    if before is not None and before.lower_ == "by" and start - 1 == line_start:
+        return True
+    rest = [t for t in doc[line_start : line_end + 1] if not (start <= t.i < end)]
+    return all(t.is_punct or t.is_space for t in rest)
 
 
 def _dictionary_draft(
@@ -553,18 +672,20 @@ def _choose_place(
     phrases: list[Phrase],
     named: dict[str | None, set[str]],
     populations: dict[str, int],
-) -> Phrase:
-    """Among same-named places of several countries (Georgia, Victoria, Punjab), the one
-    the story means. A country's own name (Georgia, Niger) stays the country unless the
-    story names the division's country and calls it a state ("Niger State") or names
-    another division of it (an American story that names Georgia and Ohio). Otherwise:
-    the countries file's entry whose country the story names, then a division of a named
-    country, then the place of the most populous country: Florida is the US state, not
-    Uruguay's department, and Victoria the Australian state, not the Seychelles' capital.
+) -> Phrase | None:
+    """Among same-named entries of several countries (Georgia, Victoria, Punjab, the
+    Peoples Democratic Party), the one the story means. A country's own name (Georgia,
+    Niger) stays the country unless the story names the division's country and calls it
+    a state ("Niger State") or names another division of it (an American story that names
+    Georgia and Ohio). Otherwise: the entry whose country the story names (states, then
+    divisions, then others); else, among places, that of the most populous country:
+    Florida is the US state, not Uruguay's department, and Victoria the Australian state,
+    not the Seychelles' capital. None: no place, no named country (the usual choice).
 
     `named` maps each country the rest of the story names to the divisions named of it."""
     states = [p for p in phrases if p.entry.kind == "state"]
     divisions = [p for p in phrases if p.entry.kind == "division"]
+    others = [p for p in phrases if p.entry.kind not in PLACE_KINDS]
     own_names = [p for p in states if p.form == "name"]
     if own_names:
         called_state = end < len(doc) and doc[end].lower_ == "state"
@@ -573,11 +694,13 @@ def _choose_place(
             if country in named and (called_state or named[country] - {phrase.entry.key}):
                 return phrase
         return own_names[0]
-    for group in (states, divisions):
+    for group in (states, divisions, others):
         for phrase in group:
             if phrase.entry.country in named:
                 return phrase
-    return max(states + divisions, key=lambda p: populations.get(p.entry.country or "", 0))
+    if states or divisions:
+        return max(states + divisions, key=lambda p: populations.get(p.entry.country or "", 0))
+    return None
 
 
 def _places_in_divisions(doc: Doc, drafts: dict[int, _Draft]) -> None:
@@ -671,13 +794,21 @@ def _merge_phrases(doc: Doc, drafts: dict[int, _Draft], words: PhraseWords) -> d
         token = doc[i]
         seen = {i}
         best = i
+        named = _named(drafts[i])
         while True:
             parent = _phrase_parent(token, drafts, words)
             if parent is None or parent.i in seen:
                 return best
             seen.add(parent.i)
             if parent.i in drafts:
-                best = parent.i
+                host = drafts[parent.i]
+                if not (named and _named(host) and _separated(doc, drafts[best], host)):
+                    named = named or _named(host)
+                    best = parent.i
+                # else "In Doha, Qatar's minister", "out of Gaza, The Times of Israel": a
+                # phrase with a name in it does not join another name across a comma (the
+                # parser's appositive); it may still join a role beyond it ("Russia's
+                # envoy for Syria, Alexander Lavrentiev").
             elif parent.pos_ not in NOUN_POS and parent.dep_ not in PHRASE_DEPS:
                 return best
             token = parent
@@ -690,8 +821,21 @@ def _merge_phrases(doc: Doc, drafts: dict[int, _Draft], words: PhraseWords) -> d
             continue
         inner = drafts[head]
         host = drafts[target]
+        if _two_names(doc, inner, host):
+            # "…out of Syria, The Times of Israel reported", "NEW DELHI (PTI)": two names
+            # that a comma or a bracket separates are two mentions.
+            merged.setdefault(head, inner)
+            continue
         via_prep = doc[head].dep_ == "pobj" or doc[head].head.dep_ == "prep"
-        _absorb(host, inner, via_prep and doc[head].head.lower_ in {"for", "to"}, via_prep)
+        prep = doc[head].head.lower_
+        # "envoy for Syria", "ambassador to Russia": the place is the topic. But "a
+        # spokesperson for the British Foreign Office" speaks for the body named.
+        body = inner.entry is not None and inner.entry.kind not in PLACE_KINDS | {"person"}
+        topic = via_prep and (prep == "to" or (prep == "for" and not body))
+        # "Ramaphosa's spokesman, Vincent Magwenya": whose the role is says where it
+        # is, not who holds it.
+        possessor = doc[head].dep_ == "poss" and bool(host.role_words) and not host.person
+        _absorb(host, inner, topic, via_prep, possessor)
         if via_prep and inner.country and _residents(doc, host, doc[head].head, words):
             # "the Albanians of southern Serbia", "ethnic Albanians in south Serbia": a
             # people placed in a state by the phrase live there (CAMEO codes ethnic
@@ -701,6 +845,23 @@ def _merge_phrases(doc: Doc, drafts: dict[int, _Draft], words: PhraseWords) -> d
         if outer(head) == head:
             merged[head] = draft
     return merged
+
+
+def _named(draft: _Draft) -> bool:
+    """The phrase names someone: a dictionary entry or a person."""
+    return bool(draft.entry or draft.person)
+
+
+def _two_names(doc: Doc, inner: _Draft, host: _Draft) -> bool:
+    """Both phrases name someone and a comma or a bracket stands between them."""
+    return _named(inner) and _named(host) and _separated(doc, inner, host)
+
+
+def _separated(doc: Doc, inner: _Draft, host: _Draft) -> bool:
+    """A comma or a bracket stands between the two phrases."""
+    a, b = sorted((inner.tokens, host.tokens), key=min)
+    between = doc[max(a) + 1 : min(b)]
+    return any(t.text in {",", "(", ")"} for t in between)
 
 
 def _depth(token: Token) -> int:
@@ -722,11 +883,18 @@ def _residents(doc: Doc, host: _Draft, prep: Token, words: PhraseWords) -> bool:
     return people and (prep.lower_ == "of" or (ethnic and prep.lower_ == "in"))
 
 
-def _absorb(host: _Draft, inner: _Draft, topic_only: bool, via_prep: bool) -> None:
-    """Fold a modifier phrase into its host phrase."""
+def _absorb(
+    host: _Draft, inner: _Draft, topic_only: bool, via_prep: bool, possessor: bool = False
+) -> None:
+    """Fold a modifier phrase into its host phrase (`possessor`: a person whose role
+    the host names gives only a country)."""
     host.tokens |= inner.tokens
     host.role_words |= inner.role_words
     host.why.extend(inner.why)
+    if possessor and inner.person:
+        if inner.country and host.country is None:
+            host.country, host.country_rank = inner.country, inner.country_rank + 1
+        return
     if inner.person and not host.person:
         host.person, host.kind = inner.person, "person"
         host.entry = inner.entry if inner.entry and inner.entry.kind == "person" else host.entry
@@ -788,6 +956,7 @@ def _link(
     person_roles: dict[str, set[str]] = {}
     drafts.sort(key=lambda d: min(d.tokens))
     pronouns = knowledge.grammar.get("person_pronouns", {})
+    no_context = {w.lower() for w in knowledge.grammar.get("no_context_roles", ())}
 
     def add(key: str, draft: _Draft, span: Span, info: dict) -> None:
         actor = actors.setdefault(key, {**info, "mentions": [], "id": f"A{len(actors) + 1}"})
@@ -879,6 +1048,10 @@ def _link(
                 "country": draft.country,
                 "sectors": tuple(draft.sectors),
                 "why": ";".join(draft.why),
+                # "Analysts", "a mediator": a role that names no one of the story's country.
+                "generic": bool(draft.role_words)
+                and draft.role_words <= no_context
+                and not (draft.country or draft.entry or draft.person),
             },
         )
         mention = Mention(
@@ -941,6 +1114,7 @@ def _country_from_context(actors: dict[str, dict], by_token: dict[int, Mention])
             actor["country"] is None
             and (actor["sectors"] or (domestic and actor["kind"] in {"person", "organization"}))
             and actor["kind"] != "media"
+            and not actor.get("generic")
         ):
             actor["country"] = country
             actor["code"] = country + "".join(actor["sectors"])
