@@ -802,6 +802,8 @@ def _merge_phrases(doc: Doc, drafts: dict[int, _Draft], words: PhraseWords) -> d
             seen.add(parent.i)
             if parent.i in drafts:
                 host = drafts[parent.i]
+                if _separated(doc, drafts[best], host, QUOTE_MARKS):
+                    return best  # "…the president and our military,” Flynn said"
                 if not (named and _named(host) and _separated(doc, drafts[best], host)):
                     named = named or _named(host)
                     best = parent.i
@@ -857,11 +859,17 @@ def _two_names(doc: Doc, inner: _Draft, host: _Draft) -> bool:
     return _named(inner) and _named(host) and _separated(doc, inner, host)
 
 
-def _separated(doc: Doc, inner: _Draft, host: _Draft) -> bool:
-    """A comma or a bracket stands between the two phrases."""
+# Quotation marks: a phrase never runs into or out of a quote.
+QUOTE_MARKS = frozenset({'"', "“", "”", "‘", "’", "«", "»", "„", "''", "``"})
+
+
+def _separated(
+    doc: Doc, inner: _Draft, host: _Draft, marks: frozenset[str] = frozenset({",", "(", ")"})
+) -> bool:
+    """One of `marks` (by default a comma or a bracket) stands between the two phrases."""
     a, b = sorted((inner.tokens, host.tokens), key=min)
     between = doc[max(a) + 1 : min(b)]
-    return any(t.text in {",", "(", ")"} for t in between)
+    return any(t.text in marks for t in between)
 
 
 def _depth(token: Token) -> int:
