@@ -33,7 +33,7 @@ from dragoman.dates import resolve as resolve_date
 from dragoman.knowledge import Knowledge, VerbPattern
 from dragoman.models import ActorRef, Event, Place, Source, Span
 from dragoman.nlp import sent_ents, sentences
-from dragoman.places import Gazetteer
+from dragoman.places import Gazetteer, division_place, event_place
 from dragoman.quotes import QuoteLayer
 
 log = logging.getLogger(__name__)
@@ -790,7 +790,9 @@ class _Context:
                 continue
             span = Span(ent.start_char, ent.end_char)
             mention = self.actors.at(ent.root)
-            place = self.gazetteer.resolve(ent.text, span, self.countries)
+            place = division_place(ent, self.actors) or self.gazetteer.resolve(
+                ent.text, span, self.countries
+            )
             if place is not None and place.country:
                 # "Juba" in 1990 is in Sudan (`formed` in countries.yaml).
                 day = self.published
@@ -1076,7 +1078,7 @@ def code(
                 goldstein=row.goldstein,
                 date=day,
                 date_text=day_text,
-                place=place,
+                place=place or event_place(token, ctx.actors, ctx.gazetteer, ctx.countries),
                 negated=ctx.negated(token) and not refused,
                 hypothetical=ctx.hypothetical(token),
                 attribution=attribution,
