@@ -482,6 +482,13 @@ def test_actors_the_story_country_is_not_given_over_a_named_one_or_to_generic_wo
         ("Rep. Jim Jordan said the US House would vote in Washington.", None, "USALEG"),
         ("Del. Eleanor Holmes Norton said the US Congress must act.", None, "USALEG"),
         ("Musk posted on Twitter that the rule was unfair.", "Twitter", "USABUS"),
+        # a hyphenated role the tokenizer splits; a body placed abroad stays its state's
+        ("China's vice-premier He Lifeng met US officials.", "China's vice-premier", "CHNGOV"),
+        (
+            "Soldiers of the People's Liberation Army in Hong Kong held drills.",
+            "Soldiers of the People's Liberation Army in Hong Kong",
+            "CHNMIL",
+        ),
     ],
 )
 def test_actors_names_that_are_other_things(pipeline, text: str, mention, code: str) -> None:
@@ -507,3 +514,12 @@ def test_actors_non_names_are_not_people(pipeline) -> None:
 def test_actors_a_comma_or_bracket_between_two_names_makes_two_mentions(pipeline, text) -> None:
     found = _by_mention(extract(text, published="2024-03-01"))
     assert not [m for m in found if "," in m or "(" in m], found
+
+
+def test_actors_a_passing_mention_does_not_give_later_roles_its_country(pipeline) -> None:
+    text = (
+        "After a visit to Austria, the delegation flew home on Monday.\n\n"
+        "Officers said the convoy had been stopped at the border."
+    )
+    found = _by_mention(extract(text, published="2024-03-01"))
+    assert found["Officers"][1] == "MIL", found

@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 PHRASE_DEPS = {"compound", "amod", "poss", "nmod", "appos", "flat", "nn"}
 # Prepositions through which a role noun takes its country ("the regime in Tehran").
 COUNTRY_PREPS = {"in", "of"}
+# Prepositions that say where a phrase's actor is, not whose it is.
+LOCATING_PREPS = {"in", "at", "inside", "near"}
 # Country slots of actors that belong to no state (intergovernmental and international
 # non-governmental bodies, transnational militant groups): no country for the article.
 STATELESS = {"IGO", "NGO", "IMG", "MNC"}
@@ -205,7 +207,8 @@ class ActorMatcher:
             key = ("=" if exact else "~") + (text if exact else text.lower())
             self.phrases.setdefault(key, []).append(phrase)
             (exact_patterns if exact else lower_patterns).setdefault(key, text)
-        role_texts = [r for r in knowledge.roles if " " in r]
+        # Multi-word roles, and hyphenated ones the tokenizer splits ("vice-premier").
+        role_texts = [r for r in knowledge.roles if " " in r or "-" in r]
         words = pattern_words(
             nlp, [*lower_patterns.values(), *exact_patterns.values(), *role_texts]
         )
@@ -524,7 +527,30 @@ def _seed_drafts(
             holder = _Draft(head=token.i, tokens={token.i}, kind=knowledge.roles[role_text].kind)
             drafts[token.i] = holder
         holder.role_words.add(role_text)
+    _head_hyphenated_roles(doc, drafts, matcher)
     return drafts
+
+
+def _head_hyphenated_roles(doc: Doc, drafts: dict[int, _Draft], matcher: ActorMatcher) -> None:
+    """A hyphenated role ("vice-premier") is one phrase headed where the parser hangs it:
+    the small model parses "China's vice-premier" as "vice" with "premier" hanging off
+    the hyphen, so the role found on "premier" would miss "China's"."""
+    for _key, start, end in matcher.role_phrases(doc):
+        last = end - 1
+        if not any(t.text == "-" for t in doc[start:end]) or last not in drafts:
+            continue
+        root = doc[start:end].root.i
+        draft = drafts[last]
+        if root == last or draft.entry is not None or draft.person:
+            continue
+        del drafts[last]
+        host = drafts.get(root)
+        if host is None:
+            draft.head, draft.tokens = root, draft.tokens | set(range(start, end))
+            drafts[root] = draft
+        else:
+            host.tokens |= draft.tokens | set(range(start, end))
+            host.role_words |= draft.role_words
 
 
 def _fuller_name(
@@ -837,7 +863,10 @@ def _merge_phrases(doc: Doc, drafts: dict[int, _Draft], words: PhraseWords) -> d
         # "Ramaphosa's spokesman, Vincent Magwenya": whose the role is says where it
         # is, not who holds it.
         possessor = doc[head].dep_ == "poss" and bool(host.role_words) and not host.person
-        _absorb(host, inner, topic, via_prep, possessor)
+        # "the People's Liberation Army in Hong Kong": where a body is says less about
+        # whose it is than its own name does.
+        located = via_prep and prep in LOCATING_PREPS and inner.kind == "state"
+        _absorb(host, inner, topic, via_prep, possessor, located)
         if via_prep and inner.country and _residents(doc, host, doc[head].head, words):
             # "the Albanians of southern Serbia", "ethnic Albanians in south Serbia": a
             # people placed in a state by the phrase live there (CAMEO codes ethnic
@@ -892,7 +921,12 @@ def _residents(doc: Doc, host: _Draft, prep: Token, words: PhraseWords) -> bool:
 
 
 def _absorb(
-    host: _Draft, inner: _Draft, topic_only: bool, via_prep: bool, possessor: bool = False
+    host: _Draft,
+    inner: _Draft,
+    topic_only: bool,
+    via_prep: bool,
+    possessor: bool = False,
+    located: bool = False,
 ) -> None:
     """Fold a modifier phrase into its host phrase (`possessor`: a person whose role
     the host names gives only a country)."""
@@ -909,7 +943,7 @@ def _absorb(
     if topic_only:
         # "envoy for Syria", "ambassador to Russia": Syria is the topic, not the envoy's state.
         return
-    rank = inner.country_rank + (2 if via_prep else 0)
+    rank = inner.country_rank + (2 if via_prep else 0) + (2 if located else 0)
     if inner.country and (host.country is None or rank < host.country_rank):
         if not (host.entry and host.entry.kind not in PLACE_KINDS | {"person"}):
             host.country, host.country_rank = inner.country, rank
@@ -1076,7 +1110,7 @@ def _link(
         for i in tokens:
             by_token[i] = mention
     _link_pronouns(doc, by_token, actors, persons, pronouns)
-    home = _country_from_context(actors, by_token)
+    home = _country_from_context(actors, by_token, _paragraph_of(doc))
     result = tuple(
         Actor(
             id=a["id"],
@@ -1098,7 +1132,20 @@ DOMESTIC_MENTIONS = 3
 DOMESTIC_SHARE = 2 / 3
 
 
-def _country_from_context(actors: dict[str, dict], by_token: dict[int, Mention]) -> str | None:
+def _paragraph_of(doc: Doc) -> Callable[[int], int]:
+    """Character offset → the number of its paragraph (a blank line ends one)."""
+    import bisect
+    import re
+
+    starts = [0] + [m.end() for m in re.finditer(r"\n[ \t]*\n", doc.text)]
+    return lambda char: bisect.bisect_right(starts, char)
+
+
+def _country_from_context(
+    actors: dict[str, dict],
+    by_token: dict[int, Mention],
+    paragraph: Callable[[int], int] = lambda char: 0,
+) -> str | None:
     """ "President Yoweri Museveni", "the rebels": an actor known only by its sector takes
     the country the article is about (the one named most often), as a human coder would.
     The actor's `why` records it, so the inference can be told from a named country.
@@ -1116,6 +1163,15 @@ def _country_from_context(actors: dict[str, dict], by_token: dict[int, Mention])
     # country is anyone's guess.
     total = sum(counts.values())
     domestic = counts[country] >= DOMESTIC_MENTIONS and counts[country] >= DOMESTIC_SHARE * total
+    # A role ("Officers") takes a country the story names only once only in the
+    # paragraph that names it: a passing mention of Austria paragraphs before does not
+    # make the story's police Austrian.
+    named_in = {
+        paragraph(a_span.start)
+        for actor in actors.values()
+        if actor["country"] == country
+        for a_span in actor["mentions"]
+    }
     changed = {}
     for actor in actors.values():
         if (
@@ -1123,6 +1179,10 @@ def _country_from_context(actors: dict[str, dict], by_token: dict[int, Mention])
             and (actor["sectors"] or (domestic and actor["kind"] in {"person", "organization"}))
             and actor["kind"] != "media"
             and not actor.get("generic")
+            and (
+                counts[country] > 1
+                or any(paragraph(m.start) in named_in for m in actor["mentions"])
+            )
         ):
             actor["country"] = country
             actor["code"] = country + "".join(actor["sectors"])
