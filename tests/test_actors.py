@@ -523,3 +523,23 @@ def test_actors_a_passing_mention_does_not_give_later_roles_its_country(pipeline
     )
     found = _by_mention(extract(text, published="2024-03-01"))
     assert found["Officers"][1] == "MIL", found
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "name"),
+    [
+        # a role the known person never held
+        ("Local police chief Blair said two men were arrested.", "2024-03-01", "Blair"),
+        ("The county sheriff, Blair, said two men were arrested.", "2024-03-01", "Blair"),
+        # a story from before the known person's first role
+        ("Obama said the county would build a new school.", "1975-06-01", "Obama"),
+        # roles that fit keep the known person
+        ("Senator Obama said the bill would pass.", "2006-06-01", "Barack Obama"),
+        ("Prime Minister Blair met the press.", "2003-06-01", "Tony Blair"),
+    ],
+)
+def test_actors_a_surname_is_a_known_person_only_when_plausible(
+    pipeline, text: str, published: str, name: str
+) -> None:
+    people = {a.name for a in extract(text, published=published).actors if a.kind == "person"}
+    assert name in people, people

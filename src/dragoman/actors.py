@@ -91,6 +91,7 @@ class _Draft:
     code: str | None = None  # an explicit code of a dated role (UN Secretary-General: IGOUNO)
     member: Entry | None = None  # the known organisation the phrase names its actor part of
     form: str = ""  # the dictionary form matched (name, capital, demonym, …)
+    surname: str = ""  # the one word of their name a known person is named by ("Blair")
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,7 +368,7 @@ def find(
     drafts = _seed_drafts(doc, knowledge, matcher, published, gazetteer)
     drafts = _merge_phrases(doc, drafts, matcher.words)
     for draft in drafts.values():
-        _finish(doc, draft, knowledge)
+        _finish(doc, draft, knowledge, published)
     return _link(doc, list(drafts.values()), knowledge, published)
 
 
@@ -666,6 +667,7 @@ def _dictionary_draft(
         draft.kind = "modifier" if phrase.form == "demonym" and span.root.pos_ == "ADJ" else "state"
     elif entry.kind == "person":
         draft.person = entry.name
+        draft.surname = span.text if end - start == 1 and phrase.form == "alias" else ""
         role = entry.role_on(published)
         if role is not None:
             draft.country, draft.country_rank = role.country, 5
@@ -938,7 +940,7 @@ def _absorb(
             host.country, host.country_rank = inner.country, inner.country_rank + 1
         return
     if inner.person and not host.person:
-        host.person, host.kind = inner.person, "person"
+        host.person, host.kind, host.surname = inner.person, "person", inner.surname
         host.entry = inner.entry if inner.entry and inner.entry.kind == "person" else host.entry
     if topic_only:
         # "envoy for Syria", "ambassador to Russia": Syria is the topic, not the envoy's state.
@@ -958,8 +960,18 @@ def _absorb(
         host.sectors.extend(s for s in inner.sectors if s not in host.sectors)
 
 
-def _finish(doc: Doc, draft: _Draft, knowledge: Knowledge) -> None:
+def _finish(
+    doc: Doc, draft: _Draft, knowledge: Knowledge, published: dt.date | None = None
+) -> None:
     """Settle kind, sectors and name of a merged phrase."""
+    if draft.surname and draft.entry is not None and not _plausible(draft, knowledge, published):
+        # "Sheriff Blair", "Coach Obama" in a story before Obama held office: someone
+        # else of that name.
+        draft.why.append(f"not:{draft.entry.key}")
+        draft.person, draft.entry, draft.code = draft.surname, None, None
+        draft.sectors = []
+        if draft.country_rank == 5:
+            draft.country, draft.country_rank = None, 9
     for role in sorted(draft.role_words):
         if draft.member is None:
             for sector in knowledge.roles[role].sectors:
@@ -982,6 +994,31 @@ def _finish(doc: Doc, draft: _Draft, knowledge: Knowledge) -> None:
         draft.name = " ".join(name.split()) if words else doc[draft.head].text
     # Sectors: drop duplicates, at most three (primary first).
     draft.sectors = list(dict.fromkeys(draft.sectors))[:3]
+
+
+def _plausible(draft: _Draft, knowledge: Knowledge, published: dt.date | None) -> bool:
+    """A known person named by their surname alone is the one meant when a role the text
+    gives them is one they held (a sheriff is no prime minister) and the story is not
+    from before their first known role."""
+    entry = draft.entry
+    if entry is None or not entry.roles:
+        return True
+    held = {s for role in entry.roles for s in role.sectors}
+    given = {
+        s
+        for word in draft.role_words
+        if knowledge.roles[word].kind == "person"
+        for s in knowledge.roles[word].sectors
+    }
+    if given and not given & held:
+        return False
+    starts = [role.start for role in entry.roles if role.start is not None]
+    return (
+        published is None
+        or not starts
+        or len(starts) < len(entry.roles)
+        or min(starts) <= published
+    )
 
 
 def _is_actor(draft: _Draft) -> bool:
