@@ -117,6 +117,7 @@ class PhraseWords:
     languages: frozenset[str]
     leaders: frozenset[str]
     ethnic: frozenset[str]
+    platforms: frozenset[str]  # as written ("Twitter", "X")
 
     @classmethod
     def of(cls, knowledge: Knowledge) -> PhraseWords:
@@ -130,6 +131,7 @@ class PhraseWords:
             words("language_nouns"),
             words("leader_participles"),
             words("ethnic_words"),
+            frozenset(grammar.get("platforms", ())),
         )
 
 
@@ -456,11 +458,14 @@ def _seed_drafts(
     # Countries the dictionaries found choose among same-named towns ("Greenville" in a
     # story that names Liberia is Liberia's, not the American city).
     named = {d.country for d in drafts.values() if d.country}
+    platforms = matcher.words.platforms
     for ent in doc.ents:
         if covered.intersection(range(ent.start, ent.end)) or _after_stance(
             doc, ent.start, stances
         ):
             continue
+        if ent.text.strip() in platforms:
+            continue  # "Twitter": where something was said, not who
         if ent.label_ in PERSON_LABELS:
             if not any(t.text[:1].isupper() for t in ent):
                 continue  # "state", "van", "marijuana": the parser's guess at a name
