@@ -195,9 +195,9 @@ class ActorMatcher:
         # Blair): a longer name in the text that starts so is still the entry's.
         firsts: dict[str, set[str]] = {}
         for phrase in knowledge.phrases:
-            words = _strip_article(phrase.text).split()
-            if len(words) > 1:
-                firsts.setdefault(phrase.entry.key, set()).add(words[0].lower())
+            parts = _strip_article(phrase.text).split()
+            if len(parts) > 1:
+                firsts.setdefault(phrase.entry.key, set()).add(parts[0].lower())
         self.first_words = {key: frozenset(words) for key, words in firsts.items()}
         lower_patterns: dict[str, str] = {}
         exact_patterns: dict[str, str] = {}
@@ -410,9 +410,9 @@ def _seed_drafts(
         ):
             # "Blair said": the surname of the Blair this story named, not Tony Blair.
             person = others[doc[start].text]
-            draft = _Draft(head=start, tokens={start}, kind="person", name=person, person=person)
-            draft.why.append("surname-of-named")
-            drafts[start] = draft
+            known = _Draft(head=start, tokens={start}, kind="person", name=person, person=person)
+            known.why.append("surname-of-named")
+            drafts[start] = known
             covered.add(start)
             continue
         if len(phrases) > 1 and _credit(doc, start, end):
@@ -433,26 +433,32 @@ def _seed_drafts(
             # the rest of the story names.
             pending.append((start, end, phrases))
             continue
-        draft = _dictionary_draft(
+        found = _dictionary_draft(
             doc, start, end, _choose(phrases, published), knowledge, published, languages
         )
-        if draft is not None:
-            drafts[draft.head] = draft
+        if found is not None:
+            drafts[found.head] = found
             covered.update(range(start, end))
     if pending:
-        named: dict[str | None, set[str]] = {}
+        by_country: dict[str | None, set[str]] = {}
         for other in drafts.values():
             if other.country and other.country_rank < 5:
-                keys = named.setdefault(other.country, set())
+                keys = by_country.setdefault(other.country, set())
                 if other.entry is not None and other.entry.kind == "division":
                     keys.add(other.entry.key)
         for start, end, phrases in pending:
-            phrase = _choose_place(doc, start, end, phrases, named, knowledge.populations)
-            if phrase is None:
-                phrase = _choose(phrases, published)
-            draft = _dictionary_draft(doc, start, end, phrase, knowledge, published, languages)
-            if draft is not None:
-                drafts[draft.head] = draft
+            chosen = _choose_place(doc, start, end, phrases, by_country, knowledge.populations)
+            found = _dictionary_draft(
+                doc,
+                start,
+                end,
+                chosen or _choose(phrases, published),
+                knowledge,
+                published,
+                languages,
+            )
+            if found is not None:
+                drafts[found.head] = found
                 covered.update(range(start, end))
     _places_in_divisions(doc, drafts)
     # Countries the dictionaries found choose among same-named towns ("Greenville" in a
