@@ -514,3 +514,36 @@ def test_events_trigger_is_never_a_participant(pipeline) -> None:
                         "as a participant"
                     )
     assert checked > 20
+
+
+def _places(text: str) -> list[tuple[str, tuple[str, str | None, str] | None]]:
+    """(PLOVER type, (place name, country, feature)) of each event."""
+    result = extract(text, published="2024-03-01")
+    return [
+        (e.plover, (e.place.name, e.place.country, e.place.feature) if e.place else None)
+        for e in result.events
+    ]
+
+
+def test_events_place_falls_back_to_sentence_paragraph_and_dateline(pipeline) -> None:
+    text = (
+        "KYIV, Ukraine (AP) — Russian forces shelled a power plant on Monday.\n\n"
+        "Officials in Lviv condemned the attack on Tuesday.\n\n"
+        "The president praised the army."
+    )
+    assert _places(text) == [
+        ("ASSAULT", ("Kyiv", "UKR", "city")),  # the dateline's city, not its country
+        ("ACCUSE", ("Lviv", "UKR", "city")),
+        ("SUPPORT", ("Kyiv", "UKR", "city")),
+    ]
+
+
+def test_events_place_is_a_first_level_division_or_the_story_country(pipeline) -> None:
+    text = (
+        "Police in Indiana arrested 20 protesters on Sunday.\n\n"
+        "Nigeria's police said Nigerian officers detained a journalist. Nigeria's "
+        "government praised the police."
+    )
+    got = _places(text)
+    assert got[0] == ("COERCE", ("Indiana", "USA", "adm1")), got
+    assert all(place is not None and place[1] == "NGA" for _, place in got[1:]), got

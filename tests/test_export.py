@@ -293,3 +293,19 @@ def test_export_parquet_of_the_pipeline_seed(store: Store, tmp_path: Path) -> No
         back = con.execute(f"SELECT * FROM '{path}'").df()
     assert [(r[0], r[1]) for r in described] == export.EVENT_PARQUET_SCHEMA
     assert _plain(back) == _plain(store.events())
+
+
+@pytest.mark.parametrize(
+    ("feature", "country", "kind"),
+    [("adm1", "USA", 2), ("adm1", "DEU", 5), ("city", "USA", 3), ("city", "DEU", 4)],
+)
+def test_export_gdelt_geo_type_of_a_division(feature: str, country: str, kind: int) -> None:
+    row = {
+        "place_name": "Indiana" if country == "USA" else "Bavaria",
+        "place_country": country,
+        "place_feature": feature,
+        "place_geonameid": None,
+        "place_latitude": None,
+        "place_longitude": None,
+    }
+    assert export._gdelt_action_geo(row)[0] == kind

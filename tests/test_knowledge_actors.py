@@ -66,6 +66,9 @@ ALLOWED_CLASHES: dict[tuple[str, str], str] = {
         "kabila",
         "president kabila",
     )
+} | {
+    ("organizations.yaml", key): "Nigeria's and Kashmir's parties: the story's countries decide"
+    for key in ("peoples democratic party", "people's democratic party")
 }
 
 # Strings shared by entries of DIFFERENT files. The resolver must use context for these;

@@ -145,3 +145,71 @@ def test_quotes_none_lies_in_the_headline(pipeline) -> None:
     result = extract(text, published="2016-09-25")
     headline_end = result.article.text.index("\n")
     assert result.quotes and all(q.span.start > headline_end for q in result.quotes)
+
+
+def _speakers(text: str) -> list[tuple[str, str | None]]:
+    """(quote content, speaker actor's name) of each quote, in order."""
+    result = extract(text, published="2024-05-01")
+    names = {a.id: a.name for a in result.actors}
+    body = result.article.text
+    return [
+        (
+            body[q.span.start : q.span.end],
+            names.get(q.speaker.actor or "") if q.speaker is not None else None,
+        )
+        for q in result.quotes
+    ]
+
+
+def test_quotes_pronoun_speaker_is_the_last_person_who_spoke(pipeline) -> None:
+    text = (
+        "White House press secretary Karine Jean-Pierre said President Joe Biden was firm."
+        "\n\n“We will not back down on this,” she added."
+    )
+    assert ("We will not back down on this,", "Karine Jean-Pierre") in _speakers(text)
+
+
+def test_quotes_pronoun_speaker_from_the_previous_paragraph(pipeline) -> None:
+    text = (
+        "Defense Secretary Lloyd Austin arrived in Congress on Tuesday. The hearing "
+        "lasted four hours.\n\n“We are ready for whatever comes next,” he told lawmakers."
+    )
+    assert ("We are ready for whatever comes next,", "Lloyd Austin") in _speakers(text)
+
+
+def test_quotes_pronoun_speaker_must_fit_a_known_gender(pipeline) -> None:
+    text = (
+        "Ms. Lynch met Mr. Holder at the department on Monday."
+        "\n\n“The meeting was very productive for everyone,” she said."
+    )
+    assert ("The meeting was very productive for everyone,", "Lynch") in _speakers(text)
+
+
+def test_quotes_speaker_named_only_inside_the_quote_is_not_the_speaker(pipeline) -> None:
+    text = (
+        "“Hillary Clinton’s campaign is in panic mode. Full panic mode,” said Leslie "
+        "Wimes, a Democratic activist in Florida."
+    )
+    ((_, speaker),) = _speakers(text)
+    assert speaker == "Leslie Wimes"
+
+
+def test_quotes_participle_relative_and_inverted_cues_find_their_speaker(pipeline) -> None:
+    text = (
+        "Senator Bernie Sanders spoke in Ohio on Monday, saying that billionaires pay "
+        "too little in tax.\n\n"
+        "“This is a disaster for the whole region,” said James Acton, a physicist at the "
+        "Carnegie Endowment.\n\n"
+        '"He would be a great senator. One of the brightest members of Congress," '
+        "Rep. Elijah Cummings said in an interview.\n\n"
+        "Marc Morial, who leads the National Urban League, told reporters that not "
+        "voting is no option."
+    )
+    got = dict(_speakers(text))
+    assert got.get("billionaires pay too little in tax") == "Bernie Sanders", got
+    assert got.get("This is a disaster for the whole region,") == "James Acton", got
+    assert (
+        got.get("He would be a great senator. One of the brightest members of Congress,")
+        == "Elijah Cummings"
+    ), got
+    assert got.get("not voting is no option") == "Marc Morial", got

@@ -38,10 +38,14 @@ log = logging.getLogger(__name__)
 PHRASE_DEPS = {"compound", "amod", "poss", "nmod", "appos", "flat", "nn"}
 # Prepositions through which a role noun takes its country ("the regime in Tehran").
 COUNTRY_PREPS = {"in", "of"}
+# Prepositions that say where a phrase's actor is, not whose it is.
+LOCATING_PREPS = {"in", "at", "inside", "near"}
 # Country slots of actors that belong to no state (intergovernmental and international
 # non-governmental bodies, transnational militant groups): no country for the article.
 STATELESS = {"IGO", "NGO", "IMG", "MNC"}
 NOUN_POS = {"NOUN", "PROPN"}
+# Dictionary entries that are places standing for their country.
+PLACE_KINDS = {"state", "division"}
 # spaCy entity labels that name actors the dictionaries may not know.
 PERSON_LABELS = {"PERSON"}
 ORG_LABELS = {"ORG"}
@@ -86,6 +90,8 @@ class _Draft:
     country_rank: int = 9  # lower is stronger evidence
     code: str | None = None  # an explicit code of a dated role (UN Secretary-General: IGOUNO)
     member: Entry | None = None  # the known organisation the phrase names its actor part of
+    form: str = ""  # the dictionary form matched (name, capital, demonym, …)
+    surname: str = ""  # the one word of their name a known person is named by ("Blair")
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +117,7 @@ class PhraseWords:
     languages: frozenset[str]
     leaders: frozenset[str]
     ethnic: frozenset[str]
+    platforms: frozenset[str]  # as written ("Twitter", "X")
 
     @classmethod
     def of(cls, knowledge: Knowledge) -> PhraseWords:
@@ -124,6 +131,7 @@ class PhraseWords:
             words("language_nouns"),
             words("leader_participles"),
             words("ethnic_words"),
+            frozenset(grammar.get("platforms", ())),
         )
 
 
@@ -183,6 +191,14 @@ class ActorMatcher:
         self.exact = PhraseTable("ORTH")
         self.role_phrases = PhraseTable("LOWER")
         self.phrases: dict[str, list[Phrase]] = {}
+        # The first words of each entry's names of two words or more ("tony" of Tony
+        # Blair): a longer name in the text that starts so is still the entry's.
+        firsts: dict[str, set[str]] = {}
+        for phrase in knowledge.phrases:
+            parts = _strip_article(phrase.text).split()
+            if len(parts) > 1:
+                firsts.setdefault(phrase.entry.key, set()).add(parts[0].lower())
+        self.first_words = {key: frozenset(words) for key, words in firsts.items()}
         lower_patterns: dict[str, str] = {}
         exact_patterns: dict[str, str] = {}
         for phrase in knowledge.phrases:
@@ -194,7 +210,8 @@ class ActorMatcher:
             key = ("=" if exact else "~") + (text if exact else text.lower())
             self.phrases.setdefault(key, []).append(phrase)
             (exact_patterns if exact else lower_patterns).setdefault(key, text)
-        role_texts = [r for r in knowledge.roles if " " in r]
+        # Multi-word roles, and hyphenated ones the tokenizer splits ("vice-premier").
+        role_texts = [r for r in knowledge.roles if " " in r or "-" in r]
         words = pattern_words(
             nlp, [*lower_patterns.values(), *exact_patterns.values(), *role_texts]
         )
@@ -229,6 +246,15 @@ class ActorMatcher:
                 kept.append((start, end, phrases))
                 taken.update(range(start, end))
         return sorted(kept)
+
+    def organization_roles(self, doc: Doc, knowledge: Knowledge) -> list[tuple[int, int]]:
+        """(start, end) of the multi-word role phrases that name a body ("the National
+        Security Council" of a state, not the UN's "Security Council")."""
+        return [
+            (start, end)
+            for key, start, end in self.role_phrases(doc)
+            if knowledge.roles[key].kind == "organization"
+        ]
 
     def role_spans(self, doc: Doc) -> dict[int, str]:
         """Multi-word role phrases by their last (head) token: "security forces"."""
@@ -344,7 +370,7 @@ def find(
     drafts = _seed_drafts(doc, knowledge, matcher, published, gazetteer)
     drafts = _merge_phrases(doc, drafts, matcher.words)
     for draft in drafts.values():
-        _finish(doc, draft, knowledge)
+        _finish(doc, draft, knowledge, published)
     return _link(doc, list(drafts.values()), knowledge, published)
 
 
@@ -359,61 +385,96 @@ def _seed_drafts(
     drafts: dict[int, _Draft] = {}
     covered: set[int] = set()
     stances, languages = matcher.words.stances, matcher.words.languages
-    for start, end, phrases in matcher.matches(doc):
-        if _after_stance(doc, start, stances):
-            continue
-        span = doc[start:end]
-        phrase = _choose(phrases, published)
-        if (
-            phrase.form == "demonym"
-            and span.root.dep_ in {"amod", "compound"}
-            and span.root.head.lemma_.lower() in languages
+    pending: list[tuple[int, int, list[Phrase]]] = []
+    matches = matcher.matches(doc)
+    persons = [ent for ent in doc.ents if ent.label_ in PERSON_LABELS]
+    # People the text names in full ("Tony Blair"): their surname alone is theirs.
+    in_full = {p.entry.key for start, end, ps in matches if end - start > 1 for p in ps}
+    others: dict[str, str] = {}  # surname → the other person's full name ("Jonathan P. Blair")
+    bodies = matcher.organization_roles(doc, knowledge)
+    for start, end, phrases in matches:
+        if _after_stance(doc, start, stances) or any(
+            s <= start and end <= e and e - s > end - start for s, e in bodies
         ):
-            continue  # "the Russian language", "Arabic media": a language, not the state
-        entry = phrase.entry
-        draft = _Draft(
-            head=span.root.i,
-            tokens=set(range(start, end)),
-            entry=entry,
-            kind=entry.kind,
-            name=entry.name,
+            continue
+        fuller = _fuller_name(doc, start, end, phrases, persons, matcher.first_words)
+        if fuller is not None:
+            # "Sheriff Jonathan P. Blair", "Michelle Obama", "Fiona Hill", "Georgia Smith":
+            # a dictionary name inside a longer name of someone else yields to it.
+            others[fuller[-1].text] = fuller.text
+            continue
+        if (
+            end - start == 1
+            and doc[start].text in others
+            and all(p.entry.kind == "person" and p.entry.key not in in_full for p in phrases)
+        ):
+            # "Blair said": the surname of the Blair this story named, not Tony Blair.
+            person = others[doc[start].text]
+            known = _Draft(head=start, tokens={start}, kind="person", name=person, person=person)
+            known.why.append("surname-of-named")
+            drafts[start] = known
+            covered.add(start)
+            continue
+        if len(phrases) > 1 and _credit(doc, start, end):
+            # "NEW DELHI (PTI) -", "By PTI": a wire credit or byline names the outlet
+            # (Press Trust of India), not the party that shares its letters.
+            phrases = [p for p in phrases if p.entry.kind == "media"] or phrases
+        if any(p.entry.kind == "division" for p in phrases):
+            if not _place_like(doc, start, end):
+                # "Georgia Smith", "Victoria Beckham": a division's name used otherwise.
+                phrases = [p for p in phrases if p.entry.kind != "division"]
+            if not phrases:
+                continue
+        if len({p.entry.country for p in phrases}) > 1 and all(
+            p.entry.kind != "person" for p in phrases
+        ):
+            # Georgia (the state or the country), Punjab (India or Pakistan), the Peoples
+            # Democratic Party (Nigeria's or Kashmir's): decided below by the countries
+            # the rest of the story names.
+            pending.append((start, end, phrases))
+            continue
+        found = _dictionary_draft(
+            doc, start, end, _choose(phrases, published), knowledge, published, languages
         )
-        draft.why.append(f"dict:{entry.key}:{phrase.form}")
-        if entry.kind == "state":
-            draft.country, draft.country_rank = knowledge.country_on(entry.country, published), 1
-            if draft.country == entry.country:
-                draft.sectors.extend(FORM_SECTORS.get(phrase.form, ()))
-            elif draft.country in knowledge.countries:
-                # Before the state was formed ("Juba" in 1990): a place of the state it
-                # was part of, whose government sat elsewhere.
-                draft.name = knowledge.countries[draft.country].name
-            if phrase.form == "demonym" and span.root.pos_ == "ADJ":
-                draft.kind = "modifier"
-            elif phrase.form == "demonym":
-                # A people ("Serbs", "Kurds") yields to the state an adjective puts them
-                # in: "Bosnian Serbs" are BIH, "Iraqi Kurds" IRQ.
-                draft.country_rank = 2
-        elif entry.kind == "person":
-            draft.person = entry.name
-            role = entry.role_on(published)
-            if role is not None:
-                draft.country, draft.country_rank = role.country, 5
-                draft.sectors.extend(role.sectors)
-                draft.code = role.code
-        else:
-            draft.country, draft.country_rank = entry.country, 2
-            draft.sectors.extend(entry.sectors)
-        drafts[draft.head] = draft
-        covered.update(range(start, end))
+        if found is not None:
+            drafts[found.head] = found
+            covered.update(range(start, end))
+    if pending:
+        by_country: dict[str | None, set[str]] = {}
+        for other in drafts.values():
+            if other.country and other.country_rank < 5:
+                keys = by_country.setdefault(other.country, set())
+                if other.entry is not None and other.entry.kind == "division":
+                    keys.add(other.entry.key)
+        for start, end, phrases in pending:
+            chosen = _choose_place(doc, start, end, phrases, by_country, knowledge.populations)
+            found = _dictionary_draft(
+                doc,
+                start,
+                end,
+                chosen or _choose(phrases, published),
+                knowledge,
+                published,
+                languages,
+            )
+            if found is not None:
+                drafts[found.head] = found
+                covered.update(range(start, end))
+    _places_in_divisions(doc, drafts)
     # Countries the dictionaries found choose among same-named towns ("Greenville" in a
     # story that names Liberia is Liberia's, not the American city).
     named = {d.country for d in drafts.values() if d.country}
+    platforms = matcher.words.platforms
     for ent in doc.ents:
         if covered.intersection(range(ent.start, ent.end)) or _after_stance(
             doc, ent.start, stances
         ):
             continue
+        if ent.text.strip() in platforms:
+            continue  # "Twitter": where something was said, not who
         if ent.label_ in PERSON_LABELS:
+            if not any(t.text[:1].isupper() for t in ent):
+                continue  # "state", "van", "marijuana": the parser's guess at a name
             name = ent.text.strip()
             draft = _Draft(
                 head=ent.root.i,
@@ -478,7 +539,235 @@ def _seed_drafts(
             holder = _Draft(head=token.i, tokens={token.i}, kind=knowledge.roles[role_text].kind)
             drafts[token.i] = holder
         holder.role_words.add(role_text)
+    _head_hyphenated_roles(doc, drafts, matcher)
     return drafts
+
+
+def _head_hyphenated_roles(doc: Doc, drafts: dict[int, _Draft], matcher: ActorMatcher) -> None:
+    """A hyphenated role ("vice-premier") is one phrase headed where the parser hangs it:
+    the small model parses "China's vice-premier" as "vice" with "premier" hanging off
+    the hyphen, so the role found on "premier" would miss "China's"."""
+    for _key, start, end in matcher.role_phrases(doc):
+        last = end - 1
+        if not any(t.text == "-" for t in doc[start:end]) or last not in drafts:
+            continue
+        root = doc[start:end].root.i
+        draft = drafts[last]
+        if root == last or draft.entry is not None or draft.person:
+            continue
+        del drafts[last]
+        host = drafts.get(root)
+        if host is None:
+            draft.head, draft.tokens = root, draft.tokens | set(range(start, end))
+            drafts[root] = draft
+        else:
+            host.tokens |= draft.tokens | set(range(start, end))
+            host.role_words |= draft.role_words
+
+
+def _fuller_name(
+    doc: Doc,
+    start: int,
+    end: int,
+    phrases: list[Phrase],
+    persons: list,
+    first_words: dict[str, frozenset[str]],
+):
+    """The parser's longer person name that a dictionary name sits in, when it names
+    someone else: other given names before it ("Jonathan P. Blair" is not Tony Blair,
+    "Michelle Obama" not Barack Obama, "Fiona Hill" not The Hill), or a surname after a
+    place's name ("Georgia Smith"). None when the name is the dictionary's own
+    ("Vladimir Vladimirovich Putin": the given name is the entry's)."""
+    for ent in persons:
+        if not (ent.start <= start and end <= ent.end) or (ent.start, ent.end) == (start, end):
+            continue
+        before = [t for t in doc[ent.start : start] if t.pos_ == "PROPN"]
+        after = [t for t in doc[end : ent.end] if t.pos_ == "PROPN"]
+        if before:
+            given = before[0].lower_
+            if any(given in first_words.get(p.entry.key, ()) for p in phrases):
+                return None
+            return ent
+        if (
+            after
+            and doc[end].pos_ == "PROPN"
+            and all(p.entry.kind in PLACE_KINDS and p.form in {"name", "capital"} for p in phrases)
+        ):
+            return ent  # "Georgia Smith" (not "Kenyan Archbishop X", "Georgia's governor")
+    return None
+
+
+def _line_bounds(doc: Doc, i: int) -> tuple[int, int]:
+    """The first and last token of the line token `i` is on."""
+    start = i
+    while start > 0 and "\n" not in doc[start - 1].text_with_ws:
+        start -= 1
+    end = i
+    while end + 1 < len(doc) and "\n" not in doc[end].text_with_ws:
+        end += 1
+    return start, end
+
+
+def _credit(doc: Doc, start: int, end: int) -> bool:
+    """A name in the place of a wire credit or byline: in brackets after a dateline's
+    city or date ("NEW DELHI (PTI) -", "March 3 (AFP) -") or at a paragraph's edge,
+    after "By" at the start of a line, or alone on its line."""
+    line_start, line_end = _line_bounds(doc, start)
+    before = doc[start - 1] if start > 0 else None
+    after = doc[end] if end < len(doc) else None
+    if before is not None and before.text == "(" and after is not None and after.text == ")":
+        lead = doc[start - 2] if start - 2 >= line_start else None
+        return (
+            lead is None
+            or end == line_end
+            or lead.like_num
+            or lead.text == ","
+            or (lead.text.isupper() and len(lead.text) > 1)
+        )
+    if before is not None and before.lower_ == "by" and start - 1 == line_start:
+        return True
+    rest = [t for t in doc[line_start : line_end + 1] if not (start <= t.i < end)]
+    return all(t.is_punct or t.is_space for t in rest)
+
+
+def _dictionary_draft(
+    doc: Doc,
+    start: int,
+    end: int,
+    phrase: Phrase,
+    knowledge: Knowledge,
+    published: dt.date | None,
+    languages: frozenset[str],
+) -> _Draft | None:
+    """The draft of one dictionary match (None for a language named by a demonym)."""
+    span = doc[start:end]
+    if (
+        phrase.form == "demonym"
+        and span.root.dep_ in {"amod", "compound"}
+        and span.root.head.lemma_.lower() in languages
+    ):
+        return None  # "the Russian language", "Arabic media": a language, not the state
+    entry = phrase.entry
+    draft = _Draft(
+        head=span.root.i,
+        tokens=set(range(start, end)),
+        entry=entry,
+        kind=entry.kind,
+        name=entry.name,
+        form=phrase.form,
+    )
+    draft.why.append(f"dict:{entry.key}:{phrase.form}")
+    if entry.kind == "state":
+        draft.country, draft.country_rank = knowledge.country_on(entry.country, published), 1
+        if draft.country == entry.country:
+            draft.sectors.extend(FORM_SECTORS.get(phrase.form, ()))
+        elif draft.country in knowledge.countries:
+            # Before the state was formed ("Juba" in 1990): a place of the state it
+            # was part of, whose government sat elsewhere.
+            draft.name = knowledge.countries[draft.country].name
+        if phrase.form == "demonym" and span.root.pos_ == "ADJ":
+            draft.kind = "modifier"
+        elif phrase.form == "demonym":
+            # A people ("Serbs", "Kurds") yields to the state an adjective puts them
+            # in: "Bosnian Serbs" are BIH, "Iraqi Kurds" IRQ.
+            draft.country_rank = 2
+    elif entry.kind == "division":
+        # A state, province or Land stands for its country, as a town does ("Indiana
+        # police", "Victoria's premier"), a little below the country's own names.
+        draft.country, draft.country_rank = knowledge.country_on(entry.country, published), 3
+        draft.kind = "modifier" if phrase.form == "demonym" and span.root.pos_ == "ADJ" else "state"
+    elif entry.kind == "person":
+        draft.person = entry.name
+        draft.surname = span.text if end - start == 1 and phrase.form == "alias" else ""
+        role = entry.role_on(published)
+        if role is not None:
+            draft.country, draft.country_rank = role.country, 5
+            draft.sectors.extend(role.sectors)
+            draft.code = role.code
+    else:
+        draft.country, draft.country_rank = entry.country, 2
+        draft.sectors.extend(entry.sectors)
+    return draft
+
+
+def _place_like(doc: Doc, start: int, end: int) -> bool:
+    """A division's name is read as the place unless the parser takes it for a person's
+    name ("Georgia Smith", "Victoria Beckham"); inside an organisation's name it still
+    places it ("Indiana State Police"). Outside any entity it must be a proper name of
+    its own, not a piece of a hyphenated one ("Shan-e-Mustafa" is no Shan State)."""
+    for ent in doc.ents:
+        if ent.start < end and start < ent.end:
+            return ent.label_ not in PERSON_LABELS
+    joined = (start > 0 and doc[start - 1].text == "-" and not doc[start - 2].whitespace_) or (
+        end < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_
+    )
+    return not joined and all(t.pos_ in {"PROPN", "ADJ", "PUNCT"} for t in doc[start:end])
+
+
+def _choose_place(
+    doc: Doc,
+    start: int,
+    end: int,
+    phrases: list[Phrase],
+    named: dict[str | None, set[str]],
+    populations: dict[str, int],
+) -> Phrase | None:
+    """Among same-named entries of several countries (Georgia, Victoria, Punjab, the
+    Peoples Democratic Party), the one the story means. A country's own name (Georgia,
+    Niger) stays the country unless the story names the division's country and calls it
+    a state ("Niger State") or names another division of it (an American story that names
+    Georgia and Ohio). Otherwise: the entry whose country the story names (states, then
+    divisions, then others); else, among places, that of the most populous country:
+    Florida is the US state, not Uruguay's department, and Victoria the Australian state,
+    not the Seychelles' capital. None: no place, no named country (the usual choice).
+
+    `named` maps each country the rest of the story names to the divisions named of it."""
+    states = [p for p in phrases if p.entry.kind == "state"]
+    divisions = [p for p in phrases if p.entry.kind == "division"]
+    others = [p for p in phrases if p.entry.kind not in PLACE_KINDS]
+    own_names = [p for p in states if p.form == "name"]
+    if own_names:
+        called_state = end < len(doc) and doc[end].lower_ == "state"
+        for phrase in divisions:
+            country = phrase.entry.country
+            if country in named and (called_state or named[country] - {phrase.entry.key}):
+                return phrase
+        return own_names[0]
+    for group in (states, divisions, others):
+        for phrase in group:
+            if phrase.entry.country in named:
+                return phrase
+    if states or divisions:
+        return max(states + divisions, key=lambda p: populations.get(p.entry.country or "", 0))
+    return None
+
+
+def _places_in_divisions(doc: Doc, drafts: dict[int, _Draft]) -> None:
+    """ "Paris, Texas", "Lebanon, Pennsylvania": a capital or country name followed by a
+    division of another country is a town of that division's country."""
+    by_start = {min(d.tokens): d for d in drafts.values()}
+    for draft in list(drafts.values()):
+        if (
+            draft.entry is None
+            or draft.entry.kind != "state"
+            or draft.form not in {"name", "capital"}
+        ):
+            continue
+        after = max(draft.tokens) + 1
+        if after + 1 >= len(doc) or doc[after].text != ",":
+            continue
+        division = by_start.get(after + 1)
+        if (
+            division is None
+            or division.entry is None
+            or division.entry.kind != "division"
+            or division.country == draft.country
+        ):
+            continue
+        draft.country, draft.country_rank = division.country, 3
+        draft.entry, draft.sectors, draft.kind = None, [], "state"
+        draft.name = doc[min(draft.tokens) : after].text
+        draft.why.append(f"in:{division.entry.key}")
 
 
 def _after_stance(doc: Doc, start: int, stances: frozenset[str]) -> bool:
@@ -544,13 +833,23 @@ def _merge_phrases(doc: Doc, drafts: dict[int, _Draft], words: PhraseWords) -> d
         token = doc[i]
         seen = {i}
         best = i
+        named = _named(drafts[i])
         while True:
             parent = _phrase_parent(token, drafts, words)
             if parent is None or parent.i in seen:
                 return best
             seen.add(parent.i)
             if parent.i in drafts:
-                best = parent.i
+                host = drafts[parent.i]
+                if _separated(doc, drafts[best], host, QUOTE_MARKS):
+                    return best  # "…the president and our military,” Flynn said"
+                if not (named and _named(host) and _separated(doc, drafts[best], host)):
+                    named = named or _named(host)
+                    best = parent.i
+                # else "In Doha, Qatar's minister", "out of Gaza, The Times of Israel": a
+                # phrase with a name in it does not join another name across a comma (the
+                # parser's appositive); it may still join a role beyond it ("Russia's
+                # envoy for Syria, Alexander Lavrentiev").
             elif parent.pos_ not in NOUN_POS and parent.dep_ not in PHRASE_DEPS:
                 return best
             token = parent
@@ -563,8 +862,24 @@ def _merge_phrases(doc: Doc, drafts: dict[int, _Draft], words: PhraseWords) -> d
             continue
         inner = drafts[head]
         host = drafts[target]
+        if _two_names(doc, inner, host):
+            # "…out of Syria, The Times of Israel reported", "NEW DELHI (PTI)": two names
+            # that a comma or a bracket separates are two mentions.
+            merged.setdefault(head, inner)
+            continue
         via_prep = doc[head].dep_ == "pobj" or doc[head].head.dep_ == "prep"
-        _absorb(host, inner, via_prep and doc[head].head.lower_ in {"for", "to"}, via_prep)
+        prep = doc[head].head.lower_
+        # "envoy for Syria", "ambassador to Russia": the place is the topic. But "a
+        # spokesperson for the British Foreign Office" speaks for the body named.
+        body = inner.entry is not None and inner.entry.kind not in PLACE_KINDS | {"person"}
+        topic = via_prep and (prep == "to" or (prep == "for" and not body))
+        # "Ramaphosa's spokesman, Vincent Magwenya": whose the role is says where it
+        # is, not who holds it.
+        possessor = doc[head].dep_ == "poss" and bool(host.role_words) and not host.person
+        # "the People's Liberation Army in Hong Kong": where a body is says less about
+        # whose it is than its own name does.
+        located = via_prep and prep in LOCATING_PREPS and inner.kind == "state"
+        _absorb(host, inner, topic, via_prep, possessor, located)
         if via_prep and inner.country and _residents(doc, host, doc[head].head, words):
             # "the Albanians of southern Serbia", "ethnic Albanians in south Serbia": a
             # people placed in a state by the phrase live there (CAMEO codes ethnic
@@ -574,6 +889,29 @@ def _merge_phrases(doc: Doc, drafts: dict[int, _Draft], words: PhraseWords) -> d
         if outer(head) == head:
             merged[head] = draft
     return merged
+
+
+def _named(draft: _Draft) -> bool:
+    """The phrase names someone: a dictionary entry or a person."""
+    return bool(draft.entry or draft.person)
+
+
+def _two_names(doc: Doc, inner: _Draft, host: _Draft) -> bool:
+    """Both phrases name someone and a comma or a bracket stands between them."""
+    return _named(inner) and _named(host) and _separated(doc, inner, host)
+
+
+# Quotation marks: a phrase never runs into or out of a quote.
+QUOTE_MARKS = frozenset({'"', "“", "”", "‘", "’", "«", "»", "„", "''", "``"})
+
+
+def _separated(
+    doc: Doc, inner: _Draft, host: _Draft, marks: frozenset[str] = frozenset({",", "(", ")"})
+) -> bool:
+    """One of `marks` (by default a comma or a bracket) stands between the two phrases."""
+    a, b = sorted((inner.tokens, host.tokens), key=min)
+    between = doc[max(a) + 1 : min(b)]
+    return any(t.text in marks for t in between)
 
 
 def _depth(token: Token) -> int:
@@ -595,23 +933,35 @@ def _residents(doc: Doc, host: _Draft, prep: Token, words: PhraseWords) -> bool:
     return people and (prep.lower_ == "of" or (ethnic and prep.lower_ == "in"))
 
 
-def _absorb(host: _Draft, inner: _Draft, topic_only: bool, via_prep: bool) -> None:
-    """Fold a modifier phrase into its host phrase."""
+def _absorb(
+    host: _Draft,
+    inner: _Draft,
+    topic_only: bool,
+    via_prep: bool,
+    possessor: bool = False,
+    located: bool = False,
+) -> None:
+    """Fold a modifier phrase into its host phrase (`possessor`: a person whose role
+    the host names gives only a country)."""
     host.tokens |= inner.tokens
     host.role_words |= inner.role_words
     host.why.extend(inner.why)
+    if possessor and inner.person:
+        if inner.country and host.country is None:
+            host.country, host.country_rank = inner.country, inner.country_rank + 1
+        return
     if inner.person and not host.person:
-        host.person, host.kind = inner.person, "person"
+        host.person, host.kind, host.surname = inner.person, "person", inner.surname
         host.entry = inner.entry if inner.entry and inner.entry.kind == "person" else host.entry
     if topic_only:
         # "envoy for Syria", "ambassador to Russia": Syria is the topic, not the envoy's state.
         return
-    rank = inner.country_rank + (2 if via_prep else 0)
+    rank = inner.country_rank + (2 if via_prep else 0) + (2 if located else 0)
     if inner.country and (host.country is None or rank < host.country_rank):
-        if not (host.entry and host.entry.kind not in {"person", "state"}):
+        if not (host.entry and host.entry.kind not in PLACE_KINDS | {"person"}):
             host.country, host.country_rank = inner.country, rank
-    body = inner.entry if inner.entry and inner.entry.kind not in {"state", "person"} else None
-    if body is not None and host.entry is not None and host.entry.kind == "state":
+    body = inner.entry if inner.entry and inner.entry.kind not in PLACE_KINDS | {"person"} else None
+    if body is not None and host.entry is not None and host.entry.kind in PLACE_KINDS:
         return  # a member state stays itself: "NATO-member Norway" is Norway
     if body is not None:
         # Membership of a known organisation outranks generic role words (CEO of an NGO).
@@ -621,8 +971,18 @@ def _absorb(host: _Draft, inner: _Draft, topic_only: bool, via_prep: bool) -> No
         host.sectors.extend(s for s in inner.sectors if s not in host.sectors)
 
 
-def _finish(doc: Doc, draft: _Draft, knowledge: Knowledge) -> None:
+def _finish(
+    doc: Doc, draft: _Draft, knowledge: Knowledge, published: dt.date | None = None
+) -> None:
     """Settle kind, sectors and name of a merged phrase."""
+    if draft.surname and draft.entry is not None and not _plausible(draft, knowledge, published):
+        # "Sheriff Blair", "Coach Obama" in a story before Obama held office: someone
+        # else of that name.
+        draft.why.append(f"not:{draft.entry.key}")
+        draft.person, draft.entry, draft.code = draft.surname, None, None
+        draft.sectors = []
+        if draft.country_rank == 5:
+            draft.country, draft.country_rank = None, 9
     for role in sorted(draft.role_words):
         if draft.member is None:
             for sector in knowledge.roles[role].sectors:
@@ -647,6 +1007,31 @@ def _finish(doc: Doc, draft: _Draft, knowledge: Knowledge) -> None:
     draft.sectors = list(dict.fromkeys(draft.sectors))[:3]
 
 
+def _plausible(draft: _Draft, knowledge: Knowledge, published: dt.date | None) -> bool:
+    """A known person named by their surname alone is the one meant when a role the text
+    gives them is one they held (a sheriff is no prime minister) and the story is not
+    from before their first known role."""
+    entry = draft.entry
+    if entry is None or not entry.roles:
+        return True
+    held = {s for role in entry.roles for s in role.sectors}
+    given = {
+        s
+        for word in draft.role_words
+        if knowledge.roles[word].kind == "person"
+        for s in knowledge.roles[word].sectors
+    }
+    if given and not given & held:
+        return False
+    starts = [role.start for role in entry.roles if role.start is not None]
+    return (
+        published is None
+        or not starts
+        or len(starts) < len(entry.roles)
+        or min(starts) <= published
+    )
+
+
 def _is_actor(draft: _Draft) -> bool:
     return bool(draft.country or draft.person or draft.entry or draft.kind == "organization")
 
@@ -661,6 +1046,7 @@ def _link(
     person_roles: dict[str, set[str]] = {}
     drafts.sort(key=lambda d: min(d.tokens))
     pronouns = knowledge.grammar.get("person_pronouns", {})
+    no_context = {w.lower() for w in knowledge.grammar.get("no_context_roles", ())}
 
     def add(key: str, draft: _Draft, span: Span, info: dict) -> None:
         actor = actors.setdefault(key, {**info, "mentions": [], "id": f"A{len(actors) + 1}"})
@@ -752,6 +1138,10 @@ def _link(
                 "country": draft.country,
                 "sectors": tuple(draft.sectors),
                 "why": ";".join(draft.why),
+                # "Analysts", "a mediator": a role that names no one of the story's country.
+                "generic": bool(draft.role_words)
+                and draft.role_words <= no_context
+                and not (draft.country or draft.entry or draft.person),
             },
         )
         mention = Mention(
@@ -768,7 +1158,7 @@ def _link(
         for i in tokens:
             by_token[i] = mention
     _link_pronouns(doc, by_token, actors, persons, pronouns)
-    home = _country_from_context(actors, by_token)
+    home = _country_from_context(actors, by_token, _paragraph_of(doc))
     result = tuple(
         Actor(
             id=a["id"],
@@ -790,7 +1180,20 @@ DOMESTIC_MENTIONS = 3
 DOMESTIC_SHARE = 2 / 3
 
 
-def _country_from_context(actors: dict[str, dict], by_token: dict[int, Mention]) -> str | None:
+def _paragraph_of(doc: Doc) -> Callable[[int], int]:
+    """Character offset → the number of its paragraph (a blank line ends one)."""
+    import bisect
+    import re
+
+    starts = [0] + [m.end() for m in re.finditer(r"\n[ \t]*\n", doc.text)]
+    return lambda char: bisect.bisect_right(starts, char)
+
+
+def _country_from_context(
+    actors: dict[str, dict],
+    by_token: dict[int, Mention],
+    paragraph: Callable[[int], int] = lambda char: 0,
+) -> str | None:
     """ "President Yoweri Museveni", "the rebels": an actor known only by its sector takes
     the country the article is about (the one named most often), as a human coder would.
     The actor's `why` records it, so the inference can be told from a named country.
@@ -808,12 +1211,26 @@ def _country_from_context(actors: dict[str, dict], by_token: dict[int, Mention])
     # country is anyone's guess.
     total = sum(counts.values())
     domestic = counts[country] >= DOMESTIC_MENTIONS and counts[country] >= DOMESTIC_SHARE * total
+    # A role ("Officers") takes a country the story names only once only in the
+    # paragraph that names it: a passing mention of Austria paragraphs before does not
+    # make the story's police Austrian.
+    named_in = {
+        paragraph(a_span.start)
+        for actor in actors.values()
+        if actor["country"] == country
+        for a_span in actor["mentions"]
+    }
     changed = {}
     for actor in actors.values():
         if (
             actor["country"] is None
             and (actor["sectors"] or (domestic and actor["kind"] in {"person", "organization"}))
             and actor["kind"] != "media"
+            and not actor.get("generic")
+            and (
+                counts[country] > 1
+                or any(paragraph(m.start) in named_in for m in actor["mentions"])
+            )
         ):
             actor["country"] = country
             actor["code"] = country + "".join(actor["sectors"])

@@ -35,7 +35,7 @@ from dragoman.dates import in_sentence as dates_in_sentence
 from dragoman.knowledge import Knowledge, VerbPattern
 from dragoman.models import ActorRef, Event, Place, Source, Span
 from dragoman.nlp import sentences
-from dragoman.places import Gazetteer
+from dragoman.places import Gazetteer, division_place, event_place
 from dragoman.quotes import QuoteLayer
 
 log = logging.getLogger(__name__)
@@ -864,7 +864,9 @@ class _Context:
                 continue
             span = Span(ent.start_char, ent.end_char)
             mention = self.actors.at(ent.root)
-            place = self.gazetteer.resolve(ent.text, span, self.countries)
+            place = division_place(ent, self.actors) or self.gazetteer.resolve(
+                ent.text, span, self.countries
+            )
             if place is not None and place.country:
                 # "Juba" in 1990 is in Sudan (`formed` in countries.yaml).
                 day = self.published
@@ -1196,7 +1198,7 @@ def code(
                 date=day,
                 date_text=day_text,
                 date_precision=day_precision,
-                place=place,
+                place=place or event_place(token, ctx.actors, ctx.gazetteer, ctx.countries),
                 negated=ctx.negated(token) and not refused,
                 hypothetical=ctx.hypothetical(token),
                 attribution=attribution,

