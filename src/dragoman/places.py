@@ -174,15 +174,14 @@ def event_place(
     sentence = sent_of(token)
     dateline = _dateline(doc)
     skip = dateline.end() if dateline is not None else -1  # the dateline is read last
-    here = [
-        e for e in doc.ents if sentence.start <= e.start < sentence.end and e.start_char >= skip
-    ]
+    ents = _ents(doc)
+    here = [e for e in ents if sentence.start <= e.start < sentence.end and e.start_char >= skip]
     for ent in sorted(here, key=lambda e: abs(e.root.i - token.i)):
         place = _resolve_ent(ent, actors, gazetteer, countries)
         if place is not None:
             return place
     start = _paragraph_start(doc, sentence.start)
-    before = [e for e in doc.ents if start <= e.start < sentence.start and e.start_char >= skip]
+    before = [e for e in ents if start <= e.start < sentence.start and e.start_char >= skip]
     # The last sentence before it that names a place; of its places the most precise
     # ("KYIV, Ukraine (AP) —" is Kyiv).
     found: list[tuple[int, Place]] = []
@@ -239,19 +238,33 @@ def division_place(ent, actors: ActorLayer) -> Place | None:
 
 
 def _dateline(doc: Doc):  # -> re.Match | None
-    """The dateline that opens the story ("KYIV, Ukraine (AP) —"), if it has one."""
+    """The dateline that opens the story ("KYIV, Ukraine (AP) —"), if it has one; found
+    once per document (`Doc.text` joins every token anew at each call)."""
     from dragoman.pipeline import DATELINE
 
-    text = doc.text
-    start = len(text) - len(text.lstrip())
-    return DATELINE.match(text, start, start + 90)
+    if _DATELINE_KEY not in doc.user_data:
+        text = doc.text
+        start = len(text) - len(text.lstrip())
+        doc.user_data[_DATELINE_KEY] = DATELINE.match(text, start, start + 90)
+    return doc.user_data[_DATELINE_KEY]
+
+
+def _ents(doc: Doc) -> list:
+    """The document's entities, listed once (`Doc.ents` builds them at each call)."""
+    if _ENTS_KEY not in doc.user_data:
+        doc.user_data[_ENTS_KEY] = list(doc.ents)
+    return doc.user_data[_ENTS_KEY]
+
+
+_DATELINE_KEY = "dragoman.places:dateline"
+_ENTS_KEY = "dragoman.places:ents"
 
 
 def _dateline_place(doc: Doc, dateline, gazetteer: Gazetteer, countries: set[str]):
     """The city of the story's dateline."""
     if dateline is None:
         return None
-    city = doc.text[dateline.start() : dateline.end()]
+    city = dateline.string[dateline.start() : dateline.end()]
     city = city.split(",")[0].split("(")[0].split("—")[0].split(" -")[0].strip()
     if not city:
         return None
