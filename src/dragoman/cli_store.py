@@ -373,20 +373,41 @@ def stats(db: str | None, run_check: bool, as_json: bool) -> None:
     default=None,
     help="Write here instead of standard output (needed for parquet).",
 )
+@click.option(
+    "--header",
+    is_flag=True,
+    help="gdelt, phoenix: write the column names first (GDELT and Phoenix ship without; "
+    "icews always has them).",
+)
 @_event_filters
 @_db_option
-def export_command(db: str | None, fmt: str, output: str | None, **filters: Any) -> None:
-    """Export stored events as GDELT, Phoenix, PLOVER, ICEWS or Parquet records."""
+def export_command(
+    db: str | None, fmt: str, output: str | None, header: bool, **filters: Any
+) -> None:
+    """Export stored events as GDELT, Phoenix, PLOVER, ICEWS or Parquet records.
+
+    PLOVER leaves out the events it cannot hold (no PLOVER type, no source actor code)
+    and says how many on stderr: exported + left out = the events that match.
+    """
+    from collections import Counter
+
     from dragoman import export
 
     if fmt == "parquet" and not output:
         raise click.UsageError("--format parquet needs --output FILE")
+    if header and fmt not in ("gdelt", "phoenix", "icews"):
+        raise click.BadParameter(
+            f"is for gdelt, phoenix and icews, not {fmt}", param_hint="--header"
+        )
+    left_out: Counter[str] = Counter()
     with _open(db) as store:
-        if output:
-            n = export.export(store, fmt, output, **_filters(filters))
-        else:
-            n = export.export(store, fmt, sys.stdout, **_filters(filters))
-    click.echo(f"exported {n} events ({fmt})", err=True)
+        target = output if output else sys.stdout
+        n = export.export(store, fmt, target, header=header, left_out=left_out, **_filters(filters))
+    message = f"exported {n} events ({fmt})"
+    if left_out:
+        reasons = ", ".join(f"{count} {why}" for why, count in sorted(left_out.items()))
+        message += f"; left out {sum(left_out.values())} ({reasons})"
+    click.echo(message, err=True)
 
 
 COMMANDS: tuple[click.Command, ...] = (ingest, events, quotes, actors, dyads, stats, export_command)
