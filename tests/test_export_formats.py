@@ -144,8 +144,7 @@ def varied() -> Extraction:
     # the hand-coded seed says DEMAND, PLOVER's name before it became REQUEST (as the
     # packaged codebook and the reference's type list have it)
     current = [
-        dataclasses.replace(e, plover="REQUEST") if e.plover == "DEMAND" else e
-        for e in seed.events
+        dataclasses.replace(e, plover="REQUEST") if e.plover == "DEMAND" else e for e in seed.events
     ]
     events: tuple[Event, ...] = (*current, statement, unknown, igo)
     return dataclasses.replace(seed, events=events)
