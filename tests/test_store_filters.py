@@ -284,3 +284,12 @@ def test_store_filters_cli_quotes_speaker(tmp_path: Path) -> None:
     assert [json.loads(line)["speaker_name"] for line in result.stdout.splitlines()] == [
         "Mark Esper"
     ]
+
+
+def test_store_filters_unknown_actor_is_a_404(client: Any) -> None:
+    assert client.get("/api/actors/ZZZ").status_code == 404
+    page = client.get("/actors/ZZZ", headers={"accept": "text/html"})
+    assert page.status_code == 404 and "text/html" in page.headers["content-type"]
+    assert "no actor" in page.text
+    # an actor with no event matching the filters is still an actor
+    assert client.get("/api/actors/SYR", params={"factual": "true"}).status_code == 200

@@ -135,8 +135,11 @@ def actor_profile(
     store: Store, code: str, period: str, filters: EventFilter | None = None
 ) -> dict[str, Any]:
     """An actor code's entries, and its events as source and as target per period
-    (those matching `filters` too)."""
+    (those matching `filters` too); 404 when no actor and no event has the code."""
     code = code.upper()
+    if store.actors(actor=code, limit=1).empty and store.events(actor=code, limit=1).empty:
+        # No actor and no event has this code: a typo, not an actor without events.
+        raise HTTPException(404, f"no actor {code!r}: no actor or event has this code")
 
     def on(side: str) -> EventFilter:
         return {**(filters or {}), f"{side}_actor": code}  # type: ignore[misc]
