@@ -17,12 +17,21 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from conftest import shared_path
 from dragoman import export
 from dragoman.cli import main
 from dragoman.models import ActorRef, Event, Extraction, Place, Span
 from dragoman.store import Store
-from test_store_support import find, seed_extraction
+from test_store_support import SHARED, find, seed_extraction
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared, skipping with a message when it is absent (conftest's
+    helper, which a module cannot import by name beside tests/e2e/conftest.py)."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"needs {path} (the ../shared folder beside the repository); not present")
+    return path
+
 
 # --- the published field lists ---------------------------------------------------------------
 
