@@ -132,7 +132,7 @@ def events_page(
 
 
 def actor_profile(
-    store: Store, code: str, period: str, filters: EventFilter | None = None
+    store: Store, code: str, period: str, filters: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """An actor code's entries, and its events as source and as target per period
     (those matching `filters` too); 404 when no actor and no event has the code."""
@@ -142,7 +142,7 @@ def actor_profile(
         raise HTTPException(404, f"no actor {code!r}: no actor or event has this code")
 
     def on(side: str) -> EventFilter:
-        return {**(filters or {}), f"{side}_actor": code}  # type: ignore[misc]
+        return {**(filters or {}), f"{side}_actor": code}  # type: ignore[typeddict-item]
 
     def series(side: str) -> list[dict[str, Any]]:
         frame = store.dyads(period=period, **on(side))
