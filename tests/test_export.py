@@ -139,7 +139,7 @@ def test_export_icews_has_its_20_columns(store: Store) -> None:
         "Iran",
     )
     assert (e5[col["Target Sectors"]], e5[col["CAMEO Code"]], e5[col["Intensity"]]) == (
-        "GOV",
+        "Government",
         "112",
         "-2.0",
     )
@@ -152,18 +152,20 @@ def test_export_plover_uses_plover_field_names(store: Store) -> None:
     store.add(dataclasses.replace(seed, events=(*seed.events, negated)))
     records = {r["id"].split(":")[1]: r for r in map(json.loads, _lines(store, "plover"))}
     e1 = records["E1"]
-    assert e1["date"] == "2018-05-21" and e1["event"] == "REJECT"
+    assert e1["date"] == "2018-05-21" and e1["event"] == ["REJECT"]
     assert e1["actor"] == [
         {"code": "IRN", "sector": None, "entity_text": "Iran", "identifier_text": "Iran"}
     ]
     assert e1["recipient"][0]["code"] == "RUS"
-    assert e1["event_text"] == "rejected" and e1["text"].startswith("Iran on Monday")
+    assert e1["event_text"] == ["rejected"] and e1["text"].startswith("Iran on Monday")
     assert e1["quad_code"] == 3 and e1["has_event"] is True
     assert e1["cite_info"]["url"] == seed.article.url and e1["coder"] == "dragoman"
     assert isinstance(e1["mode"], list) and isinstance(e1["context"], list)
     assert records["E2"]["event_loc"]["geonameid"] == 163843
     assert records["E6"]["recipient"] == []
-    assert records["E7"]["has_event"] is False
+    # has_event is PLOVER's "the record is coded"; negation is a field of ours
+    assert records["E7"]["has_event"] is True and records["E7"]["negated"] is True
+    assert e1["negated"] is False and records["E6"]["hypothetical"] is True
 
 
 def test_export_dates_take_the_precision_they_can(store: Store) -> None:

@@ -157,8 +157,10 @@ def test_store_cli_uses_the_db_setting(tmp_path: Path, monkeypatch: pytest.Monke
     result = CliRunner().invoke(cli_store.COMMANDS[-2], [])  # stats
     assert result.exit_code == 0 and "articles:         1" in result.stdout
     other = tmp_path / "other.duckdb"
+    with Store.open(other):
+        pass
     assert run("-s", f"db={other}", "stats").exit_code == 0
-    assert other.exists()
+    assert "articles:         0" in run("-s", f"db={other}", "stats").stdout
 
 
 def test_store_cli_ingests_the_seed_article_twice(tmp_path: Path) -> None:

@@ -53,11 +53,27 @@ __all__ = [
 ]
 
 
-def open(url: str | None = None):
-    """Open the event database (`Settings.db` when None): a DuckDB path or postgresql:// URL."""
+def open(url: str | None = None, read_only: bool = False, wait: float | None = None):
+    """Open the event database (`Settings.db` when None): a DuckDB path or postgresql:// URL.
+
+    Args:
+        url: the database; a DuckDB file is created when missing unless `read_only`.
+        read_only: DuckDB only: read without the write lock, beside other readers and
+            beside a running `dragoman serve` (the file must exist).
+        wait: seconds to wait for another process's write to finish (default: the
+            `db_wait` setting's default).
+
+    Raises:
+        StoreError: the database cannot be opened (or, read-only, does not exist).
+    """
     from dragoman.store import Store
 
-    return Store.open(url or Settings().db)
+    settings = Settings()
+    return Store.open(
+        url or settings.db,
+        read_only=read_only,
+        wait=settings.db_wait if wait is None else wait,
+    )
 
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import functools
 import gc
@@ -21,10 +22,10 @@ def pipeline(settings: Settings | None = None) -> Pipeline:
 
     Building it freezes the garbage collector's view of the process (`gc.freeze`):
     what exists then (the model, the knowledge, the modules: over a hundred thousand
-    containers) is never walked by a collection again, so neither later collections
-    nor the interpreter's exit go over them; what is made afterwards is collected as
-    usual. (An object alive then that later becomes part of an unreachable cycle is
-    not freed.)
+    containers) is never walked by a collection again; what is made afterwards is
+    collected as usual, and at exit everything is given back to the collector so the
+    interpreter frees it (`_unfreeze_at_exit`). (An object alive then that later
+    becomes part of an unreachable cycle is not freed before the exit.)
     """
     return _pipeline(settings or Settings())
 
@@ -45,7 +46,22 @@ def _pipeline(settings: Settings) -> Pipeline:
         if enabled:
             gc.enable()
     gc.freeze()
+    _unfreeze_at_exit()
     return built
+
+
+@functools.cache
+def _unfreeze_at_exit() -> None:
+    """Give the frozen objects back to the collector when the interpreter exits.
+
+    The interpreter's last collection, after the modules are cleared, skips frozen
+    objects: those in reference cycles (module dicts, DuckDB's nanobind type objects
+    imported before the build) would then outlive their extension module, and
+    nanobind reports each as "leaked" on stderr (48 lines after every `ingest`).
+    Unfrozen, they are freed as in any process; the exit's collection then walks
+    the model's objects too: about 0.2 s more at the end of a command that built the
+    pipeline (measured here: 0.22-0.25 s against 0.03-0.05 s)."""
+    atexit.register(gc.unfreeze)
 
 
 def _date(value: dt.date | str | None) -> dt.date | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import IO, Any
 
 import click
@@ -17,10 +18,26 @@ import pandas as pd
 from dragoman.cli_options import current_settings, parse_date, progress
 
 
-def _open(db: str | None) -> Any:
-    from dragoman.store import Store
+def _open(db: str | None, *, write: bool = False) -> Any:
+    """The store for a command: read commands open an existing DuckDB file read-only
+    (beside `dragoman serve` and other readers, waiting up to `db_wait` for a write),
+    and never create one; `ingest` opens it read-write and creates it.
 
-    return Store.open(db or current_settings().db)
+    Raises:
+        UsageError: a read command names a DuckDB file that does not exist (exit 2).
+    """
+    from dragoman.errors import UsageError
+    from dragoman.store import Store
+    from dragoman.store._backends import is_postgres
+
+    settings = current_settings()
+    url = db or settings.db
+    if write:
+        return Store.open(url, wait=settings.db_wait)
+    local = not is_postgres(url) and url != ":memory:"
+    if local and not Path(url).exists():
+        raise UsageError(f"no database at {url} (`dragoman ingest PATHS --db {url}` creates one)")
+    return Store.open(url, read_only=local, wait=settings.db_wait)
 
 
 def _db_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -39,34 +56,34 @@ def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) 
 
 
 def _event_filters(func: Callable[..., Any]) -> Callable[..., Any]:
-    """The filters of `Store.events` as options."""
+    """The filters of `Store.events` as options, with the help the store gives them
+    (`EVENT_FILTER_HELP`: the same words as the HTTP API's)."""
+    from dragoman.store._queries import EVENT_FILTER_HELP as HELP
+
     options = [
+        click.option("--actor", help=HELP["actor"]),
+        click.option("--source-actor", help=HELP["source_actor"]),
+        click.option("--target-actor", help=HELP["target_actor"]),
+        click.option("--cameo", help=HELP["cameo"]),
+        click.option("--root", help=HELP["root"]),
+        click.option("--plover", help=HELP["plover"]),
+        click.option("--quad", type=click.IntRange(1, 4), multiple=True, help=HELP["quad"]),
+        click.option("--since", metavar="YYYY-MM-DD", callback=_date_option, help=HELP["since"]),
+        click.option("--until", metavar="YYYY-MM-DD", callback=_date_option, help=HELP["until"]),
+        click.option("--outlet", help=HELP["outlet"]),
+        click.option("--via", help=HELP["via"]),
+        click.option("--text", help=HELP["text"]),
+        click.option("--article", metavar="HASH|ID", help=HELP["article"]),
+        click.option("--negated/--not-negated", default=None, help=HELP["negated"]),
+        click.option("--hypothetical/--not-hypothetical", default=None, help=HELP["hypothetical"]),
+        click.option("--factual", is_flag=True, help=HELP["factual"]),
         click.option(
-            "--actor", help="Country code (IRN) or code prefix (IRNGOV), as source or target."
+            "--min-confidence",
+            type=click.FloatRange(0.0, 1.0),
+            metavar="P",
+            help=HELP["min_confidence"],
         ),
-        click.option("--source-actor", help="The same, as source only."),
-        click.option("--target-actor", help="The same, as target only."),
-        click.option("--cameo", help="CAMEO code prefix (12 matches 120, 1211…)."),
-        click.option("--root", help="Two-digit CAMEO root (12)."),
-        click.option("--plover", help="PLOVER event type (REJECT)."),
-        click.option(
-            "--quad", type=click.IntRange(1, 4), multiple=True, help="Quad class 1-4 (repeatable)."
-        ),
-        click.option(
-            "--since",
-            metavar="YYYY-MM-DD",
-            callback=_date_option,
-            help="Events on or after this date.",
-        ),
-        click.option(
-            "--until",
-            metavar="YYYY-MM-DD",
-            callback=_date_option,
-            help="Events on or before this date.",
-        ),
-        click.option("--outlet", help="The article's outlet (any case)."),
-        click.option("--via", help="An attribution link's name (part of it) or code."),
-        click.option("--text", help="Words in the trigger or sentence (case-insensitive)."),
+        click.option("--named", is_flag=True, help=HELP["named"]),
     ]
     for option in reversed(options):
         func = option(func)
@@ -207,7 +224,7 @@ def ingest(
         if rejects is not None:
             rejects.write(dumps(reject_dict(reject)) + "\n")
 
-    with _open(db) as store:
+    with _open(db, write=True) as store:
         results = extract_paths(paths, parse_date(published), settings, workers)
         report = store.ingest(progress(results, "ingest"), on_reject, batch=batch)
     click.echo(str(report), err=True)
@@ -252,10 +269,15 @@ def events(
 
 
 @click.command()
-@click.option("--speaker", help="In the speaker's name, or a prefix of their code.")
+@click.option(
+    "--speaker",
+    help="Whole words of the speaker's name (Esper finds Mark Esper, never a spokesperson), "
+    "or their code (a country code or a code prefix: IRN, IRNGOV).",
+)
 @click.option("--via", help="A link of the quote's chain: part of its name, or its code.")
 @click.option("--text", help="Words in the quote (case-insensitive).")
 @click.option("--kind", type=click.Choice(["direct", "partial", "indirect"]))
+@click.option("--article", metavar="HASH|ID", help="One article, by hash or id.")
 @_article_listing
 def quotes(
     db: str | None, fmt: str, output: str | None, limit: int | None, offset: int, **filters: Any
@@ -351,20 +373,41 @@ def stats(db: str | None, run_check: bool, as_json: bool) -> None:
     default=None,
     help="Write here instead of standard output (needed for parquet).",
 )
+@click.option(
+    "--header",
+    is_flag=True,
+    help="gdelt, phoenix: write the column names first (GDELT and Phoenix ship without; "
+    "icews always has them).",
+)
 @_event_filters
 @_db_option
-def export_command(db: str | None, fmt: str, output: str | None, **filters: Any) -> None:
-    """Export stored events as GDELT, Phoenix, PLOVER, ICEWS or Parquet records."""
+def export_command(
+    db: str | None, fmt: str, output: str | None, header: bool, **filters: Any
+) -> None:
+    """Export stored events as GDELT, Phoenix, PLOVER, ICEWS or Parquet records.
+
+    PLOVER leaves out the events it cannot hold (no PLOVER type, no source actor code)
+    and says how many on stderr: exported + left out = the events that match.
+    """
+    from collections import Counter
+
     from dragoman import export
 
     if fmt == "parquet" and not output:
         raise click.UsageError("--format parquet needs --output FILE")
+    if header and fmt not in ("gdelt", "phoenix", "icews"):
+        raise click.BadParameter(
+            f"is for gdelt, phoenix and icews, not {fmt}", param_hint="--header"
+        )
+    left_out: Counter[str] = Counter()
     with _open(db) as store:
-        if output:
-            n = export.export(store, fmt, output, **_filters(filters))
-        else:
-            n = export.export(store, fmt, sys.stdout, **_filters(filters))
-    click.echo(f"exported {n} events ({fmt})", err=True)
+        target = output if output else sys.stdout
+        n = export.export(store, fmt, target, header=header, left_out=left_out, **_filters(filters))
+    message = f"exported {n} events ({fmt})"
+    if left_out:
+        reasons = ", ".join(f"{count} {why}" for why, count in sorted(left_out.items()))
+        message += f"; left out {sum(left_out.values())} ({reasons})"
+    click.echo(message, err=True)
 
 
 COMMANDS: tuple[click.Command, ...] = (ingest, events, quotes, actors, dyads, stats, export_command)

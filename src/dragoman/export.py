@@ -4,7 +4,8 @@ Formats (`export(store, fmt, out, **filters)`; filters are those of `Store.event
 
 ``gdelt``
     The GDELT 2.0 event table: 61 tab-separated columns in GDELT's order, no
-    header (as GDELT ships it). Filled: GlobalEventID (a stable 60-bit hash of
+    header (as GDELT ships it; `header=True`, `--header`, writes `GDELT_COLUMNS`
+    first). Filled: GlobalEventID (a stable 60-bit hash of
     article and event), Day, MonthYear, Year, FractionDate (GDELT's
     `YYYY + (month*30 + day)/365`; each left empty when the event's date is
     less precise: a month has no Day, a year no MonthYear), Actor1/2 Code, Name (upper case),
@@ -21,25 +22,35 @@ Formats (`export(store, fmt, out, **filters)`; filters are those of `Store.event
     not geolocated) and ADM1/ADM2 codes below country level.
 ``phoenix``
     Phoenix's 26 tab-separated columns, no header (as phoenix_pipeline writes
-    them). Entity = country, Role = first sector among Phoenix's roles, Attribute
+    them; `header=True`, `--header`, writes `PHOENIX_COLUMNS` first). Entity =
+    country, Role = first sector among Phoenix's roles, Attribute
     = the other sectors `;`-joined, QuadClass 0 for roots 01 and 02 (Phoenix's
     rule). Empty: Issues, StateName. One row per event: Phoenix's one-a-day
     filter is not applied.
 ``icews``
     The 20 ICEWS columns with their header. Countries are names (ICEWS style,
-    from GeoNames; IGO codes stay codes), sectors are our sector codes
-    comma-joined (ICEWS has free-text sector names), Event Text is the CAMEO
+    from GeoNames; an IGO or other non-state code has no country, as in ICEWS),
+    sectors are sector names comma-joined as ICEWS writes them (`data/icews_sectors.tsv`:
+    GOV → Government, LEG → Legislative / Parliamentary), Event Text is the CAMEO
     name when the packaged codebook has it. Empty: District, Province.
 ``plover``
-    JSON Lines, one object per event in PLOVER's field names: id, date, actor
-    and recipient (lists of entity objects: code, sector, entity_text,
-    identifier_text), event (the PLOVER type, a string as in PLOVER's gold
-    standard records), mode and context (lists, from the codebook when known),
-    quad_code, has_event (false for a negated event), event_text, text (the
-    sentence), text_info, event_loc, cite_info, coder, coded_date.
+    JSON Lines, one object per event in the fields and types of the PLOVER
+    specification (its "JSON Data Fields"): id, date, actor and recipient (lists of
+    entity objects: code, sector, entity_text, identifier_text), event (a list:
+    the PLOVER type), event_text (a list: the trigger), mode and context (lists,
+    from the codebook when known), quad_code, event_scale (the Goldstein score),
+    has_event (true: the record is coded, as PLOVER defines it), text (the
+    sentence), text_info, event_loc (resolution as PLOVER numbers it: 1 country
+    … 4 city … 5 below a city), cite_info (codebook `PLOVER`), coder,
+    coded_date; and two fields of ours, `negated` and `hypothetical` (PLOVER has
+    none for them: `--factual` leaves such events out). An event PLOVER cannot
+    hold is left out and counted by reason (`left_out`): one without a PLOVER
+    type (CAMEO 01 and 02, dropped by PLOVER), or without a source actor code
+    (the required `actor`).
 ``parquet``
-    The columns and types of `EVENT_PARQUET_SCHEMA`, written by DuckDB (no
-    pyarrow needed). The Spark job writes the same schema.
+    The columns and types of `EVENT_PARQUET_SCHEMA`, written by DuckDB; pyarrow
+    (in the base install) reads it back (`pandas.read_parquet`). The Spark job
+    writes the same schema.
 
 `write_frame` writes any query result (events, quotes, actors, dyads) as a
 readable table, CSV or JSON Lines. See docs/exports.md.
@@ -52,6 +63,7 @@ import datetime as dt
 import functools
 import json
 import math
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -285,10 +297,27 @@ def _countries() -> dict[str, dict[str, Any]]:
 
 
 def _country_name(code: str | None) -> str | None:
+    """The country's name; None for a code that is no country (IGO, NGO…: ICEWS leaves
+    the country of an international organisation empty)."""
     if not code:
         return None
     country = _countries().get(code)
-    return country["name"] if country else code
+    return country["name"] if country else None
+
+
+@functools.lru_cache(maxsize=1)
+def _icews_sector_names() -> dict[str, str]:
+    """Sector code → the name ICEWS writes (`data/icews_sectors.tsv`)."""
+    from importlib import resources
+
+    text = resources.files("dragoman").joinpath("data", "icews_sectors.tsv").read_text("utf-8")
+    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+    return {code: name for code, name in rows[1:]}
+
+
+def _icews_sectors(codes: list[str] | None) -> str | None:
+    names = _icews_sector_names()
+    return ",".join(dict.fromkeys(names.get(c, c) for c in codes or [])) or None
 
 
 def _fips(code: str | None) -> str | None:
@@ -454,13 +483,13 @@ def icews_row(row: dict[str, Any]) -> list[Any]:
         row["global_id"],
         _iso(day, _precision(row)),
         row["source_name"],
-        ",".join(row["source_sectors"] or []) or None,
+        _icews_sectors(row["source_sectors"]),
         _country_name(row["source_country"]),
         _code_row(row["cameo"]).get("name"),
         row["cameo"],
         row["goldstein"],
         row["target_name"],
-        ",".join(row["target_sectors"] or []) or None,
+        _icews_sectors(row["target_sectors"]),
         _country_name(row["target_country"]),
         row["article_id"],
         row["sentence"],
@@ -477,7 +506,8 @@ def icews_row(row: dict[str, Any]) -> list[Any]:
 
 
 def _entity(row: dict[str, Any], side: str) -> list[dict[str, Any]]:
-    if not row[f"{side}_code"]:
+    """One side as PLOVER's list of entity objects (empty when the side has no code)."""
+    if not row[f"{side}_country"]:
         return []
     sectors = row[f"{side}_sectors"] or []
     return [
@@ -494,8 +524,23 @@ def _split(value: str | None) -> list[str]:
     return [part.strip() for part in (value or "").replace(";", ",").split(",") if part.strip()]
 
 
+# PLOVER's location resolution, from the most precise: 5 below a city, 4 a city, 3 a
+# district, 2 a province, 1 a country. Places are resolved to a country or a city.
+PLOVER_RESOLUTION = {"country": 1, "city": 4}
+
+
+def plover_left_out(row: dict[str, Any]) -> str | None:
+    """Why an event cannot be a PLOVER record (None when it can)."""
+    if not row["plover"]:
+        return "no PLOVER type"
+    if not row["source_country"]:
+        return "no source actor code"
+    return None
+
+
 def plover_record(row: dict[str, Any]) -> dict[str, Any]:
-    """One event in PLOVER's JSON field names."""
+    """One event in PLOVER's JSON fields and types (see `plover_left_out` for the events
+    that cannot be one)."""
     from dragoman import __version__
 
     day = _day(row)
@@ -510,19 +555,20 @@ def plover_record(row: dict[str, Any]) -> dict[str, Any]:
             "lat": row["place_latitude"],
             "lon": row["place_longitude"],
             "country_code": row["place_country"],
-            "resolution": 1 if row["place_feature"] == "country" else 5,
+            "resolution": PLOVER_RESOLUTION.get(row["place_feature"] or "", 5),
         }
     return {
         "id": row["event_id"],
         "date": _iso(day, _precision(row)),
         "actor": _entity(row, "source"),
         "recipient": _entity(row, "target"),
-        "event": row["plover"],
+        "event": [row["plover"]],
         "mode": _split(code.get("plover_mode")),
         "context": _split(code.get("plover_context")),
         "quad_code": row["quad_class"],
-        "has_event": not row["negated"],
-        "event_text": row["trigger_text"],
+        "event_scale": row["goldstein"],
+        "has_event": True,
+        "event_text": [row["trigger_text"]],
         "text": row["sentence_text"],
         "text_info": {
             "sequence": row["sentence"],
@@ -536,11 +582,13 @@ def plover_record(row: dict[str, Any]) -> dict[str, Any]:
             "language": row["language"],
             "publication": row["outlet"],
             "coder": "dragoman",
-            "codebook": "CAMEO",
+            "codebook": "PLOVER",
             "version": __version__,
         },
         "coder": "dragoman",
         "coded_date": added.date().isoformat() if isinstance(added, dt.datetime) else None,
+        "negated": bool(row["negated"]),
+        "hypothetical": bool(row["hypothetical"]),
     }
 
 
@@ -600,20 +648,34 @@ def write_frame_parquet(frame: pd.DataFrame, path: str | Path) -> int:
     return len(frame)
 
 
-def export(store: Store, fmt: str, out: IO[str] | str | Path, **filters: Any) -> int:
+def export(
+    store: Store,
+    fmt: str,
+    out: IO[str] | str | Path,
+    *,
+    header: bool = False,
+    left_out: Counter[str] | None = None,
+    **filters: Any,
+) -> int:
     """Write the events matching `filters` in format `fmt`; return how many were written.
 
     Args:
         store: an open store.
         fmt: one of `FORMATS`.
         out: a text stream, or a path (required for parquet).
+        header: GDELT and Phoenix: write the column names first (ICEWS always does).
+        left_out: counts, by reason, the matching events the format cannot hold (PLOVER:
+            no PLOVER type, no source actor code): written + left out = matching.
         **filters: those of `Store.events` (without limit/offset).
 
     Raises:
-        StoreError: an unknown format, a parquet export without a path, or a write failure.
+        StoreError: an unknown format, a parquet export without a path, a header asked
+            of a format without one, or a write failure.
     """
     if fmt not in FORMATS:
         raise StoreError(f"unknown export format {fmt!r}; one of {', '.join(FORMATS)}")
+    if header and fmt not in ("gdelt", "phoenix", "icews"):
+        raise StoreError(f"a header is for the gdelt, phoenix and icews formats, not {fmt}")
     if fmt == "parquet":
         if not isinstance(out, str | Path):
             raise StoreError("a parquet export needs a file path (--output FILE)")
@@ -621,18 +683,23 @@ def export(store: Store, fmt: str, out: IO[str] | str | Path, **filters: Any) ->
     if isinstance(out, str | Path):
         try:
             with open(out, "w", encoding="utf-8", newline="") as stream:
-                return export(store, fmt, stream, **filters)
+                return export(store, fmt, stream, header=header, left_out=left_out, **filters)
         except OSError as exc:
             raise StoreError(f"cannot write {out}: {exc}") from exc
     rows = _event_rows(store, filters)
     if fmt == "gdelt":
-        return write_tsv((gdelt_row(r) for r in rows), out)
+        return write_tsv((gdelt_row(r) for r in rows), out, GDELT_COLUMNS if header else None)
     if fmt == "phoenix":
-        return write_tsv((phoenix_row(r) for r in rows), out)
+        return write_tsv((phoenix_row(r) for r in rows), out, PHOENIX_COLUMNS if header else None)
     if fmt == "icews":
         return write_tsv((icews_row(r) for r in rows), out, ICEWS_COLUMNS)
     n = 0
     for row in rows:
+        reason = plover_left_out(row)
+        if reason is not None:
+            if left_out is not None:
+                left_out[reason] += 1
+            continue
         out.write(json.dumps(_jsonable(plover_record(row)), ensure_ascii=False) + "\n")
         n += 1
     return n

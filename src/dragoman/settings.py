@@ -145,6 +145,13 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("db", "dragoman.duckdb", str, "Database: a DuckDB file path, or a postgresql:// URL."),
     Setting(
+        "db_wait",
+        5.0,
+        float,
+        "Seconds a command waits for another process's lock on a DuckDB file (a write "
+        "by `dragoman serve`, an ingest) before giving up.",
+    ),
+    Setting(
         "extract_wait",
         30.0,
         float,
@@ -204,6 +211,7 @@ class Settings:
     deduplicate: bool = True
     near_duplicate_threshold: float = 0.9
     db: str = "dragoman.duckdb"
+    db_wait: float = 5.0
     extract_wait: float = 30.0
 
     @classmethod

@@ -19,7 +19,10 @@ Concurrency, honestly:
   writes are serialized by a lock (one writer), and every query runs on a
   per-thread cursor that reads the last committed state: readers never wait for
   the writer and never see half an article. So run one `dragoman ingest` at a
-  time per file, and serve queries from the same process or after it ends.
+  time per file. `Store.open(…, shared=True)` (what `dragoman serve` does) holds
+  the file read-only between its writes and read-write only for each write's
+  transaction: other processes can open it read-only meanwhile (the CLI's read
+  commands do, waiting up to the `db_wait` setting for a write to finish).
 * PostgreSQL: many processes may read and write at once. Readers use their own
   connection (MVCC: they never block the writer); each Store has one writer
   connection; two processes adding the same article race safely (`ON CONFLICT
@@ -42,15 +45,17 @@ from dragoman.errors import StoreError
 from dragoman.models import Extraction, Reject
 from dragoman.output import to_dict
 from dragoman.store import _migrations, _queries, _rows
-from dragoman.store._backends import Backend, Writer, connect
+from dragoman.store._backends import Backend, DuckDBBackend, Writer, connect, is_postgres
 from dragoman.store._queries import (
     EVENT_SCHEMA,
     PERIODS,
     EventFilter,
+    QuoteFilter,
     Where,
     as_date,
     event_where,
     page,
+    quote_where,
 )
 
 __all__ = ["EVENT_SCHEMA", "PERIODS", "IngestReport", "Store"]
@@ -73,24 +78,43 @@ class Store:
     # --- opening and closing ----------------------------------------------------------
 
     @classmethod
-    def open(cls, url: str | Path, read_only: bool = False) -> Store:
+    def open(
+        cls,
+        url: str | Path,
+        read_only: bool = False,
+        *,
+        shared: bool = False,
+        wait: float = 0.0,
+    ) -> Store:
         """Open (and create or migrate) a database.
 
         Args:
-            url: a DuckDB file path (created when missing), `:memory:`, or a
-                `postgresql://user@host:port/dbname` URL.
+            url: a DuckDB file path (created when missing, unless `read_only`),
+                `:memory:`, or a `postgresql://user@host:port/dbname` URL.
             read_only: DuckDB only: open without the write lock, so that several
-                processes can read the file together (fails if it needs migrating).
+                processes can read the file together (fails if the file is missing or
+                needs migrating).
+            shared: DuckDB only: hold the file read-only between writes, so that other
+                processes can read it while this one runs (`dragoman serve`); each write
+                reopens it read-write for its transaction.
+            wait: seconds to wait for another process's lock on a DuckDB file before
+                failing (the `db_wait` setting in the CLI).
 
         Returns:
             The open store.
 
         Raises:
-            StoreError: the database cannot be opened or migrated.
+            StoreError: the database cannot be opened or migrated, or a read-only one
+                does not exist.
         """
-        backend = connect(str(url), read_only=read_only)
+        target = str(url)
+        if read_only and not is_postgres(target) and not Path(target).exists():
+            raise StoreError(f"no database at {target}")
+        backend = connect(target, read_only=read_only, shared=shared, wait=wait)
         try:
             _migrations.migrate(backend)
+            if isinstance(backend, DuckDBBackend):
+                backend.settle()
         except BaseException:
             backend.close()
             raise
@@ -332,6 +356,10 @@ class Store:
                 equivalent of `ILIKE '%text%'`: a scan, not a full-text index).
             article: one article's hash or id.
             negated, hypothetical: keep only events with (True) or without (False) the flag.
+            factual: True keeps only events neither negated nor hypothetical.
+            min_confidence: keep events whose confidence is at least this (0–1).
+            named: True keeps only events whose source and target are both named in
+                the text (neither implied by a fallback in `IMPLIED_PARTICIPANTS`).
             limit, offset: paging, in the order of date, then article, then position.
             order: `oldest` (the default) or `newest` first, by the event's date, else
                 the publication date; undated events come last.
@@ -341,7 +369,8 @@ class Store:
             sectors and attribution as lists).
 
         Raises:
-            StoreError: a date cannot be read, an unknown order, or the query failed.
+            StoreError: a date or a confidence cannot be read, an unknown order, or the
+                query failed.
         """
         where = event_where(**filters)
         sql, params = self._events_sql(where, limit, offset, links=False, order=order)
@@ -394,8 +423,6 @@ class Store:
         Raises:
             StoreError: the file cannot be written.
         """
-        from dragoman.store._backends import DuckDBBackend
-
         target = str(path)
         casts = ", ".join(f"CAST({name} AS {kind}) AS {name}" for name, kind, _ in EVENT_SCHEMA)
         if isinstance(self._db, DuckDBBackend):
@@ -419,46 +446,31 @@ class Store:
     def quotes(
         self,
         *,
-        speaker: str | None = None,
-        via: str | None = None,
-        text: str | None = None,
-        kind: str | None = None,
-        since: dt.date | str | None = None,
-        until: dt.date | str | None = None,
-        outlet: str | None = None,
-        article: str | None = None,
         limit: int | None = None,
         offset: int = 0,
+        order: str = "oldest",
+        **filters: Unpack[QuoteFilter],
     ) -> pd.DataFrame:
         """Quotes, one row each.
 
         Args:
-            speaker: in the speaker's name (any case), or a prefix of their code.
+            speaker: whole words of the speaker's name, any case ("Esper" finds Mark
+                Esper and never a "spokesperson"; "Mark Esper" finds him too), or their
+                code as `actor` reads it (a country code or a code prefix).
             via: some link of the quote's chain (beyond the speaker) has this in
                 its name or as its code.
             text: case-insensitive substring of the quoted words.
             kind: `direct`, `partial` or `indirect`.
             since, until: inclusive bounds on the publication date.
             outlet, article, limit, offset: as for `events()`.
+            order: `oldest` (the default) or `newest` first, by publication date.
 
         Raises:
-            StoreError: a date cannot be read, or the query failed.
+            StoreError: a date cannot be read, an unknown kind or order, or the query failed.
         """
-        where = Where()
-        if speaker:
-            where.add(
-                "(strpos(lower(q.speaker_name), lower(?)) > 0 "
-                "OR q.speaker_code LIKE ? ESCAPE '\\')",
-                speaker,
-                _queries._like_prefix(speaker.strip().upper()),
-            )
-        where.via(via, "quote", "q")
-        where.contains(("q.text",), text)
-        if kind:
-            where.add("q.kind = ?", kind)
-        where.dates("a.published", since, until)
-        where.outlet(outlet)
-        where.article(article, "q.article")
+        if order not in ("oldest", "newest"):
+            raise StoreError(f"order: expected oldest or newest, got {order!r}")
+        where = quote_where(**filters)
         select = ", ".join(
             f"{expr} AS {name}"
             for name, expr in _queries.QUOTE_COLUMNS
@@ -467,7 +479,8 @@ class Store:
         paging, extra = page(limit, offset)
         sql = (
             f"SELECT {select} FROM quotes q JOIN articles a ON a.hash = q.article"
-            f"{where.sql()} ORDER BY a.published NULLS LAST, q.article, q.position{paging}"
+            f"{where.sql()} ORDER BY a.published{' DESC' if order == 'newest' else ''} "
+            f"NULLS LAST, q.article, q.position{paging}"
         )
         frame = self._with_links(
             self._db.frame(sql, where.params + extra), "quote", "quote", _queries.QUOTE_LINKS

@@ -12,7 +12,9 @@ import contextlib
 import datetime as dt
 import functools
 import json
+import logging
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -21,6 +23,7 @@ import pandas as pd
 from dragoman.errors import StoreError
 
 Params = Sequence[Any]
+log = logging.getLogger(__name__)
 
 
 class Backend:
@@ -176,6 +179,45 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+class _SharedLock:
+    """Many readers or one writer, writers first (threads of one process)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writing = False
+        self._waiting = 0
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        with self._cond:
+            while self._writing or self._waiting:
+                self._cond.wait()
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                if not self._readers:
+                    self._cond.notify_all()
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        with self._cond:
+            self._waiting += 1
+            while self._writing or self._readers:
+                self._cond.wait()
+            self._waiting -= 1
+            self._writing = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writing = False
+                self._cond.notify_all()
+
+
 class DuckDBBackend(Backend):
     """An embedded DuckDB file (or `:memory:`).
 
@@ -184,30 +226,83 @@ class DuckDBBackend(Backend):
     may open it read-only together when none writes. Inside the process, queries
     run on per-thread cursors: they read the last committed state and never wait
     for the writer.
+
+    `shared=True` (what `dragoman serve` uses) holds the file read-only between
+    writes, so that other processes can read it meanwhile: each transaction waits
+    for the running queries, reopens the file read-write, commits, and goes back to
+    read-only (new queries wait for it). `wait` is how many seconds an open waits
+    for another process's lock before failing (DuckDB itself fails at once).
     """
 
     dialect = "duckdb"
 
-    def __init__(self, path: str, read_only: bool = False) -> None:
+    def __init__(
+        self, path: str, read_only: bool = False, *, shared: bool = False, wait: float = 0.0
+    ) -> None:
         import duckdb
 
         self.url = path
         self.read_only = read_only
+        self.shared = shared and not read_only and path != ":memory:"
+        self.wait = max(0.0, wait)
         self._duckdb = duckdb
-        try:
-            self._conn = duckdb.connect(path, read_only=read_only)
-        except duckdb.Error as exc:
-            hint = ""
-            if "lock" in str(exc).lower():
-                hint = (
-                    " (another process has it open; DuckDB allows one writing process"
-                    " per file: stop it, or open read-only)"
-                )
-            raise StoreError(f"cannot open DuckDB database {path}: {exc}{hint}") from exc
+        # Shared: opened read-write first (for the migrations), read-only after `settle`.
+        self._conn: Any = self._connect(read_only)
+        self._generation = 0
+        self._settled = False
+        self._lock = _SharedLock() if self.shared else None
         self._local = threading.local()
         self._row_types: dict[tuple[str, tuple[str, ...]], str] = {}
         self._cursors: list[Any] = []
         self._cursors_lock = threading.Lock()
+
+    def _connect(self, read_only: bool) -> Any:
+        """A connection to the file, waiting up to `self.wait` s for another process's lock."""
+        duckdb = self._duckdb
+        deadline = time.monotonic() + self.wait
+        delay = 0.02
+        while True:
+            try:
+                return duckdb.connect(self.url, read_only=read_only)
+            except duckdb.Error as exc:
+                locked = "lock" in str(exc).lower()
+                left = deadline - time.monotonic()
+                if locked and left > 0:
+                    time.sleep(min(delay, left))
+                    delay = min(delay * 2, 0.25)
+                    continue
+                hint = ""
+                if locked:
+                    waited = f" (waited {self.wait:g} s)" if self.wait else ""
+                    hint = (
+                        f"; another process has it open{waited}: DuckDB allows one writing"
+                        " process per file, or several that only read (`dragoman serve`"
+                        " reads between its writes): stop the writer, or try again"
+                    )
+                raise StoreError(f"cannot open DuckDB database {self.url}: {exc}{hint}") from exc
+
+    def settle(self) -> None:
+        """Shared mode: go read-only now that the store is ready (after the migrations)."""
+        if self.shared:
+            self._swap(read_only=True)
+            self._settled = True
+
+    def _swap(self, read_only: bool) -> None:
+        """Close every connection and open the file again in the other mode."""
+        self._close_connections()
+        self._generation += 1
+        self._conn = None
+        self._conn = self._connect(read_only)
+
+    def _close_connections(self) -> None:
+        with self._cursors_lock:
+            for cursor in self._cursors:
+                with contextlib.suppress(Exception):
+                    cursor.close()
+            self._cursors.clear()
+        if self._conn is not None:
+            with contextlib.suppress(Exception):
+                self._conn.close()
 
     def row_type(self, table: str, columns: Sequence[str]) -> str:
         """`STRUCT(column TYPE, …)[]` for `columns` of `table` (cached)."""
@@ -228,17 +323,40 @@ class DuckDBBackend(Backend):
 
     def _reader(self) -> Any:
         cursor = getattr(self._local, "cursor", None)
-        if cursor is None:
+        if cursor is None or getattr(self._local, "generation", None) != self._generation:
+            if self._conn is None:  # a shared store whose last reopen failed: try again
+                self._conn = self._connect(read_only=True)
             # A cursor is a second connection to the same database, with its own
             # transactions: it sees committed data only, and does not block the writer.
             cursor = self._conn.cursor()
             self._local.cursor = cursor
+            self._local.generation = self._generation
             with self._cursors_lock:
                 self._cursors.append(cursor)
         return cursor
 
+    def _reading(self) -> contextlib.AbstractContextManager[None]:
+        return self._lock.reading() if self._lock is not None else contextlib.nullcontext()
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Writer]:
+        if self._lock is None:
+            yield from self._transaction()
+            return
+        with self._lock.writing():
+            reopen = self._settled
+            try:
+                if reopen:
+                    self._swap(read_only=False)
+                yield from self._transaction()
+            finally:
+                if reopen:
+                    try:
+                        self._swap(read_only=True)
+                    except StoreError:  # the next query tries again (`_reader`)
+                        log.warning("cannot reopen %s read-only", self.url, exc_info=True)
+
+    def _transaction(self) -> Iterator[Writer]:
         conn = self._conn
         try:
             conn.begin()
@@ -250,33 +368,34 @@ class DuckDBBackend(Backend):
             raise
 
     def rows(self, sql: str, params: Params = ()) -> tuple[list[str], list[tuple[Any, ...]]]:
-        try:
-            cursor = self._reader().execute(sql, list(params))
-            return [d[0] for d in cursor.description], cursor.fetchall()
-        except self._duckdb.Error as exc:
-            raise StoreError(f"query failed: {exc}") from exc
+        with self._reading():
+            try:
+                cursor = self._reader().execute(sql, list(params))
+                return [d[0] for d in cursor.description], cursor.fetchall()
+            except self._duckdb.Error as exc:
+                raise StoreError(f"query failed: {exc}") from exc
 
     def frame(self, sql: str, params: Params = ()) -> pd.DataFrame:
-        try:
-            return self._reader().execute(sql, list(params)).df()
-        except self._duckdb.Error as exc:
-            raise StoreError(f"query failed: {exc}") from exc
+        with self._reading():
+            try:
+                return self._reader().execute(sql, list(params)).df()
+            except self._duckdb.Error as exc:
+                raise StoreError(f"query failed: {exc}") from exc
 
     def copy_parquet(self, select: str, params: Params, path: str) -> None:
         """`COPY (select) TO path (FORMAT parquet)` on a reader cursor."""
         quoted = path.replace("'", "''")
-        try:
-            self._reader().execute(f"COPY ({select}) TO '{quoted}' (FORMAT parquet)", list(params))
-        except self._duckdb.Error as exc:
-            raise StoreError(f"cannot write {path}: {exc}") from exc
+        with self._reading():
+            try:
+                self._reader().execute(
+                    f"COPY ({select}) TO '{quoted}' (FORMAT parquet)", list(params)
+                )
+            except self._duckdb.Error as exc:
+                raise StoreError(f"cannot write {path}: {exc}") from exc
 
     def close(self) -> None:
-        with self._cursors_lock:
-            for cursor in self._cursors:
-                with contextlib.suppress(Exception):
-                    cursor.close()
-            self._cursors.clear()
-        self._conn.close()
+        self._close_connections()
+        self._conn = None
 
 
 # --- PostgreSQL ---------------------------------------------------------------------
@@ -415,10 +534,20 @@ def _redact(url: str) -> str:
     return url
 
 
-def connect(url: str, read_only: bool = False) -> Backend:
-    """The backend for `url`: `postgresql://…` (or `postgres://…`), else a DuckDB path."""
-    if url.startswith(("postgresql://", "postgres://")):
+def is_postgres(url: str) -> bool:
+    """True for a `postgresql://…` (or `postgres://…`) URL."""
+    return url.startswith(("postgresql://", "postgres://"))
+
+
+def connect(
+    url: str, read_only: bool = False, *, shared: bool = False, wait: float = 0.0
+) -> Backend:
+    """The backend for `url`: `postgresql://…` (or `postgres://…`), else a DuckDB path.
+
+    `shared` and `wait` are for DuckDB (see `DuckDBBackend`); PostgreSQL shares anyway.
+    """
+    if is_postgres(url):
         if read_only:
             raise StoreError("read_only is for DuckDB files; use a read-only role on PostgreSQL")
         return PostgresBackend(url)
-    return DuckDBBackend(url, read_only=read_only)
+    return DuckDBBackend(url, read_only=read_only, shared=shared, wait=wait)

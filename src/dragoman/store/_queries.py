@@ -205,9 +205,39 @@ class Where:
             self.add(f"{column} <= ?", end)
 
 
+# The fallbacks of `events.py` that give an event a participant the text does not name
+# (an `Event.rule` carries them as `+name` suffixes, before any `|model:0.91`): the
+# state a story is about, the place an event happened, the protesters' own government.
+# An event with none of them, and both sides present, has both participants named in
+# the text (the `named` filter). The one list of them: `events.py` writes the names,
+# tests/test_store_filters.py checks that it still does.
+IMPLIED_PARTICIPANTS: tuple[str, ...] = (
+    "home-target",
+    "home-source",
+    "domestic-target",
+    "place-source",
+    "place-target",
+)
+
+
+def rule_fallbacks(rule: str | None) -> list[str]:
+    """The `+fallback` names of an event's rule (`verbs:x+place-target|model:0.91`)."""
+    return (rule or "").partition("|")[0].split("+")[1:]
+
+
+def is_named(rule: str | None, source: object, target: object) -> bool:
+    """The `named` filter on one event (for code holding events, not rows): both
+    sides present and neither implied by a fallback."""
+    return (
+        source is not None
+        and target is not None
+        and not set(rule_fallbacks(rule)) & set(IMPLIED_PARTICIPANTS)
+    )
+
+
 class EventFilter(TypedDict, total=False):
-    """The filters of `Store.events()`, `Store.dyads()` and `Store.export_parquet()`
-    (see `Store.events` for their meaning)."""
+    """The filters of `Store.events()`, `Store.dyads()` and `Store.export_parquet()`,
+    and so of every surface: `EVENT_FILTER_HELP` says what each means."""
 
     actor: str | None
     source_actor: str | None
@@ -224,10 +254,65 @@ class EventFilter(TypedDict, total=False):
     article: str | None
     negated: bool | None
     hypothetical: bool | None
+    factual: bool | None
+    min_confidence: float | None
+    named: bool | None
+
+
+# What each filter means: the one text the CLI's --help, the HTTP API's description and
+# the dashboard's labels show (tests/test_store_filters.py checks every surface has all).
+EVENT_FILTER_HELP: dict[str, str] = {
+    "actor": "Country code (IRN) or code prefix (IRNGOV), as source or target.",
+    "source_actor": "Country code or code prefix, as source only.",
+    "target_actor": "Country code or code prefix, as target only.",
+    "cameo": "CAMEO code prefix (12 matches 120, 1211…).",
+    "root": "Two-digit CAMEO root (12).",
+    "plover": "PLOVER event type (REJECT), any case.",
+    "quad": "Quad class 1-4 (repeatable).",
+    "since": "Events on or after this date (the event's date, else the publication date).",
+    "until": "Events on or before this date (the event's date, else the publication date).",
+    "outlet": "The article's outlet (any case).",
+    "via": "An attribution link's name (part of it, any case) or code (Tasnim, IRNMED).",
+    "text": "Words in the trigger or the sentence (case-insensitive).",
+    "article": "One article, by hash or id.",
+    "negated": "Only negated events (true) or only events not negated (false).",
+    "hypothetical": "Only hypothetical events (true) or only asserted ones (false).",
+    "factual": "Only factual events: neither negated nor hypothetical.",
+    "min_confidence": "Only events whose confidence is at least this (0-1; with the "
+    "event model, the calibrated probability that the event is right).",
+    "named": "Only events whose source and target are both named in the text (no "
+    "participant implied: " + ", ".join(f"+{n}" for n in IMPLIED_PARTICIPANTS) + ").",
+}
+
+
+def _confidence(value: float | str) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError) as exc:
+        raise StoreError(f"min_confidence: expected a number 0-1, got {value!r}") from exc
+    if not 0.0 <= number <= 1.0:  # NaN fails this too
+        raise StoreError(f"min_confidence: expected a number 0-1, got {value!r}")
+    return number
+
+
+def _named_sql() -> str:
+    """Both sides present, and no implied participant among the rule's fallbacks.
+
+    The rule's fallbacks are `+`-separated and end at `|` (the model's part): wrapped
+    in `+…+`, a fallback is the substring `+name+` (SQL that DuckDB and PostgreSQL run).
+    """
+    fallbacks = "'+' || split_part(COALESCE(e.rule, ''), '|', 1) || '+'"
+    implied = " AND ".join(f"strpos({fallbacks}, '+{n}+') = 0" for n in IMPLIED_PARTICIPANTS)
+    return f"(e.source_start IS NOT NULL AND e.target_start IS NOT NULL AND {implied})"
 
 
 def event_where(**filters: Unpack[EventFilter]) -> Where:
-    """The conditions of `Store.events()` (see its docstring for their meaning)."""
+    """The conditions of `Store.events()` (see `EVENT_FILTER_HELP` for their meaning).
+
+    Raises:
+        TypeError: an unknown filter name.
+        StoreError: a value that cannot be read (a date, a confidence outside 0-1).
+    """
     unknown = sorted(set(filters) - EventFilter.__optional_keys__)
     if unknown:
         raise TypeError(f"unknown event filter(s): {', '.join(unknown)}")
@@ -255,6 +340,86 @@ def event_where(**filters: Unpack[EventFilter]) -> Where:
         value = filters.get(flag)
         if value is not None:
             where.add(f"e.{flag} = ?", bool(value))
+    if filters.get("factual"):
+        where.add("(NOT e.negated AND NOT e.hypothetical)")
+    floor = filters.get("min_confidence")
+    if floor is not None:
+        where.add("e.confidence >= ?", _confidence(floor))
+    if filters.get("named"):
+        where.add(_named_sql())
+    return where
+
+
+# Characters that separate the words of a name ("Bashar al-Assad", "O’Brien", "Esper,"):
+# read as spaces on both sides of the `speaker` match. `translate` maps them one to one.
+_NAME_SEPARATORS = "-‐–—'’.,;:()\"“”"
+
+
+def words_of(name: str) -> str:
+    """A name as its words, lower case, single-spaced (`"Bashar al-Assad"` → `"bashar al
+    assad"`): what the `speaker` filter compares, in Python as `_words_sql` does in SQL."""
+    table = str.maketrans(_NAME_SEPARATORS, " " * len(_NAME_SEPARATORS))
+    return " ".join(name.translate(table).lower().split())
+
+
+def _words_sql(column: str) -> str:
+    """`words_of(column)` in SQL that DuckDB and PostgreSQL run, padded with spaces."""
+    seps = _NAME_SEPARATORS.replace("'", "''")
+    spaced = f"translate(lower({column}), '{seps}', '{' ' * len(_NAME_SEPARATORS)}')"
+    return f"(' ' || regexp_replace({spaced}, '\\s+', ' ', 'g') || ' ')"
+
+
+class QuoteFilter(TypedDict, total=False):
+    """The filters of `Store.quotes()` (see its docstring for their meaning)."""
+
+    speaker: str | None
+    via: str | None
+    text: str | None
+    kind: str | None
+    since: dt.date | str | None
+    until: dt.date | str | None
+    outlet: str | None
+    article: str | None
+
+
+QUOTE_KINDS = ("direct", "partial", "indirect")
+
+
+def quote_where(**filters: Unpack[QuoteFilter]) -> Where:
+    """The conditions of `Store.quotes()`.
+
+    `speaker` is whole words of the speaker's name ("Esper" finds Mark Esper, never a
+    "spokesperson"), or the speaker's code as `actor` reads one (a country code or a
+    code prefix: IRN, IRNGOV).
+
+    Raises:
+        TypeError: an unknown filter name.
+        StoreError: a date cannot be read, or an unknown kind.
+    """
+    unknown = sorted(set(filters) - QuoteFilter.__optional_keys__)
+    if unknown:
+        raise TypeError(f"unknown quote filter(s): {', '.join(unknown)}")
+    where = Where()
+    speaker = filters.get("speaker")
+    if speaker and speaker.strip():
+        code = speaker.strip().upper()
+        words = words_of(speaker)
+        clauses = ["q.speaker_code LIKE ? ESCAPE '\\'"]
+        params: list[Any] = [_like_prefix(code)]
+        if words:
+            clauses.append(f"strpos({_words_sql('q.speaker_name')}, ?) > 0")
+            params.append(f" {words} ")
+        where.add("(" + " OR ".join(clauses) + ")", *params)
+    where.via(filters.get("via"), "quote", "q")
+    where.contains(("q.text",), filters.get("text"))
+    kind = filters.get("kind")
+    if kind:
+        if kind not in QUOTE_KINDS:
+            raise StoreError(f"kind: expected one of {', '.join(QUOTE_KINDS)}, got {kind!r}")
+        where.add("q.kind = ?", kind)
+    where.dates("a.published", filters.get("since"), filters.get("until"))
+    where.outlet(filters.get("outlet"))
+    where.article(filters.get("article"), "q.article")
     return where
 
 

@@ -20,6 +20,7 @@ from dragoman.api import extract
 from dragoman.models import SCHEMA, Extraction
 from dragoman.output import to_dict
 from dragoman.store import Store
+from dragoman.store._queries import EVENT_FILTER_HELP as HELP
 from dragoman.store._queries import EventFilter
 from dragoman.web import views
 from dragoman.web.app import WebState, state
@@ -49,28 +50,30 @@ PeriodName = Literal["day", "week", "month", "year"]
 
 
 def event_filters(
-    actor: Annotated[
-        Code, Query(description="Country (IRN) or code prefix (IRNGOV), as source or target.")
-    ] = None,
-    source_actor: Annotated[Code, Query(description="The same, as source only.")] = None,
-    target_actor: Annotated[Code, Query(description="The same, as target only.")] = None,
+    actor: Annotated[Code, Query(description=HELP["actor"])] = None,
+    source_actor: Annotated[Code, Query(description=HELP["source_actor"])] = None,
+    target_actor: Annotated[Code, Query(description=HELP["target_actor"])] = None,
     cameo: Annotated[
-        str | None,
-        Query(max_length=4, pattern=r"^\d*$", description="CAMEO code prefix (12 → 120, 1211…)."),
+        str | None, Query(max_length=4, pattern=r"^\d*$", description=HELP["cameo"])
     ] = None,
     root: Annotated[
-        str | None, Query(max_length=2, pattern=r"^\d*$", description="Two-digit CAMEO root.")
+        str | None, Query(max_length=2, pattern=r"^\d*$", description=HELP["root"])
     ] = None,
-    plover: Annotated[Code, Query(description="PLOVER event type (REJECT).")] = None,
-    quad: Annotated[list[Quad] | None, Query(description="Quad class 1–4 (repeatable).")] = None,
-    since: Annotated[dt.date | None, Query(description="From this date (YYYY-MM-DD).")] = None,
-    until: Annotated[dt.date | None, Query(description="Up to this date, inclusive.")] = None,
-    outlet: Annotated[Word, Query(description="The article's outlet, any case.")] = None,
-    via: Annotated[
-        Word, Query(description="A link of the attribution chain (name or code).")
+    plover: Annotated[Code, Query(description=HELP["plover"])] = None,
+    quad: Annotated[list[Quad] | None, Query(description=HELP["quad"])] = None,
+    since: Annotated[dt.date | None, Query(description=HELP["since"])] = None,
+    until: Annotated[dt.date | None, Query(description=HELP["until"])] = None,
+    outlet: Annotated[Word, Query(description=HELP["outlet"])] = None,
+    via: Annotated[Word, Query(description=HELP["via"])] = None,
+    text: Annotated[Word, Query(description=HELP["text"])] = None,
+    article: Annotated[Word, Query(description=HELP["article"])] = None,
+    negated: Annotated[bool | None, Query(description=HELP["negated"])] = None,
+    hypothetical: Annotated[bool | None, Query(description=HELP["hypothetical"])] = None,
+    factual: Annotated[bool, Query(description=HELP["factual"])] = False,
+    min_confidence: Annotated[
+        float | None, Query(ge=0.0, le=1.0, description=HELP["min_confidence"])
     ] = None,
-    text: Annotated[Word, Query(description="Words in the trigger or the sentence.")] = None,
-    article: Annotated[Word, Query(description="One article's hash or id.")] = None,
+    named: Annotated[bool, Query(description=HELP["named"])] = False,
 ) -> dict[str, Any]:
     """The filters of `Store.events()` from the query string (absent ones left out)."""
     given = {
@@ -87,6 +90,11 @@ def event_filters(
         "via": via,
         "text": text,
         "article": article,
+        "negated": negated,
+        "hypothetical": hypothetical,
+        "factual": factual or None,
+        "min_confidence": min_confidence,
+        "named": named or None,
     }
     return {k: v for k, v in given.items() if v not in (None, "")}
 
@@ -123,12 +131,18 @@ def events_page(
     return page(frame, limit, offset)
 
 
-def actor_profile(store: Store, code: str, period: str) -> dict[str, Any]:
-    """An actor code's entries, and its events as source and as target per period."""
+def actor_profile(
+    store: Store, code: str, period: str, filters: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """An actor code's entries, and its events as source and as target per period
+    (those matching `filters` too); 404 when no actor and no event has the code."""
     code = code.upper()
+    if store.actors(actor=code, limit=1).empty and store.events(actor=code, limit=1).empty:
+        # No actor and no event has this code: a typo, not an actor without events.
+        raise HTTPException(404, f"no actor {code!r}: no actor or event has this code")
 
     def on(side: str) -> EventFilter:
-        return {"source_actor": code} if side == "source" else {"target_actor": code}
+        return {**(filters or {}), f"{side}_actor": code}  # type: ignore[typeddict-item]
 
     def series(side: str) -> list[dict[str, Any]]:
         frame = store.dyads(period=period, **on(side))
@@ -324,12 +338,13 @@ def get_actors(
 @router.get("/actors/{code}", response_model=ActorProfile)
 def get_actor(
     code: Annotated[str, Path(max_length=32, pattern=r"^[A-Za-z0-9_]+$")],
+    filters: EventFilters,
     web: Web,
     period: PeriodName = "month",
 ) -> dict[str, Any]:
     """One actor code (IRN, IRNGOV): its entries, and its events as source and target over
-    time (events with both countries known), with its main partners."""
-    return actor_profile(web.store, code, period)
+    time (events with both countries known, matching the filters), with its main partners."""
+    return actor_profile(web.store, code, period, filters)
 
 
 @router.get("/dyads")

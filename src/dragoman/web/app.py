@@ -64,6 +64,7 @@ from dragoman.errors import (
 )
 from dragoman.settings import Settings
 from dragoman.store import Store
+from dragoman.store._queries import EVENT_FILTER_HELP
 from dragoman.web.views import event_date
 
 log = logging.getLogger(__name__)
@@ -146,6 +147,7 @@ def templates() -> Jinja2Templates:
         undefined=jinja2.StrictUndefined,
     )
     env.globals["event_date"] = event_date
+    env.globals["filter_help"] = EVENT_FILTER_HELP
     return Jinja2Templates(env=env)
 
 
@@ -379,7 +381,8 @@ def create_app(
 
     from dragoman.web import api, pages
 
-    store = Store.open(db_url)
+    # Shared: the file is read-only between writes, so the CLI can read it meanwhile.
+    store = Store.open(db_url, shared=True, wait=settings.db_wait)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]

@@ -300,13 +300,17 @@ def events_csv(
 
 @router.get("/actors/{code}")
 def actor_page(
-    request: Request, code: ACTOR_CODE, web: Web, period: PeriodName = "month"
+    request: Request,
+    code: ACTOR_CODE,
+    filters: EventFilters,
+    web: Web,
+    period: PeriodName = "month",
 ) -> Response:
     """One actor code's events as source and as target over time."""
-    profile = actor_profile(web.store, code, period)
+    profile = actor_profile(web.store, code, period, filters)
     code = profile["code"]
-    as_source = events_page(web.store, {"source_actor": code}, 25, 0)
-    as_target = events_page(web.store, {"target_actor": code}, 25, 0)
+    as_source = events_page(web.store, {**filters, "source_actor": code}, 25, 0)
+    as_target = events_page(web.store, {**filters, "target_actor": code}, 25, 0)
     return render(
         request,
         "actor.html",
@@ -320,6 +324,7 @@ def actor_page(
         more_source=as_source["next_offset"] is not None,
         more_target=as_target["next_offset"] is not None,
         period=period,
+        q=request.query_params,
     )
 
 
