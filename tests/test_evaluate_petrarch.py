@@ -152,6 +152,40 @@ def test_evaluate_petrarch_malformed(tmp_path: Path) -> None:
         'eventcode="040"/></Sentence></Sentences>',
         encoding="utf-8",
     )
-    sentences, notes = petrarch.read(broken)  # recovered, with a note
+    sentences, notes = petrarch.read(broken)  # mended, with a note
     assert len(sentences) == 1 and sentences[0].codings
-    assert notes and "recovery" in notes[0]
+    assert notes and "sentence by sentence: 1 read, 0 lost" in notes[0]
+
+
+def test_evaluate_petrarch_one_broken_sentence_costs_only_itself(tmp_path: Path) -> None:
+    good = (
+        '<Sentence id="s{n}" date="20150101"><Text>Arnor met Gondor.</Text>'
+        '<EventCoding sourcecode="ARN" targetcode="GON" eventcode="040"/></Sentence>'
+    )
+    broken = '<Sentence id="bad" date="20150101"><Text>Arnor <met Gondor.</Sentence>'
+    path = tmp_path / "validation.xml"
+    path.write_text(
+        "<Sentences>\n" + good.format(n=1) + "\n" + broken + "\n" + good.format(n=2) + "\n"
+        "</Sentences>",
+        encoding="utf-8",
+    )
+    sentences, notes = petrarch.read(path)
+    assert [s.id for s in sentences] == ["s1", "s2"]
+    assert "2 read, 1 lost" in notes[0] and "sentence 1 at line 3" in notes[0]
+
+
+def test_evaluate_petrarch_nothing_read_is_an_error(tmp_path: Path) -> None:
+    """No figures over zero items: a file whose sentences all lack text, or that holds
+    no sentence at all, is an error, not a perfect score."""
+    textless = tmp_path / "textless.xml"
+    textless.write_text(
+        '<Sentences><Sentence id="x" date="20150101"><Text></Text>'
+        '<EventCoding noevents="true"/></Sentence></Sentences>',
+        encoding="utf-8",
+    )
+    with pytest.raises(EvalError, match="no items read"):
+        petrarch.read(textless)
+    garbage = tmp_path / "garbage.xml"
+    garbage.write_text("<Sentences><Sent", encoding="utf-8")
+    with pytest.raises(EvalError, match="no <Sentence>"):
+        petrarch.read(garbage)

@@ -149,3 +149,18 @@ def test_penta_read_and_score(tmp_path: Path) -> None:
     bad.write_text("no label here\n", encoding="utf-8")
     with pytest.raises(EvalError, match="line 1"):
         penta.read(bad)
+
+
+def test_evaluate_refuses_figures_over_no_items(tmp_path: Path) -> None:
+    """A gold file that yields no items is an error, not a perfect score."""
+    from dragoman.evaluate import evaluate
+
+    gold = tmp_path / "gsr.json"
+    gold.write_text('[{"event": "DOCUMENT"}]', encoding="utf-8")
+
+    class Nothing:
+        def extract_many(self, records):
+            return iter(())
+
+    with pytest.raises(EvalError, match="no items read"):
+        evaluate("plover-gsr", gold, system=Nothing())

@@ -45,6 +45,9 @@ __all__ = ["FORMATS", "Report", "Table", "evaluate"]
 
 Runner = Callable[..., Report]
 
+# The count of gold items in each format's report (the first count it gives).
+ITEM_COUNTS = ("sentences", "articles", "documents", "pages", "items")
+
 FORMATS: dict[str, Runner] = {
     plover_gsr.FORMAT: plover_gsr.run,
     petrarch.FORMAT: petrarch.run,
@@ -91,4 +94,9 @@ def evaluate(
         raise EvalError(f"{path}: no such gold file or directory")
     if limit is not None and limit < 1:
         raise EvalError(f"limit must be at least 1, got {limit}")
-    return runner(path, settings or Settings(), limit, system)
+    report = runner(path, settings or Settings(), limit, system)
+    # No figures over nothing: a gold file that yields no items is an error, never a
+    # perfect score.
+    if not any(report.counts.get(name) for name in ITEM_COUNTS):
+        raise EvalError(f"{path}: no items read from {path.name}")
+    return report

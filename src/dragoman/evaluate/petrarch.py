@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
@@ -87,16 +88,15 @@ def read(path: Path, limit: int | None = None) -> tuple[list[GoldSentence], list
     """
     notes: list[str] = []
     try:
-        root = ET.parse(path).getroot()
+        elements = list(ET.parse(path).getroot().iter("Sentence"))
     except OSError as exc:
         raise EvalError(f"{path}: cannot read: {exc}") from exc
     except ET.ParseError as exc:
-        root = _recover(path, exc)
+        elements, broken = _recover(path)
         notes.append(
-            f"not well-formed XML ({exc}); read in recovery mode, "
-            "so a damaged sentence may be missing"
+            f"not well-formed XML ({exc}); read sentence by sentence: {len(elements)} read, "
+            f"{len(broken)} lost" + (f" ({'; '.join(broken)})" if broken else "")
         )
-    elements = list(root.iter("Sentence"))
     if not elements:
         raise EvalError(f"{path}: no <Sentence> elements (is this a PETRARCH validation file?)")
     sentences = []
@@ -108,23 +108,52 @@ def read(path: Path, limit: int | None = None) -> tuple[list[GoldSentence], list
         sentences.append(sentence)
         if limit is not None and len(sentences) >= limit:
             break
+    if not sentences:
+        raise EvalError(f"{path}: no items read from {path.name} (no sentence has text)")
     ids = unique_ids(s.id for s in sentences)
     sentences = [s if s.id == i else replace(s, id=i) for s, i in zip(sentences, ids, strict=True)]
     return sentences, notes
 
 
-def _recover(path: Path, error: ET.ParseError) -> ET.Element:
-    """Parse a broken file with lxml's recovering parser, into a stdlib tree."""
+def _mend(chunk: str) -> ET.Element | None:
+    """One `<Sentence>` whose only fault is a bare "&" in its text ("Arnor & Gondor"),
+    read with the ampersands escaped; None when it is broken otherwise."""
     try:
-        from lxml import etree
-    except ImportError:  # pragma: no cover - lxml comes with trafilatura
-        raise EvalError(f"{path}: not well-formed XML: {error}") from error
-    parser = etree.XMLParser(recover=True, huge_tree=True, resolve_entities=False)
-    tree = etree.parse(str(path), parser)
-    if tree.getroot() is None:
-        raise EvalError(f"{path}: not well-formed XML: {error}") from error
-    log.warning("%s: not well-formed XML (%s); reading in recovery mode", path, error)
-    return ET.fromstring(etree.tostring(tree.getroot()))
+        return ET.fromstring(_BARE_AMPERSAND.sub("&amp;", chunk))
+    except ET.ParseError:
+        return None
+
+
+_BARE_AMPERSAND = re.compile(r"&(?!#?\w+;)")
+_SENTENCE = re.compile(r"<Sentence\b.*?</Sentence\s*>", re.S)
+
+
+def _recover(path: Path) -> tuple[list[ET.Element], list[str]]:
+    """A file that is not well-formed XML, read one `<Sentence>` at a time: the
+    sentences that parse, and where each one that does not is (its number and the
+    error), so that one broken sentence costs only itself."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise EvalError(f"{path}: cannot read: {exc}") from exc
+    elements: list[ET.Element] = []
+    broken: list[str] = []
+    for n, match in enumerate(_SENTENCE.finditer(text)):
+        try:
+            elements.append(ET.fromstring(match.group()))
+            continue
+        except ET.ParseError as exc:
+            error = exc
+        # A stray "&" in a sentence's text (the usual fault of real validation files).
+        mended = _mend(match.group())
+        if mended is not None:
+            elements.append(mended)
+        else:
+            line = text.count("\n", 0, match.start()) + 1
+            broken.append(f"sentence {n} at line {line}: {error}")
+    for item in broken:
+        log.warning("%s: %s", path, item)
+    return elements, broken
 
 
 def _is_true(value: str | None) -> bool:
