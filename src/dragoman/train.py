@@ -36,9 +36,9 @@ from typing import Any
 
 import numpy as np
 
-from dragoman import decide
 from dragoman.errors import DragomanError
 from dragoman.evaluate.plv import Pair, PlvSentence
+from dragoman.events import decide
 from dragoman.models import Extraction, Span
 
 log = logging.getLogger(__name__)

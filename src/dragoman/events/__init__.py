@@ -29,9 +29,9 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from dragoman import decide
 from dragoman.actors import ActorLayer, Mention
 from dragoman.dates import in_sentence as dates_in_sentence
+from dragoman.events import decide
 from dragoman.knowledge import Knowledge, VerbPattern
 from dragoman.models import ActorRef, Event, Place, Source, Span
 from dragoman.nlp import sentences
