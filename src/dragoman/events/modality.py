@@ -157,3 +157,57 @@ def hypothetical(token: Token, coder: Coder) -> bool:
             break
         node = node.head
     return False
+
+
+def rewrite(
+    token: Token,
+    cameo: str,
+    rule: str,
+    src: Mention | None,
+    tgt: Mention | None,
+    coder: Coder,
+) -> tuple[str, str, bool]:
+    """The code and rule an event takes from its modality, and whether it is a refusal
+    (which is asserted, not negated): an attack in words (`+verbal`), an act promised on
+    a condition (`+conditional-threat`), a promise not to cooperate (`+refusal`), a
+    failure to agree (`+failed`), an intended act (`+intent`, `+threat`)."""
+    condition, refused = _condition(token), False
+    if (
+        cameo[:2] in coder.verbal_roots
+        and token.lemma_.lower() in coder.verbal_attacks
+        and _verbal(src, tgt, coder)
+    ):
+        # "Trump attacked McCain": one politician attacking another does it in words.
+        cameo, rule = coder.verbal_attack_code, rule + "+verbal"
+    if (
+        condition is not None
+        and cameo[:2] != THREAT_ROOT
+        and hypothetical(token, coder)
+        and (condition == "unless" or coder.knowledge.code(cameo).goldstein < 0)
+    ):
+        # "will withdraw its force unless Chad holds elections", "may halt mediation
+        # if the talks founder": an act promised on a condition is a threat.
+        cameo = coder.threat_codes.get(cameo[:2], THREAT_CODE)
+        rule += "+conditional-threat"
+    elif (
+        (refusal := _refusal(cameo, coder)) is not None
+        and intended(token, coder)
+        and any(c.dep_ == "neg" for c in token.children)
+    ):
+        # "Syria will not accept more refugees", "would not meet the demands": a
+        # promise not to cooperate or yield is a refusal (CAMEO 12), asserted.
+        cameo, rule, refused = refusal, rule + "+refusal", True
+    elif (
+        token.dep_ == "xcomp"
+        and token.head.lemma_.lower() in coder.negating_verbs
+        and cameo.startswith(coder.failed_agreement_prefixes)
+    ):
+        # "Palestinians and Israelis failed to reach agreement": no agreement was
+        # reached, a rejection of the deal on the table (PLOVER codes it REJECT).
+        cameo, rule, refused = coder.failed_agreement_code, rule + "+failed", True
+    elif intended(token, coder) and not negated(token, coder):
+        if cameo[:2] in coder.intent_codes:
+            cameo, rule = coder.intent_codes[cameo[:2]], rule + "+intent"
+        elif cameo[:2] in coder.threat_codes:
+            cameo, rule = coder.threat_codes[cameo[:2]], rule + "+threat"
+    return cameo, rule, refused

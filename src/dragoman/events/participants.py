@@ -443,10 +443,11 @@ def _alternatives(
         for tgt in nearest:
             if tgt.actor != src.actor:
                 yield src, tgt
+    tgt_options: list[Mention | None] = list(targets) or [None]
     for src in nearest:
-        for tgt in targets or [None]:
-            if tgt is None or tgt.actor != src.actor:
-                yield src, tgt
+        for option in tgt_options:
+            if option is None or option.actor != src.actor:
+                yield src, option
 
 
 def _pairs(
