@@ -11,8 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dragoman import decide, train
+from dragoman import train
 from dragoman.errors import ModelError
+from dragoman.events import decide
 from dragoman.models import ActorRef, Span
 from dragoman.settings import Settings
 

@@ -387,17 +387,17 @@ def _long_sentence(clauses: int) -> str:
 def test_events_local_paths_are_computed_once_per_sentence(
     pipeline, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from dragoman import events
+    from dragoman.events import context
 
     calls = 0
-    real = events._local_path
+    real = context._local_path
 
     def counted(token):
         nonlocal calls
         calls += 1
         return real(token)
 
-    monkeypatch.setattr(events, "_local_path", counted)
+    monkeypatch.setattr(context, "_local_path", counted)
     unlimited = Settings(max_sentence_tokens=0, secondary_confidence=0)
     monkeypatch.setattr(
         pipeline, "resources", dataclasses.replace(pipeline.resources, settings=unlimited)
@@ -409,7 +409,7 @@ def test_events_local_paths_are_computed_once_per_sentence(
     assert len(extraction.events) > 20 and entities > 60
     # at most once per entity for its dates and once for its places (it was once per
     # event and entity: thousands here)
-    assert calls <= 2 * entities
+    assert 0 < calls <= 2 * entities  # 0: the count missed the function the stage calls
 
 
 def test_events_sentence_over_the_limit_is_not_coded_and_warned(

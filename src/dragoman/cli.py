@@ -211,8 +211,8 @@ def doctor() -> None:
             f"{len(know.codes)} CAMEO codes",
         ),
     ]
-    from dragoman import decide
     from dragoman.errors import ModelError
+    from dragoman.events import decide
 
     model_ok = True
     if settings.event_model == "none":

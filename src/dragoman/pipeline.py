@@ -27,10 +27,10 @@ from dragoman import ingest
 from dragoman import knowledge as knowledge_module
 from dragoman import nlp as nlp_module
 from dragoman import quotes as quotes_stage
-from dragoman.decide import Decider
-from dragoman.decide import cached as event_model
 from dragoman.dedup import Deduper
 from dragoman.errors import RejectedInput, SettingsError, set_aside
+from dragoman.events.decide import Decider
+from dragoman.events.decide import cached as event_model
 from dragoman.knowledge import Knowledge
 from dragoman.models import Article, Extraction, Record, Reject, Source, Span
 from dragoman.places import gazetteer

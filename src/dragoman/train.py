@@ -36,9 +36,10 @@ from typing import Any
 
 import numpy as np
 
-from dragoman import decide
 from dragoman.errors import DragomanError
 from dragoman.evaluate.plv import Pair, PlvSentence
+from dragoman.events import decide
+from dragoman.events.decide import Candidate  # `decide` is a method name in Recorder
 from dragoman.models import Extraction, Span
 
 log = logging.getLogger(__name__)
@@ -76,7 +77,7 @@ class Recorder:
     def decide(self, names: list[str], candidate: decide.Candidate) -> None:
         self.seen.append((names, candidate))
 
-    def take(self) -> list[tuple[list[str], decide.Candidate]]:
+    def take(self) -> list[tuple[list[str], Candidate]]:
         seen, self.seen = self.seen, []
         return seen
 

@@ -21,11 +21,12 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from dragoman import decide, train
+from dragoman import train
 from dragoman.evaluate import plv
 from dragoman.evaluate.metrics import ratio
 from dragoman.evaluate.report import Report, Table, sha256_of
 from dragoman.evaluate.runner import default_pipeline, extract_all
+from dragoman.events import decide
 from dragoman.models import Extraction
 from dragoman.settings import Settings
 
