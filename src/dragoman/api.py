@@ -6,7 +6,7 @@ import atexit
 import datetime as dt
 import functools
 import gc
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from dragoman.errors import InputError
@@ -104,6 +104,8 @@ def extract(
     text_or_html: str | Record | Mapping[str, Any],
     published: dt.date | str | None = None,
     settings: Settings | None = None,
+    *,
+    stop: Callable[[], bool] | None = None,
     **meta: Any,
 ) -> Extraction:
     """Extract actors, events and quotes from one article.
@@ -112,6 +114,8 @@ def extract(
         text_or_html: the article as plain text or HTML, or an input record.
         published: publication date, used to resolve "on Monday" (ISO string or date).
         settings: settings to use (defaults when None).
+        stop: asked between the extraction's steps; True ends it with `Stopped` (a
+            time budget, a client that went away).
         **meta: record fields: `url`, `title`, `outlet`, `id`, `author`.
 
     Returns:
@@ -119,13 +123,14 @@ def extract(
 
     Raises:
         RejectedInput: the article was set aside (empty, not English, too large…).
+        Stopped: `stop` answered True.
     """
     record = to_record(text_or_html)
     if meta:
         import dataclasses
 
         record = dataclasses.replace(record, **meta)
-    return pipeline(settings).extract(record, _date(published))
+    return pipeline(settings).extract(record, _date(published), stop)
 
 
 def extract_many(

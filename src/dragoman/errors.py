@@ -11,7 +11,9 @@ The hierarchy::
     │   └── UsageError            an input the user must change before it can be read (a CSV
     │                             header naming a column twice); the CLI exits 2 on it
     ├── StoreError                the database cannot be opened, migrated or written
-    └── EvalError                 a gold file cannot be read, or the quality gate failed
+    ├── EvalError                 a gold file cannot be read, or the quality gate failed
+    └── Stopped                   an extraction given a `stop` check was stopped by it (its
+                                  time budget ran out, its HTTP client went away)
 
 The library raises; only the CLI turns these into messages and exit codes, and
 only the HTTP layer turns them into its JSON error shape. In a batch, an exception
@@ -75,6 +77,11 @@ class StoreError(DragomanError):
 
 class EvalError(DragomanError):
     """A gold file cannot be read, or a quality figure fell below its pin."""
+
+
+class Stopped(DragomanError):
+    """An extraction was stopped by the caller's `stop` check between two steps: not a
+    fault of the record, so never turned into its reject."""
 
 
 def set_aside(origin: str, record_id: str | None, exc: Exception) -> Reject:

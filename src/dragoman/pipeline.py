@@ -13,7 +13,7 @@ import datetime as dt
 import itertools
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +28,7 @@ from dragoman import knowledge as knowledge_module
 from dragoman import nlp as nlp_module
 from dragoman import quotes as quotes_stage
 from dragoman.dedup import Deduper
-from dragoman.errors import RejectedInput, SettingsError, set_aside
+from dragoman.errors import RejectedInput, SettingsError, Stopped, set_aside
 from dragoman.events.decide import Decider
 from dragoman.events.decide import cached as event_model
 from dragoman.knowledge import Knowledge
@@ -262,8 +262,10 @@ class Pipeline:
             article = dataclasses.replace(article, outlet=source.name)
         return article
 
-    def analyse(self, article: Article, doc: Doc) -> Extraction:
-        """Run the stages on a parsed article."""
+    def analyse(
+        self, article: Article, doc: Doc, check: Callable[[], None] = lambda: None
+    ) -> Extraction:
+        """Run the stages on a parsed article (`check` is called before each)."""
         state = State(
             article=article,
             doc=doc,
@@ -271,6 +273,7 @@ class Pipeline:
             outlet=outlet_source(article, self.resources.knowledge),
         )
         for stage in STAGES:
+            check()
             state = stage(state)
         assert state.actors and state.quotes and state.events
         sentences = tuple(Span(s.start_char, s.end_char) for s in nlp_module.sentences(doc)[0])
@@ -282,7 +285,9 @@ class Pipeline:
             quotes=state.quotes.quotes,
         )
 
-    def parse(self, texts: Iterable[str]) -> Iterator[Doc]:
+    def parse(
+        self, texts: Iterable[str], check: Callable[[], None] = lambda: None
+    ) -> Iterator[Doc]:
         """spaCy parses of `texts`, batched; offsets are those of the texts.
 
         A text longer than the `batch_chars` setting is parsed in pieces of at most
@@ -302,6 +307,7 @@ class Pipeline:
         parsed = itertools.chain.from_iterable(
             self.nlp.pipe([p.translate(_PARSE_TABLE) for p in batch], batch_size=len(batch))
             for batch in _batches(pieces, self.settings.batch_size, limit)
+            if check() is None  # asked before each batch; raises to stop
         )
         group: list[Doc] = []
         for n, (owner, piece, doc) in enumerate(zip(owners, pieces, parsed, strict=True)):
@@ -310,18 +316,33 @@ class Pipeline:
                 yield group[0] if len(group) == 1 else _join(group, texts[owner])
                 group = []
 
-    def extract(self, record: Record | str, published: dt.date | None = None) -> Extraction:
+    def extract(
+        self,
+        record: Record | str,
+        published: dt.date | None = None,
+        stop: Callable[[], bool] | None = None,
+    ) -> Extraction:
         """Extract one article.
+
+        Args:
+            stop: asked between steps (after cleaning, between parse batches, between
+                stages); when it answers True the extraction ends with `Stopped`. The
+                HTTP API's time budget and client-disconnect check.
 
         Raises:
             RejectedInput: the record was set aside (its `reject` says why).
+            Stopped: `stop` answered True.
         """
         if isinstance(record, str):
             record = _record_from_string(record)
+        check = _checker(stop)
         try:
             article = self.clean(record, published)
-            (doc,) = self.parse([article.text])
-            return self.analyse(article, doc)
+            check()
+            (doc,) = self.parse([article.text], check)
+            return self.analyse(article, doc, check)
+        except Stopped:
+            raise
         except Exception as exc:
             raise RejectedInput(set_aside(record.origin, record.id, exc)) from exc
 
@@ -436,6 +457,16 @@ def _join(docs: list[Doc], text: str) -> Doc:
     if joined.text != text:  # pragma: no cover - the pieces are cut to rejoin exactly
         raise RuntimeError("the parsed pieces do not rejoin into the text")
     return joined
+
+
+def _checker(stop: Callable[[], bool] | None) -> Callable[[], None]:
+    """A function that raises `Stopped` when `stop` answers True (never without one)."""
+
+    def check() -> None:
+        if stop is not None and stop():
+            raise Stopped("the extraction was stopped between two steps")
+
+    return check
 
 
 def _restore_text(doc: Doc, text: str) -> Doc:

@@ -158,6 +158,13 @@ SETTINGS: tuple[Setting, ...] = (
         "HTTP API: seconds a request waits while another request's extraction runs; "
         "past it the answer is 503 with Retry-After.",
     ),
+    Setting(
+        "extract_timeout",
+        60.0,
+        float,
+        "HTTP API: seconds one extraction may run; past it the work stops at its next "
+        "step and the answer is 503 (0: no limit). It also stops when the client leaves.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -213,6 +220,7 @@ class Settings:
     db: str = "dragoman.duckdb"
     db_wait: float = 5.0
     extract_wait: float = 30.0
+    extract_timeout: float = 60.0
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any], base: Settings | None = None) -> Settings:

@@ -3,20 +3,27 @@
 The query functions here (`events_page`, `actor_profile`, `timeline`, …) also
 feed the dashboard pages, so a page and its JSON counterpart always agree.
 Routes are plain `def`: FastAPI runs them in its thread pool, and the store
-gives each thread its own read cursor.
+gives each thread its own read cursor. The two that extract are `async`: they run
+the extraction in the pool while watching the connection (`extract_watched`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import logging
+import threading
+import time
 from typing import Annotated, Any, Literal
 
 import pandas as pd
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from pydantic import Field
 
 from dragoman import __version__
 from dragoman.api import extract
+from dragoman.errors import Stopped
 from dragoman.models import SCHEMA, Extraction
 from dragoman.output import to_dict
 from dragoman.store import Store
@@ -33,6 +40,8 @@ from dragoman.web.schemas import (
     Page,
     Timeline,
 )
+
+log = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/api", tags=["api"], responses=ERROR_RESPONSES)
 
@@ -188,12 +197,14 @@ def dyads_frame(store: Store, period: str, filters: dict[str, Any]) -> pd.DataFr
     return store.dyads(period=None if period == "all" else period, **filters)
 
 
-def run_extract(web: WebState, body: ArticleIn) -> Extraction:
+def run_extract(web: WebState, body: ArticleIn, gone: threading.Event | None = None) -> Extraction:
     """Extract one article with the server's settings (one at a time).
 
     A request waits at most the `extract_wait` setting for the extraction another
     request is running; past it, 503 with `Retry-After`: requests never pile up
-    behind one long extraction.
+    behind one long extraction. The extraction itself stops at its next step when it
+    has run for `extract_timeout` seconds (503) or when `gone` is set (the client
+    disconnected: `extract_watched`).
     """
     if not web.extract_lock.acquire(timeout=max(0.0, web.settings.extract_wait)):
         raise HTTPException(
@@ -201,10 +212,45 @@ def run_extract(web: WebState, body: ArticleIn) -> Extraction:
             f"another extraction has run for over {web.settings.extract_wait:g} s; try again",
             headers={"Retry-After": "5"},
         )
+    budget = web.settings.extract_timeout
+    deadline = time.monotonic() + budget if budget > 0 else None
+
+    def stop() -> bool:
+        left = gone is not None and gone.is_set()
+        return left or (deadline is not None and time.monotonic() > deadline)
+
     try:
-        return extract(body.record(), published=body.published, settings=web.settings)
+        return extract(body.record(), published=body.published, settings=web.settings, stop=stop)
+    except Stopped as exc:
+        why = "the client disconnected" if gone is not None and gone.is_set() else None
+        log.info("extraction stopped: %s", why or f"over extract_timeout {budget:g} s")
+        raise HTTPException(
+            503,
+            why or f"the extraction ran over its time budget of {budget:g} s (extract_timeout)",
+            headers={"Retry-After": "5"},
+        ) from exc
     finally:
         web.extract_lock.release()
+
+
+async def extract_watched(web: WebState, body: ArticleIn, request: Request) -> Extraction:
+    """`run_extract` in a worker thread while the connection is watched: when the
+    client goes away, the extraction stops at its next step instead of running on."""
+    gone = threading.Event()
+
+    async def watch() -> None:
+        while not await request.is_disconnected():
+            await asyncio.sleep(_WATCH_SECONDS)
+        gone.set()
+
+    watcher = asyncio.create_task(watch())
+    try:
+        return await run_in_threadpool(run_extract, web, body, gone)
+    finally:
+        watcher.cancel()
+
+
+_WATCH_SECONDS = 0.2
 
 
 # --- routes --------------------------------------------------------------------------
@@ -232,25 +278,27 @@ def health(web: Web) -> dict[str, Any]:
         201: {"description": "Stored: the extraction (output contract dragoman/2)"},
     },
 )
-def post_article(body: ArticleIn, request: Request, response: Response, web: Web) -> dict[str, Any]:
+async def post_article(
+    body: ArticleIn, request: Request, response: Response, web: Web
+) -> dict[str, Any]:
     """Extract one article and store it; returns the extraction (output contract).
 
     201 when the article is new, 200 when the same clean text was already stored
     (then nothing changes). `Location` points at the stored article.
     """
     web.require_token(request)
-    extraction = run_extract(web, body)
-    new = web.store.add(extraction)
+    extraction = await extract_watched(web, body, request)
+    new = await run_in_threadpool(web.store.add, extraction)
     response.status_code = 201 if new else 200
     response.headers["location"] = f"/api/articles/{extraction.article.hash}"
     return to_dict(extraction)
 
 
 @router.post("/extract", responses=WRITE_RESPONSES)
-def post_extract(body: ArticleIn, request: Request, web: Web) -> dict[str, Any]:
+async def post_extract(body: ArticleIn, request: Request, web: Web) -> dict[str, Any]:
     """Extract one article without storing it; returns the extraction (output contract)."""
     web.require_token(request)
-    return to_dict(run_extract(web, body))
+    return to_dict(await extract_watched(web, body, request))
 
 
 @router.get(

@@ -60,6 +60,7 @@ from dragoman.errors import (
     InputError,
     RejectedInput,
     SettingsError,
+    Stopped,
     StoreError,
 )
 from dragoman.settings import Settings
@@ -209,6 +210,8 @@ def _dragoman_status(exc: DragomanError) -> tuple[int, str]:
         return 400, "bad_input"
     if isinstance(exc, StoreError):
         return 409, "store_error"
+    if isinstance(exc, Stopped):
+        return 503, "unavailable"  # a time budget or a client that left stopped it
     # ModelError, KnowledgeError, EvalError: the server is misconfigured, not the client.
     return 500, "internal_error"
 
