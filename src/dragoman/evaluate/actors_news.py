@@ -85,8 +85,8 @@ from typing import Any
 from dragoman.errors import EvalError
 from dragoman.evaluate import codes
 from dragoman.evaluate.metrics import OffsetMap, confusion_rows, ratio
-from dragoman.evaluate.report import Report, Table, sha256_of
-from dragoman.evaluate.runner import Extractor, default_pipeline, extract_all
+from dragoman.evaluate.report import Report, Table
+from dragoman.evaluate.runner import Extractor, code_and_score
 from dragoman.models import Actor, Extraction, Record, Reject, Span
 from dragoman.settings import Settings
 
@@ -814,7 +814,4 @@ def run(
         limit: score only the first `limit` articles.
         system: the pipeline under test; dragoman's own by default.
     """
-    articles = read(gold, limit)
-    pipeline = system if system is not None else default_pipeline(settings)
-    results = extract_all([a.record(str(gold)) for a in articles], pipeline)
-    return score(articles, results, gold=str(gold), gold_sha256=sha256_of(gold), limit=limit)
+    return code_and_score(read(gold, limit), score, gold, settings, limit, system)

@@ -37,8 +37,8 @@ from typing import Any
 from dragoman.dates import PRECISIONS
 from dragoman.errors import EvalError
 from dragoman.evaluate.metrics import ratio
-from dragoman.evaluate.report import Report, Table, sha256_of
-from dragoman.evaluate.runner import Extractor, default_pipeline, extract_all
+from dragoman.evaluate.report import Report, Table
+from dragoman.evaluate.runner import Extractor, code_and_score
 from dragoman.models import Event, Extraction, Record, Reject, Span
 from dragoman.settings import Settings
 
@@ -283,7 +283,4 @@ def run(
     system: Extractor | None = None,
 ) -> Report:
     """Read the gold file, run the pipeline on every item, score."""
-    items = read(gold, limit)
-    pipeline = system if system is not None else default_pipeline(settings)
-    results = extract_all([i.record(str(gold)) for i in items], pipeline)
-    return score(items, results, gold=str(gold), gold_sha256=sha256_of(gold), limit=limit)
+    return code_and_score(read(gold, limit), score, gold, settings, limit, system)

@@ -65,8 +65,8 @@ from dragoman.errors import EvalError
 from dragoman.evaluate import codes
 from dragoman.evaluate.metrics import PRF, OffsetMap, ratio
 from dragoman.evaluate.plover_gsr import TYPE_ALIASES
-from dragoman.evaluate.report import Report, Table, sha256_of
-from dragoman.evaluate.runner import Extractor, default_pipeline, extract_all
+from dragoman.evaluate.report import Report, Table
+from dragoman.evaluate.runner import Extractor, code_and_score
 from dragoman.knowledge import plover_types
 from dragoman.models import ActorRef, Event, Extraction, Record, Reject, Span
 from dragoman.settings import Settings
@@ -593,7 +593,4 @@ def run(
         limit: score only the first `limit` articles.
         system: the pipeline under test; dragoman's own by default.
     """
-    articles = read(gold, limit)
-    pipeline = system if system is not None else default_pipeline(settings)
-    results = extract_all([a.record(str(gold)) for a in articles], pipeline)
-    return score(articles, results, gold=str(gold), gold_sha256=sha256_of(gold), limit=limit)
+    return code_and_score(read(gold, limit), score, gold, settings, limit, system)

@@ -38,8 +38,12 @@ from typing import Any
 from dragoman.errors import EvalError
 from dragoman.evaluate import codes
 from dragoman.evaluate.metrics import PRF, confusion_rows, ratio, set_prf
-from dragoman.evaluate.report import Report, Table, sha256_of
-from dragoman.evaluate.runner import Extractor, default_pipeline, extract_all, unique_ids
+from dragoman.evaluate.report import Report, Table
+from dragoman.evaluate.runner import (
+    Extractor,
+    code_and_score,
+    unique_ids,
+)
 from dragoman.models import Event, Extraction, Record, Reject
 from dragoman.settings import Settings
 
@@ -349,8 +353,4 @@ def run(
         system: the pipeline under test; dragoman's own by default.
     """
     sentences, notes = read(gold, limit)
-    pipeline = system if system is not None else default_pipeline(settings)
-    results = extract_all([s.record(str(gold)) for s in sentences], pipeline)
-    return score(
-        sentences, results, gold=str(gold), gold_sha256=sha256_of(gold), limit=limit, notes=notes
-    )
+    return code_and_score(sentences, score, gold, settings, limit, system, notes=notes)

@@ -43,8 +43,12 @@ from typing import Any
 from dragoman.errors import EvalError
 from dragoman.evaluate import codes
 from dragoman.evaluate.metrics import PRF, confusion_rows, ratio, set_prf
-from dragoman.evaluate.report import Report, Table, sha256_of
-from dragoman.evaluate.runner import Extractor, default_pipeline, extract_all, unique_ids
+from dragoman.evaluate.report import Report, Table
+from dragoman.evaluate.runner import (
+    Extractor,
+    code_and_score,
+    unique_ids,
+)
 from dragoman.models import Event, Extraction, Record, Reject, Span
 from dragoman.settings import Settings
 
@@ -425,7 +429,4 @@ def run(
         limit: score only the first `limit` sentences.
         system: the pipeline under test; dragoman's own by default.
     """
-    sentences = read(gold, limit)
-    pipeline = system if system is not None else default_pipeline(settings)
-    results = extract_all([s.record(str(gold)) for s in sentences], pipeline)
-    return score(sentences, results, gold=str(gold), gold_sha256=sha256_of(gold), limit=limit)
+    return code_and_score(read(gold, limit), score, gold, settings, limit, system)

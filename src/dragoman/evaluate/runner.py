@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Protocol
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, Protocol
 
+from dragoman.evaluate.report import Report, sha256_of
 from dragoman.models import Extraction, Record, Reject
 from dragoman.settings import Settings
 
@@ -58,3 +60,19 @@ def unique_ids(ids: Iterable[str]) -> list[str]:
         seen[raw] = n
         out.append(raw if n == 1 else f"{raw}#{n}")
     return out
+
+
+def code_and_score(
+    items: Sequence[Any],
+    score: Callable[..., Report],
+    gold: Path,
+    settings: Settings,
+    limit: int | None,
+    system: Extractor | None,
+    **extra: Any,
+) -> Report:
+    """The `run()` of a reader: code its gold items (each has `record(origin)`) with the
+    system under test (dragoman's own pipeline by default), then `score` them."""
+    pipeline = system if system is not None else default_pipeline(settings)
+    results = extract_all([item.record(str(gold)) for item in items], pipeline)
+    return score(items, results, gold=str(gold), gold_sha256=sha256_of(gold), limit=limit, **extra)
