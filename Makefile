@@ -48,7 +48,8 @@ services:
 	  else echo "not installed:$$missing (needs root and apt-get): those tests will be skipped"; fi; \
 	fi
 
-test: install-test services
+# CI runs `make test`: the linters first (ruff, mypy), then the suite.
+test: install-test services lint
 	$(PY) -m pytest -q
 
 lint: install-test

@@ -345,7 +345,7 @@ def _dateparser(phrase: str, base: dt.date, *, future: bool = False) -> dt.date 
     past (or the future)."""
     import dateparser
 
-    settings = {
+    settings: dict[str, Any] = {
         "RELATIVE_BASE": dt.datetime.combine(base, dt.time(12)),
         "PREFER_DATES_FROM": "future" if future else "past",
         "RETURN_AS_TIMEZONE_AWARE": False,

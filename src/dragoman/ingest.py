@@ -84,6 +84,7 @@ nothing fits, `encoding`.
 from __future__ import annotations
 
 import codecs
+import collections
 import csv
 import dataclasses
 import datetime as dt
@@ -539,7 +540,7 @@ def admit(record: Record) -> Record | Reject:
                 "(a lone surrogate)",
                 _strip_controls(record.id),
             )
-    changes = {}
+    changes: dict[str, Any] = {}
     for name in _META_FIELDS:
         value = getattr(record, name)
         if value is not None and _CONTROL_CHARS.search(value):
@@ -1078,8 +1079,8 @@ def _check_header(origin: str, header: list[str]) -> None:
     Raises:
         UsageError: the duplicated names.
     """
-    seen: set[str] = set()
-    twice = sorted({name for name in header if name and (name in seen or seen.add(name))})
+    counts = collections.Counter(name for name in header if name)
+    twice = sorted(name for name, n in counts.items() if n > 1)
     if twice:
         raise UsageError(
             f"{origin}: the CSV header names {', '.join(map(repr, twice))} more than once; "

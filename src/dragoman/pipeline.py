@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import itertools
 import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -304,11 +303,15 @@ class Pipeline:
             for piece in _pieces(text, limit):
                 owners.append(number)
                 pieces.append(piece)
-        parsed = itertools.chain.from_iterable(
-            self.nlp.pipe([p.translate(_PARSE_TABLE) for p in batch], batch_size=len(batch))
-            for batch in _batches(pieces, self.settings.batch_size, limit)
-            if check() is None  # asked before each batch; raises to stop
-        )
+
+        def batches() -> Iterator[Doc]:
+            for batch in _batches(pieces, self.settings.batch_size, limit):
+                check()  # before each batch: raises to stop
+                yield from self.nlp.pipe(
+                    [p.translate(_PARSE_TABLE) for p in batch], batch_size=len(batch)
+                )
+
+        parsed = batches()
         group: list[Doc] = []
         for n, (owner, piece, doc) in enumerate(zip(owners, pieces, parsed, strict=True)):
             group.append(_restore_text(doc, piece))

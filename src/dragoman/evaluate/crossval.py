@@ -25,7 +25,7 @@ from dragoman import train
 from dragoman.evaluate import plv
 from dragoman.evaluate.metrics import ratio
 from dragoman.evaluate.report import Report, Table, sha256_of
-from dragoman.evaluate.runner import default_pipeline, extract_all
+from dragoman.evaluate.runner import extract_all
 from dragoman.events import decide
 from dragoman.models import Extraction
 from dragoman.settings import Settings
@@ -68,7 +68,10 @@ def cross_validate(
     """Train on K−1 folds, score the held-out one, for each fold; mean and spread."""
     recipe = recipe or train.Recipe()
     sentences = plv.read(gold, limit)
-    pipeline = default_pipeline(dataclasses.replace(settings, event_model="none"))
+    from dragoman.pipeline import Pipeline  # loads spaCy
+
+    # Gold sets repeat sentences on purpose: no deduplication (as `default_pipeline`).
+    pipeline = Pipeline(dataclasses.replace(settings, event_model="none", deduplicate=False))
     examples = train.collect(pipeline, sentences)
     fold_of = train.folds_of([s.id for s in sentences], folds, recipe.seed)
     reports: list[Report] = []

@@ -211,7 +211,7 @@ def score(
         found += 1
         got = predicted(event, item.published)
         want = expected(item)
-        confusion[(item.precision, event.date_precision)] += 1
+        confusion[(item.precision, event.date_precision or "none")] += 1
         for counter in (per_kind[item.kind], per_precision[item.precision]):
             counter["found"] += 1
         if got == want:
