@@ -106,6 +106,10 @@ EventOrder = Annotated[
     Literal["newest", "oldest"],
     Query(description="By the event's date (else the publication date): newest or oldest first."),
 ]
+QuoteOrder = Annotated[
+    Literal["newest", "oldest"],
+    Query(description="By the article's publication date: newest or oldest first."),
+]
 Web = Annotated[WebState, Depends(state)]
 
 
@@ -128,6 +132,16 @@ def events_page(
 ) -> dict[str, Any]:
     """One page of events, newest first unless `order` says otherwise."""
     frame = store.events(**filters, limit=limit + 1, offset=offset, order=order)
+    return page(frame, limit, offset)
+
+
+def quotes_page(
+    store: Store, filters: dict[str, Any], limit: int, offset: int, order: str = "newest"
+) -> dict[str, Any]:
+    """One page of quotes (the filters of `Store.quotes()`), newest first unless `order`
+    says otherwise."""
+    given = {k: v for k, v in filters.items() if v not in (None, "")}
+    frame = store.quotes(**given, limit=limit + 1, offset=offset, order=order)
     return page(frame, limit, offset)
 
 
@@ -292,17 +306,47 @@ def get_quotes(
     article: Word = None,
     limit: Limit = DEFAULT_LIMIT,
     offset: Offset = 0,
+    order: QuoteOrder = "newest",
 ) -> dict[str, Any]:
-    """Quotes with their speakers and attribution chains, paged."""
-    frame = web.store.quotes(
-        speaker=speaker,
-        via=via,
-        text=text,
-        kind=kind,
+    """Quotes with their speakers and attribution chains, newest first, paged."""
+    return quotes_page(
+        web.store,
+        {
+            "speaker": speaker,
+            "via": via,
+            "text": text,
+            "kind": kind,
+            "since": since,
+            "until": until,
+            "outlet": outlet,
+            "article": article,
+        },
+        limit,
+        offset,
+        order,
+    )
+
+
+@router.get("/articles", response_model=Page)
+def get_articles(
+    web: Web,
+    words: Annotated[
+        Word, Query(description="Every word in the title, the outlet or the text (any case).")
+    ] = None,
+    outlet: Word = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    limit: Limit = DEFAULT_LIMIT,
+    offset: Offset = 0,
+    order: QuoteOrder = "newest",
+) -> dict[str, Any]:
+    """Stored articles with their counts of events, quotes and actors, newest first, paged."""
+    frame = web.store.articles(
+        words=words,
+        outlet=outlet,
         since=since,
         until=until,
-        outlet=outlet,
-        article=article,
+        order=order,
         limit=limit + 1,
         offset=offset,
     )
@@ -314,6 +358,7 @@ def get_actors(
     web: Web,
     actor: Code = None,
     name: Word = None,
+    q: Annotated[Word, Query(description="In the actor's name, or the actor's code.")] = None,
     kind: Annotated[str | None, Query(max_length=32, pattern=r"^[a-z_]*$")] = None,
     since: dt.date | None = None,
     until: dt.date | None = None,
@@ -325,6 +370,7 @@ def get_actors(
     frame = web.store.actors(
         actor=actor,
         name=name,
+        search=q,
         kind=kind,
         since=since,
         until=until,

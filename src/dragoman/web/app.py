@@ -183,13 +183,27 @@ def error_response(
             return templates().TemplateResponse(
                 request,
                 "error.html",
-                {"error": body["error"], "nav": "", "api_url": None},
+                {
+                    "error": body["error"],
+                    "nav": "",
+                    "api_url": None,
+                    "back": _back(request, status),
+                },
                 status_code=status,
                 headers=headers,
             )
         except Exception:  # never let the error page hide the error
             log.exception("cannot render the error page")
     return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _back(request: Request, status: int) -> str:
+    """Where the error page's link leads: the same page without its query for a bad
+    parameter (422 on a GET), else the start page."""
+    path = request.url.path
+    if status == 422 and request.method == "GET" and path.startswith("/") and path[1:2] != "/":
+        return path
+    return "/"
 
 
 def _validation_message(exc: RequestValidationError) -> str:

@@ -7,10 +7,11 @@ anything safe.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import io
 import logging
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pandas as pd
@@ -27,10 +28,14 @@ from dragoman.web.api import (
     EventOrder,
     Offset,
     PeriodName,
+    QuoteOrder,
     Web,
+    Word,
     actor_profile,
     dyads_frame,
     events_page,
+    page,
+    quotes_page,
     run_extract,
     timeline,
 )
@@ -196,7 +201,7 @@ def article_page(request: Request, article_id: ARTICLE_ID, web: Web) -> Response
     return render(
         request,
         "article.html",
-        nav="events",
+        nav="articles",
         api_url=f"/api/articles/{found['hash']}",
         article=found,
         link=safe_url(found.get("url")),
@@ -314,7 +319,7 @@ def actor_page(
     return render(
         request,
         "actor.html",
-        nav="events",
+        nav="actors",
         api_url=f"/api/actors/{code}?period={period}",
         code=code,
         profile=profile,
@@ -366,4 +371,152 @@ def timeline_page(
         period=period,
         q=request.query_params,
         quad_names=views.QUAD_NAMES,
+    )
+
+
+# --- quotes, articles, actors: search pages ----------------------------------------------
+
+
+def _pager(request: Request, path: str, result: dict[str, Any]) -> dict[str, str | None]:
+    """The previous and next page links of a paged result, keeping the other parameters."""
+    offset, limit = result["offset"], result["limit"]
+    return {
+        "prev_url": f"{path}?{_query(request, offset=max(0, offset - limit))}" if offset else None,
+        "next_url": (
+            f"{path}?{_query(request, offset=result['next_offset'])}"
+            if result["next_offset"] is not None
+            else None
+        ),
+    }
+
+
+def _api_url(request: Request, path: str) -> str:
+    query = request.url.query
+    return path + (f"?{query}" if query else "")
+
+
+def _events_inside(web: WebState, quotes: list[dict[str, Any]]) -> dict[tuple[str, str], list]:
+    """The events coded inside each quote of `quotes`, by (article, quote id)."""
+    names = cameo_names()
+    inside: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for article in dict.fromkeys(q["article"] for q in quotes):
+        frame = web.store.events(article=article)
+        for row in views.records(frame[frame["quote"].notna()]):
+            inside.setdefault((article, row["quote"]), []).append(
+                {"id": row["event"], "words": views.row_words(row, names)}
+            )
+    return inside
+
+
+@router.get("/quotes")
+def quotes_view(
+    request: Request,
+    web: Web,
+    speaker: Word = None,
+    outlet: Word = None,
+    text: Word = None,
+    via: Word = None,
+    kind: Literal["direct", "partial", "indirect"] | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = PAGE_LIMIT,
+    offset: Offset = 0,
+    order: QuoteOrder = "newest",
+) -> Response:
+    """Quotes, newest first: who said what, where, and the events coded inside each."""
+    # The store's quote filter (whole words of the speaker's name, or their code), as
+    # `dragoman quotes --speaker` and /api/quotes use it.
+    result = quotes_page(
+        web.store,
+        {
+            "speaker": speaker,
+            "outlet": outlet,
+            "text": text,
+            "via": via,
+            "kind": kind,
+            "since": since,
+            "until": until,
+        },
+        limit,
+        offset,
+        order,
+    )
+    inside = _events_inside(web, result["items"])
+    rows = [
+        {
+            **q,
+            "events_inside": inside.get((q["article"], q["quote"]), []),
+            "link": safe_url(q.get("url")),
+        }
+        for q in result["items"]
+    ]
+    return render(
+        request,
+        "quotes.html",
+        nav="quotes",
+        api_url=_api_url(request, "/api/quotes"),
+        rows=rows,
+        page=result,
+        q=request.query_params,
+        order=order,
+        **_pager(request, "/quotes", result),
+    )
+
+
+@router.get("/articles")
+def articles_view(
+    request: Request,
+    web: Web,
+    words: Word = None,
+    outlet: Word = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = PAGE_LIMIT,
+    offset: Offset = 0,
+    order: QuoteOrder = "newest",
+) -> Response:
+    """The stored articles, newest first, searchable by words, outlet and date."""
+    frame = web.store.articles(
+        words=words,
+        outlet=outlet,
+        since=since,
+        until=until,
+        order=order,
+        limit=limit + 1,
+        offset=offset,
+    )
+    result = page(frame, limit, offset)
+    return render(
+        request,
+        "articles.html",
+        nav="articles",
+        api_url=_api_url(request, "/api/articles"),
+        rows=result["items"],
+        page=result,
+        q=request.query_params,
+        order=order,
+        **_pager(request, "/articles", result),
+    )
+
+
+@router.get("/actors")
+def actors_view(
+    request: Request,
+    web: Web,
+    q: Word = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = PAGE_LIMIT,
+    offset: Offset = 0,
+) -> Response:
+    """Actors by name or code, most seen first; each links to its code's page."""
+    frame = web.store.actors(search=q, limit=limit + 1, offset=offset)
+    result = page(frame, limit, offset)
+    return render(
+        request,
+        "actors.html",
+        nav="actors",
+        api_url=_api_url(request, "/api/actors"),
+        rows=result["items"],
+        page=result,
+        search=q or "",
+        **_pager(request, "/actors", result),
     )
