@@ -203,3 +203,44 @@ def test_web_e2e_bad_parameter_shows_an_html_error(page, server: str, query: str
         page.click("a[href='/events']:has-text('without these parameters')")
     assert page.url == server + "/events"
     assert page.locator("table.events").count() == 1
+
+
+NARROW_PAGES = [
+    "/",
+    "/events",
+    "/events?limit=5000",
+    "/quotes",
+    "/articles",
+    "/actors",
+    "/actors/IRN",
+    "/network",
+    "/timeline",
+    "/docs",
+    "/nope",
+]
+
+
+@pytest.mark.parametrize("path", [*NARROW_PAGES, "ARTICLE"])
+def test_web_e2e_no_horizontal_overflow_at_390px(
+    browser, server: str, seed_url: str, path: str, shoot
+) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        page.goto(seed_url if path == "ARTICLE" else server + path)
+        if path == "/docs":
+            page.wait_for_selector(".opblock", timeout=20_000)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        wide = page.evaluate(
+            """() => Array.from(document.querySelectorAll('body *'))
+                 .filter(el => el.getBoundingClientRect().right > 391)
+                 .filter(el => !el.closest('.scroll'))
+                 .slice(0, 5)
+                 .map(el => el.tagName + '.' + el.className + ' '
+                            + Math.round(el.getBoundingClientRect().right))"""
+        )
+        assert width <= 390, (path, width, wide)
+        if path in ("/events", "ARTICLE"):
+            shoot(page, "narrow-" + path.strip("/").lower(), publish=False)
+    finally:
+        context.close()
