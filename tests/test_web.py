@@ -327,6 +327,12 @@ def test_web_actor_network_timeline_pages(client: TestClient, seed: dict, hand: 
     assert timeline.status_code == 200
     assert 'href="/api/timeline?period=week"' in timeline.text
     assert 'class="bar quad-3"' in timeline.text
+    # A labelled y axis with round ticks from 0, and date ticks on a time axis.
+    assert re.search(r'<text class="axis-label"[^>]*>events per week</text>', timeline.text)
+    assert re.search(
+        r'<g class="y-axis"><line class="grid"[^>]*></line><text[^>]*>0</text>', timeline.text
+    )
+    assert re.search(r'<g class="x-axis">.*?>\d{4}(-\d\d){0,2}</text>', timeline.text)
 
 
 def test_web_every_page_links_a_json_counterpart(client: TestClient, seed: dict) -> None:
