@@ -317,7 +317,7 @@ def test_web_actor_network_timeline_pages(client: TestClient, seed: dict, hand: 
     assert 'class="bar side-source"' in actor.text and 'class="bar side-target"' in actor.text
     network = client.get("/network")
     assert network.status_code == 200
-    assert 'href="/api/dyads?period=all"' in network.text
+    assert 'href="/api/dyads?period=all&amp;split_igos=true"' in network.text
     assert re.search(
         r'<path class="edge" d="M[^"]+" stroke="#[0-9a-f]{6}"[^>]*'
         r'data-source="IRN" data-target="RUS"',
@@ -333,6 +333,45 @@ def test_web_actor_network_timeline_pages(client: TestClient, seed: dict, hand: 
         r'<g class="y-axis"><line class="grid"[^>]*></line><text[^>]*>0</text>', timeline.text
     )
     assert re.search(r'<g class="x-axis">.*?>\d{4}(-\d\d){0,2}</text>', timeline.text)
+
+
+IGO_ARTICLE = """EU and NATO Condemn Russia
+
+BRUSSELS — The European Union on Monday condemned Russia over the attack on the port, \
+the Example Wire reported.
+
+NATO accused Russia of violating the ceasefire on Tuesday. The United Nations urged Russia \
+to withdraw its troops.
+"""
+
+
+def test_web_network_draws_each_igo_as_its_own_node(tmp_path, pipeline: Any) -> None:
+    app = create_app(Settings(), str(tmp_path / "igo.duckdb"))
+    try:
+        client = TestClient(app, raise_server_exceptions=False)
+        posted = client.post(
+            "/api/articles",
+            json={"text": IGO_ARTICLE, "published": "2021-02-01", "outlet": "Example Wire"},
+        )
+        assert posted.status_code == 201, posted.text
+        sources = {e["source"]["code"] for e in posted.json()["events"]}
+        assert {"IGOEUR", "IGONAT", "IGOUNO"} <= sources
+        # The dyads API keeps the country IGO unless asked.
+        lumped = client.get("/api/dyads", params={"period": "all"}).json()["items"]
+        assert {d["source"] for d in lumped} == {"IGO"}
+        split = client.get("/api/dyads", params={"period": "all", "split_igos": "true"}).json()
+        assert {(d["source"], d["target"]) for d in split["items"]} == {
+            ("IGOEUR", "RUS"),
+            ("IGONAT", "RUS"),
+            ("IGOUNO", "RUS"),
+        }
+        html = client.get("/network").text
+        codes = set(re.findall(r'<a href="/actors/(\w+)" class="node" data-code="\w+">', html))
+        assert codes == {"IGOEUR", "IGONAT", "IGOUNO", "RUS"}
+        assert 'href="/api/dyads?period=all&amp;split_igos=true"' in html
+        assert client.get("/actors/IGONAT").status_code == 200
+    finally:
+        app.state.web.store.close()
 
 
 def test_web_every_page_links_a_json_counterpart(client: TestClient, seed: dict) -> None:

@@ -624,12 +624,20 @@ class Store:
         )
         return self._db.frame(sql, where.params + extra)
 
-    def dyads(self, period: str | None = "week", **filters: Unpack[EventFilter]) -> pd.DataFrame:
+    def dyads(
+        self,
+        period: str | None = "week",
+        *,
+        split_igos: bool = False,
+        **filters: Unpack[EventFilter],
+    ) -> pd.DataFrame:
         """Event counts and mean Goldstein score per source → target country pair and period.
 
         Args:
             period: `day`, `week` (ISO, from Monday), `month`, `year`, or None for
                 all time. The date is the event's, else the article's publication date.
+            split_igos: an international organisation is a side of its own, by its
+                actor code (`IGOEUR`, `IGOUNO`), not the one country `IGO` they share.
             **filters: those of `events()` (without `limit`/`offset`).
 
         Returns:
@@ -642,6 +650,13 @@ class Store:
         where = event_where(**filters)
         where.clauses[:0] = ["e.source_country IS NOT NULL", "e.target_country IS NOT NULL"]
         keys = "e.source_country AS source, e.target_country AS target"
+        if split_igos:
+            # `IGO` is the country slot every intergovernmental body shares (actors.py).
+            keys = ", ".join(
+                f"CASE WHEN e.{side}_country = 'IGO' AND e.{side}_code IS NOT NULL "
+                f"THEN e.{side}_code ELSE e.{side}_country END AS {side}"
+                for side in ("source", "target")
+            )
         groups, order = "1, 2", "events DESC, source, target"
         if period is not None:
             if period not in PERIODS:

@@ -197,9 +197,11 @@ def timeline(store: Store, period: str, filters: dict[str, Any]) -> dict[str, An
     return {"period": period, "items": views.timeline_series(frames), "note": TIMELINE_NOTE}
 
 
-def dyads_frame(store: Store, period: str, filters: dict[str, Any]) -> pd.DataFrame:
+def dyads_frame(
+    store: Store, period: str, filters: dict[str, Any], split_igos: bool = False
+) -> pd.DataFrame:
     """`Store.dyads`, with `all` meaning no period."""
-    return store.dyads(period=None if period == "all" else period, **filters)
+    return store.dyads(period=None if period == "all" else period, split_igos=split_igos, **filters)
 
 
 def run_extract(web: WebState, body: ArticleIn) -> Extraction:
@@ -395,11 +397,20 @@ def get_actor(
 
 @router.get("/dyads")
 def get_dyads(
-    filters: EventFilters, web: Web, period: Literal["day", "week", "month", "year", "all"] = "week"
+    filters: EventFilters,
+    web: Web,
+    period: Literal["day", "week", "month", "year", "all"] = "week",
+    split_igos: Annotated[
+        bool,
+        Query(
+            description="An international organisation is a side of its own, by its actor "
+            "code (IGOEUR), not the shared country IGO."
+        ),
+    ] = False,
 ) -> dict[str, Any]:
     """Event counts and mean Goldstein per source → target country pair (and period;
-    `all` for all time). The network view draws `period=all`."""
-    frame = dyads_frame(web.store, period, filters)
+    `all` for all time). The network view draws `period=all&split_igos=true`."""
+    frame = dyads_frame(web.store, period, filters, split_igos)
     return {"period": period, "items": views.records(frame)}
 
 

@@ -340,9 +340,11 @@ def network_page(
     web: Web,
     edges: Annotated[int, Query(ge=1, le=500)] = 80,
 ) -> Response:
-    """Who acts on whom: country → country, coloured by mean Goldstein score."""
-    frame = dyads_frame(web.store, "all", filters)
-    query = _query(request, edges=None, period="all")
+    """Who acts on whom: country (or international organisation) → country, coloured by
+    mean Goldstein score."""
+    # International organisations are nodes of their own (IGOEUR, IGOUNO), not one "IGO".
+    frame = dyads_frame(web.store, "all", filters, split_igos=True)
+    query = _query(request, edges=None, period="all", split_igos="true")
     return render(
         request,
         "network.html",
