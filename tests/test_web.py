@@ -4,6 +4,7 @@ holding the seed article and a hand-written one."""
 from __future__ import annotations
 
 import csv
+import html as html_lib
 import io
 import json
 import re
@@ -370,6 +371,39 @@ def test_web_network_draws_each_igo_as_its_own_node(tmp_path, pipeline: Any) -> 
         assert codes == {"IGOEUR", "IGONAT", "IGOUNO", "RUS"}
         assert 'href="/api/dyads?period=all&amp;split_igos=true"' in html
         assert client.get("/actors/IGONAT").status_code == 200
+    finally:
+        app.state.web.store.close()
+
+
+def test_web_paste_preview_shows_without_storing(tmp_path, pipeline: Any) -> None:
+    app = create_app(Settings(), str(tmp_path / "preview.duckdb"))
+    try:
+        client = TestClient(app, raise_server_exceptions=False)
+        form = {
+            "article": HAND_WRITTEN,
+            "format": "text",
+            "published": "2019-03-14",
+            "outlet": "Example Wire",
+            "title": "Turkey <b>Accuses</b> Greece",
+        }
+        assert 'id="preview-button"' in client.get("/").text
+        page = client.post("/", data={**form, "action": "preview"}, follow_redirects=False)
+        assert page.status_code == 200
+        html = page.text
+        assert "<b>Preview</b>: extracted with the server’s settings, not stored." in html
+        assert re.search(r'<mark class="[^"]*hl-event quad-3"[^>]*>accused</mark>', html)
+        assert "Turkey &lt;b&gt;Accuses&lt;/b&gt; Greece" in html
+        assert '<input type="hidden" name="outlet" value="Example Wire">' in html
+        assert client.get("/api/stats").json()["articles"] == 0  # nothing written
+        # The preview's form stores exactly what was previewed.
+        hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', html))
+        hidden = {k: html_lib.unescape(v) for k, v in hidden.items()}
+        assert hidden == form
+        stored = client.post("/", data={**hidden, "action": "store"}, follow_redirects=False)
+        assert stored.status_code == 303
+        assert client.get("/api/stats").json()["articles"] == 1
+        article = client.get(stored.headers["location"]).text
+        assert "Preview" not in article and "accused</mark>" in article
     finally:
         app.state.web.store.close()
 

@@ -244,3 +244,36 @@ def test_web_e2e_no_horizontal_overflow_at_390px(
             shoot(page, "narrow-" + path.strip("/").lower(), publish=False)
     finally:
         context.close()
+
+
+def test_web_e2e_paste_preview_then_store(page, server: str, shoot) -> None:
+    page.set_default_timeout(120_000)
+    text = (
+        "Turkey Warns Greece\n\nTurkey on Monday warned Greece against moving troops to "
+        "the islands, the Example Wire reported. Greece rejected the warning on Tuesday."
+    )
+
+    def stored() -> int:
+        return int(page.request.get(server + "/api/stats").json()["articles"])
+
+    before = stored()
+    page.goto(server + "/")
+    page.fill("#article", text)
+    page.fill("input[name=title]", "Turkey Warns Greece")
+    with page.expect_navigation(timeout=120_000):
+        page.click("#preview-button")
+    assert page.url == server + "/"  # a preview has no address: nothing was stored
+    assert page.locator(".preview-bar b", has_text="Preview").is_visible()
+    assert page.locator("#article-text mark.hl-event").count() >= 1
+    assert page.locator(".event-item", has_text="Greece").count() >= 1
+    assert page.locator("h1").inner_text() == "Turkey Warns Greece"
+    shoot(page, "preview")
+    assert stored() == before
+    with page.expect_navigation(timeout=120_000):
+        page.click("#store-button")
+    assert re.search(r"/articles/[0-9a-f]{16}$", page.url), page.url
+    assert page.locator(".preview-bar").count() == 0
+    assert page.locator("h1").inner_text() == "Turkey Warns Greece"
+    assert page.locator("#article-text mark.hl-event").count() >= 1
+    assert stored() == before + 1
+    assert page.errors == []

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from dragoman.errors import RejectedInput
 from dragoman.export import spreadsheet_safe
+from dragoman.output import to_dict
 from dragoman.web import views
 from dragoman.web.api import (
     EventFilters,
@@ -49,7 +50,7 @@ router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 PAGE_LIMIT = 50
 ARTICLE_ID = Annotated[str, Path(max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")]
 ACTOR_CODE = Annotated[str, Path(max_length=32, pattern=r"^[A-Za-z0-9_]+$")]
-_FORM_FIELDS = ("article", "format", "url", "title", "outlet", "published", "token")
+_FORM_FIELDS = ("article", "format", "url", "title", "outlet", "published", "token", "action")
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> Response:
@@ -150,10 +151,15 @@ async def paste(request: Request) -> Response:
     _check_origin(request)
     form = await _form(request)
     web.require_token(request, form.get("token"))
-    shown = {k: v for k, v in form.items() if k != "token"}
+    shown = {k: v for k, v in form.items() if k not in ("token", "action")}
+    preview = form.get("action") == "preview"
     try:
         article = _article_in(form)
-        key = await run_in_threadpool(_extract_and_store, web, article)
+        if preview:
+            # Extracted as it would be stored, then shown and forgotten: nothing is written.
+            extraction = await run_in_threadpool(run_extract, web, article)
+        else:
+            key = await run_in_threadpool(_extract_and_store, web, article)
     except ValidationError as exc:
         problem = "; ".join(
             f"{'.'.join(map(str, e['loc'])) or 'form'}: {e['msg']}" for e in exc.errors()
@@ -180,6 +186,14 @@ async def paste(request: Request) -> Response:
             form=shown,
             problem=f"The article was set aside: {reason}",
         )
+    if preview:
+        return render(
+            request,
+            "article.html",
+            nav="home",
+            preview=shown,
+            **_article_context(to_dict(extraction)),
+        )
     return RedirectResponse(f"/articles/{key}", status_code=303)
 
 
@@ -192,24 +206,31 @@ def article_page(request: Request, article_id: ARTICLE_ID, web: Web) -> Response
     found = web.store.article(article_id)
     if found is None:
         raise HTTPException(404, f"no article {article_id!r}")
-    names = cameo_names()
-    quotes = []
-    for quote in found["quotes"]:
-        speaker = (quote.get("speaker") or {}).get("name")
-        via = views.chain_words(quote.get("via") or (), skip=speaker)
-        quotes.append({**quote, "via_words": via})
     return render(
         request,
         "article.html",
         nav="articles",
         api_url=f"/api/articles/{found['hash']}",
-        article=found,
-        link=safe_url(found.get("url")),
-        segments=views.highlight(found),
-        events=views.article_events(found, names),
-        quotes=quotes,
-        published=views.long_date(found.get("published")),
+        preview=None,
+        **_article_context(found),
     )
+
+
+def _article_context(found: dict[str, Any]) -> dict[str, Any]:
+    """What article.html shows of an output-contract dict (stored or previewed)."""
+    quotes = []
+    for quote in found["quotes"]:
+        speaker = (quote.get("speaker") or {}).get("name")
+        via = views.chain_words(quote.get("via") or (), skip=speaker)
+        quotes.append({**quote, "via_words": via})
+    return {
+        "article": found,
+        "link": safe_url(found.get("url")),
+        "segments": views.highlight(found),
+        "events": views.article_events(found, cameo_names()),
+        "quotes": quotes,
+        "published": views.long_date(found.get("published")),
+    }
 
 
 # --- events ----------------------------------------------------------------------------
