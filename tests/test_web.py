@@ -319,6 +319,7 @@ def test_web_actor_network_timeline_pages(client: TestClient, seed: dict, hand: 
     network = client.get("/network")
     assert network.status_code == 200
     assert 'href="/api/dyads?period=all&amp;split_igos=true"' in network.text
+    assert "<title>IRN → RUS: 1 event, mean Goldstein -4.00</title>" in network.text
     assert re.search(
         r'<path class="edge" d="M[^"]+" stroke="#[0-9a-f]{6}"[^>]*'
         r'data-source="IRN" data-target="RUS"',
@@ -360,6 +361,13 @@ def test_web_network_draws_each_igo_as_its_own_node(tmp_path, pipeline: Any) -> 
         # The dyads API keeps the country IGO unless asked.
         lumped = client.get("/api/dyads", params={"period": "all"}).json()["items"]
         assert {d["source"] for d in lumped} == {"IGO"}
+        # Means of three scores, rounded to two decimals (not -1.4333333333333333).
+        assert (
+            lumped[0]["events"] == 3 and round(lumped[0]["goldstein"], 2) == lumped[0]["goldstein"]
+        )
+        profile = client.get("/api/actors/RUS").json()
+        means = [p["goldstein"] for p in profile["partners_as_target"] + profile["as_target"]]
+        assert means and all(round(g, 2) == g for g in means)
         split = client.get("/api/dyads", params={"period": "all", "split_igos": "true"}).json()
         assert {(d["source"], d["target"]) for d in split["items"]} == {
             ("IGOEUR", "RUS"),
@@ -421,6 +429,7 @@ def test_web_every_page_links_a_json_counterpart(client: TestClient, seed: dict)
         "/actors",
     ):
         html = client.get(path).text
+        assert not re.search(r"\b1 (events|actors|quotes|periods)\b", html), path
         found = re.search(r'JSON: <a class="json-link" href="([^"]+)"', html)
         assert found, path
         api = client.get(found.group(1).replace("&amp;", "&"))

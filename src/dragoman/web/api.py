@@ -37,6 +37,9 @@ from dragoman.web.schemas import (
 router = APIRouter(prefix="/api", tags=["api"], responses=ERROR_RESPONSES)
 
 DEFAULT_LIMIT = 100
+# Mean Goldstein scores (on a scale of -10 … +10 with one decimal) to two decimals:
+# -1.4333333333333333 tells nobody more than -1.43.
+GOLDSTEIN_DIGITS = 2
 MAX_LIMIT = 1000
 # Filters are short codes and words: bounded, and no control characters (NUL
 # cannot even be bound as a DuckDB string).
@@ -164,12 +167,15 @@ def actor_profile(
             return []
         frame = frame.assign(weighted=frame["goldstein"] * frame["events"])
         grouped = frame.groupby("period", as_index=False)[["events", "weighted"]].sum()
-        grouped["goldstein"] = grouped["weighted"] / grouped["events"]
+        grouped["goldstein"] = (grouped["weighted"] / grouped["events"]).round(GOLDSTEIN_DIGITS)
         return views.records(grouped[["period", "events", "goldstein"]])
 
     def partners(side: str, other: str) -> list[dict[str, Any]]:
         frame = store.dyads(period=None, **on(side))
-        return views.records(frame[[other, "events", "goldstein"]].head(20)) if len(frame) else []
+        if not len(frame):
+            return []
+        frame = frame.assign(goldstein=frame["goldstein"].round(GOLDSTEIN_DIGITS))
+        return views.records(frame[[other, "events", "goldstein"]].head(20))
 
     return {
         "code": code,
@@ -200,8 +206,11 @@ def timeline(store: Store, period: str, filters: dict[str, Any]) -> dict[str, An
 def dyads_frame(
     store: Store, period: str, filters: dict[str, Any], split_igos: bool = False
 ) -> pd.DataFrame:
-    """`Store.dyads`, with `all` meaning no period."""
-    return store.dyads(period=None if period == "all" else period, split_igos=split_igos, **filters)
+    """`Store.dyads`, with `all` meaning no period, mean Goldstein scores rounded."""
+    frame = store.dyads(
+        period=None if period == "all" else period, split_igos=split_igos, **filters
+    )
+    return frame.assign(goldstein=frame["goldstein"].round(GOLDSTEIN_DIGITS))
 
 
 def run_extract(web: WebState, body: ArticleIn) -> Extraction:

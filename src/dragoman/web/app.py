@@ -65,7 +65,7 @@ from dragoman.errors import (
 from dragoman.settings import Settings
 from dragoman.store import Store
 from dragoman.store._queries import EVENT_FILTER_HELP
-from dragoman.web.views import event_date
+from dragoman.web.views import counted, event_date
 
 log = logging.getLogger(__name__)
 
@@ -147,6 +147,7 @@ def templates() -> Jinja2Templates:
         undefined=jinja2.StrictUndefined,
     )
     env.globals["event_date"] = event_date
+    env.filters["counted"] = counted  # {{ n|counted("event") }}: "1 event", "2 events"
     env.globals["filter_help"] = EVENT_FILTER_HELP
     return Jinja2Templates(env=env)
 

@@ -394,6 +394,11 @@ def row_words(row: Mapping[str, Any], names: Mapping[str, str] | None = None) ->
     )
 
 
+def counted(n: Any, noun: str) -> str:
+    """`n` and the noun, singular for exactly one (`1 event`, `2 events`, `0 events`)."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 # --- the network ----------------------------------------------------------------------
 
 
@@ -494,7 +499,8 @@ def network(dyads: pd.DataFrame, size: int = 640, max_edges: int = 80) -> dict[s
                 goldstein_colour(score),
                 round(1 + 5 * math.sqrt(int(row.events) / heaviest), 2),
                 f"M{a.x},{a.y} Q{cx:.1f},{cy:.1f} {ex:.1f},{ey:.1f}",
-                f"{a.code} → {b.code}: {int(row.events)} events, mean Goldstein {score:+.2f}",
+                f"{a.code} → {b.code}: {counted(int(row.events), 'event')}, "
+                f"mean Goldstein {score:+.2f}",
             )
         )
     return {
@@ -680,7 +686,7 @@ def actor_chart(
                     "w": round(bar_w, 1),
                     "h": round(h, 1),
                     "side": side,
-                    "title": f"{label}: {n} events as {side}",
+                    "title": f"{label}: {counted(n, 'event')} as {side}",
                 }
             )
     chart = _bar_chart(width, height, bars, [], left, 0, peak, top, plot_h, scale)
