@@ -400,17 +400,16 @@ def timeline_page(
 # --- quotes, articles, actors: search pages ----------------------------------------------
 
 
-def _pager(request: Request, path: str, result: dict[str, Any]) -> dict[str, str | None]:
+def _pager(request: Request, path: str, result: dict[str, Any]) -> tuple[str | None, str | None]:
     """The previous and next page links of a paged result, keeping the other parameters."""
     offset, limit = result["offset"], result["limit"]
-    return {
-        "prev_url": f"{path}?{_query(request, offset=max(0, offset - limit))}" if offset else None,
-        "next_url": (
-            f"{path}?{_query(request, offset=result['next_offset'])}"
-            if result["next_offset"] is not None
-            else None
-        ),
-    }
+    prev_url = f"{path}?{_query(request, offset=max(0, offset - limit))}" if offset else None
+    next_url = (
+        f"{path}?{_query(request, offset=result['next_offset'])}"
+        if result["next_offset"] is not None
+        else None
+    )
+    return prev_url, next_url
 
 
 def _api_url(request: Request, path: str) -> str:
@@ -473,6 +472,7 @@ def quotes_view(
         }
         for q in result["items"]
     ]
+    pager = _pager(request, "/quotes", result)
     return render(
         request,
         "quotes.html",
@@ -482,7 +482,8 @@ def quotes_view(
         page=result,
         q=request.query_params,
         order=order,
-        **_pager(request, "/quotes", result),
+        prev_url=pager[0],
+        next_url=pager[1],
     )
 
 
@@ -509,6 +510,7 @@ def articles_view(
         offset=offset,
     )
     result = page(frame, limit, offset)
+    pager = _pager(request, "/articles", result)
     return render(
         request,
         "articles.html",
@@ -518,7 +520,8 @@ def articles_view(
         page=result,
         q=request.query_params,
         order=order,
-        **_pager(request, "/articles", result),
+        prev_url=pager[0],
+        next_url=pager[1],
     )
 
 
@@ -533,6 +536,7 @@ def actors_view(
     """Actors by name or code, most seen first; each links to its code's page."""
     frame = web.store.actors(search=q, limit=limit + 1, offset=offset)
     result = page(frame, limit, offset)
+    pager = _pager(request, "/actors", result)
     return render(
         request,
         "actors.html",
@@ -541,5 +545,6 @@ def actors_view(
         rows=result["items"],
         page=result,
         search=q or "",
-        **_pager(request, "/actors", result),
+        prev_url=pager[0],
+        next_url=pager[1],
     )
