@@ -4,6 +4,7 @@ holding the seed article and a hand-written one."""
 from __future__ import annotations
 
 import csv
+import html as html_lib
 import io
 import json
 import re
@@ -317,7 +318,8 @@ def test_web_actor_network_timeline_pages(client: TestClient, seed: dict, hand: 
     assert 'class="bar side-source"' in actor.text and 'class="bar side-target"' in actor.text
     network = client.get("/network")
     assert network.status_code == 200
-    assert 'href="/api/dyads?period=all"' in network.text
+    assert 'href="/api/dyads?period=all&amp;split_igos=true"' in network.text
+    assert "<title>IRN → RUS: 1 event, mean Goldstein -4.00</title>" in network.text
     assert re.search(
         r'<path class="edge" d="M[^"]+" stroke="#[0-9a-f]{6}"[^>]*'
         r'data-source="IRN" data-target="RUS"',
@@ -327,6 +329,91 @@ def test_web_actor_network_timeline_pages(client: TestClient, seed: dict, hand: 
     assert timeline.status_code == 200
     assert 'href="/api/timeline?period=week"' in timeline.text
     assert 'class="bar quad-3"' in timeline.text
+    # A labelled y axis with round ticks from 0, and date ticks on a time axis.
+    assert re.search(r'<text class="axis-label"[^>]*>events per week</text>', timeline.text)
+    assert re.search(
+        r'<g class="y-axis"><line class="grid"[^>]*></line><text[^>]*>0</text>', timeline.text
+    )
+    assert re.search(r'<g class="x-axis">.*?>\d{4}(-\d\d){0,2}</text>', timeline.text)
+
+
+IGO_ARTICLE = """EU and NATO Condemn Russia
+
+BRUSSELS — The European Union on Monday condemned Russia over the attack on the port, \
+the Example Wire reported.
+
+NATO accused Russia of violating the ceasefire on Tuesday. The United Nations urged Russia \
+to withdraw its troops.
+"""
+
+
+def test_web_network_draws_each_igo_as_its_own_node(tmp_path, pipeline: Any) -> None:
+    app = create_app(Settings(), str(tmp_path / "igo.duckdb"))
+    try:
+        client = TestClient(app, raise_server_exceptions=False)
+        posted = client.post(
+            "/api/articles",
+            json={"text": IGO_ARTICLE, "published": "2021-02-01", "outlet": "Example Wire"},
+        )
+        assert posted.status_code == 201, posted.text
+        sources = {e["source"]["code"] for e in posted.json()["events"]}
+        assert {"IGOEUR", "IGONAT", "IGOUNO"} <= sources
+        # The dyads API keeps the country IGO unless asked.
+        lumped = client.get("/api/dyads", params={"period": "all"}).json()["items"]
+        assert {d["source"] for d in lumped} == {"IGO"}
+        # Means of three scores, rounded to two decimals (not -1.4333333333333333).
+        assert (
+            lumped[0]["events"] == 3 and round(lumped[0]["goldstein"], 2) == lumped[0]["goldstein"]
+        )
+        profile = client.get("/api/actors/RUS").json()
+        means = [p["goldstein"] for p in profile["partners_as_target"] + profile["as_target"]]
+        assert means and all(round(g, 2) == g for g in means)
+        split = client.get("/api/dyads", params={"period": "all", "split_igos": "true"}).json()
+        assert {(d["source"], d["target"]) for d in split["items"]} == {
+            ("IGOEUR", "RUS"),
+            ("IGONAT", "RUS"),
+            ("IGOUNO", "RUS"),
+        }
+        html = client.get("/network").text
+        codes = set(re.findall(r'<a href="/actors/(\w+)" class="node" data-code="\w+">', html))
+        assert codes == {"IGOEUR", "IGONAT", "IGOUNO", "RUS"}
+        assert 'href="/api/dyads?period=all&amp;split_igos=true"' in html
+        assert client.get("/actors/IGONAT").status_code == 200
+    finally:
+        app.state.web.store.close()
+
+
+def test_web_paste_preview_shows_without_storing(tmp_path, pipeline: Any) -> None:
+    app = create_app(Settings(), str(tmp_path / "preview.duckdb"))
+    try:
+        client = TestClient(app, raise_server_exceptions=False)
+        form = {
+            "article": HAND_WRITTEN,
+            "format": "text",
+            "published": "2019-03-14",
+            "outlet": "Example Wire",
+            "title": "Turkey <b>Accuses</b> Greece",
+        }
+        assert 'id="preview-button"' in client.get("/").text
+        page = client.post("/", data={**form, "action": "preview"}, follow_redirects=False)
+        assert page.status_code == 200
+        html = page.text
+        assert "<b>Preview</b>: extracted with the server’s settings, not stored." in html
+        assert re.search(r'<mark class="[^"]*hl-event quad-3"[^>]*>accused</mark>', html)
+        assert "Turkey &lt;b&gt;Accuses&lt;/b&gt; Greece" in html
+        assert '<input type="hidden" name="outlet" value="Example Wire">' in html
+        assert client.get("/api/stats").json()["articles"] == 0  # nothing written
+        # The preview's form stores exactly what was previewed.
+        hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', html))
+        hidden = {k: html_lib.unescape(v) for k, v in hidden.items()}
+        assert hidden == form
+        stored = client.post("/", data={**hidden, "action": "store"}, follow_redirects=False)
+        assert stored.status_code == 303
+        assert client.get("/api/stats").json()["articles"] == 1
+        article = client.get(stored.headers["location"]).text
+        assert "Preview" not in article and "accused</mark>" in article
+    finally:
+        app.state.web.store.close()
 
 
 def test_web_every_page_links_a_json_counterpart(client: TestClient, seed: dict) -> None:
@@ -337,8 +424,12 @@ def test_web_every_page_links_a_json_counterpart(client: TestClient, seed: dict)
         "/actors/IRN",
         "/network",
         "/timeline",
+        "/quotes",
+        "/articles",
+        "/actors",
     ):
         html = client.get(path).text
+        assert not re.search(r"\b1 (events|actors|quotes|periods)\b", html), path
         found = re.search(r'JSON: <a class="json-link" href="([^"]+)"', html)
         assert found, path
         api = client.get(found.group(1).replace("&amp;", "&"))
@@ -351,6 +442,126 @@ def test_web_error_pages_are_html_for_browsers(client: TestClient) -> None:
     assert "no article &#39;nope&#39;" in page.text
     api = client.get("/api/articles/nope", headers={"accept": "text/html"})
     assert api.headers["content-type"] == "application/json"
+
+
+def test_web_nav_links_quotes_articles_actors(client: TestClient) -> None:
+    html = client.get("/").text
+    nav = html[html.index('<nav aria-label="main">') : html.index("</nav>")]
+    for href in ("/quotes", "/articles", "/actors"):
+        assert f'href="{href}"' in nav, href
+
+
+def test_web_quotes_page_searches_and_links(client: TestClient, seed: dict, hand: dict) -> None:
+    page = client.get("/quotes", params={"speaker": "Qasemi"})
+    assert page.status_code == 200
+    html = page.text
+    assert "No one can force Iran" in html
+    assert "Mevlut Cavusoglu" not in html and "Greece must stop" not in html
+    assert 'href="/api/quotes?speaker=Qasemi"' in html
+    assert re.search(rf'href="/articles/{seed["hash"]}#quote-Q\d+"', html)
+    # The events coded inside a quote link to their place in the article.
+    inside = [(e["id"], e["quote"]) for e in seed["events"] if e.get("quote")]
+    assert inside, "the seed article has events inside quotes"
+    event, quote = inside[-1]
+    speaker = next(q["speaker"]["name"] for q in seed["quotes"] if q["id"] == quote)
+    said = client.get("/quotes", params={"speaker": speaker}).text
+    assert f'href="/articles/{seed["hash"]}#event-{event}"' in said
+    assert f'href="/articles/{seed["hash"]}#quote-{quote}"' in said
+    article = client.get(f"/articles/{seed['hash']}").text
+    assert re.search(r'<li id="quote-Q\d+" data-quote="Q\d+">', article)
+    assert re.search(r'id="event-E\d+" data-event="E\d+"', article)
+    # Whole words: "Qase" is no word of any speaker's name.
+    assert "No quotes match." in client.get("/quotes", params={"speaker": "Qase"}).text
+    # Outlet, words and dates narrow the same list.
+    by_outlet = client.get("/quotes", params={"outlet": "Example Wire"}).text
+    assert "Greece must stop" in by_outlet and "No one can force Iran" not in by_outlet
+    by_text = client.get("/quotes", params={"text": "provocations"}).text
+    assert "Greece must stop" in by_text and "No one can force Iran" not in by_text
+    by_date = client.get("/quotes", params={"until": "2018-12-31"}).text
+    assert "No one can force Iran" in by_date and "Greece must stop" not in by_date
+
+
+def test_web_quotes_newest_first_and_paged(client: TestClient, seed: dict, hand: dict) -> None:
+    api = client.get("/api/quotes").json()["items"]
+    dates = [q["published"] for q in api]
+    assert dates == sorted(dates, reverse=True) and dates[0] > dates[-1]
+    oldest = client.get("/api/quotes", params={"order": "oldest"}).json()["items"]
+    assert [q["published"] for q in oldest] == sorted(dates)
+    html = client.get("/quotes").text
+    assert html.index("Greece must stop") < html.index("No one can force Iran")
+    first = client.get("/quotes", params={"limit": 1}).text
+    assert 'href="/quotes?limit=1&amp;offset=1"' in first
+    second = client.get("/quotes", params={"limit": 1, "offset": 1}).text
+    assert 'href="/quotes?limit=1&amp;offset=0"' in second
+
+
+def test_web_articles_page_lists_and_searches(client: TestClient, seed: dict, hand: dict) -> None:
+    page = client.get("/articles")
+    assert page.status_code == 200
+    html = page.text
+    iran = f'href="/articles/{seed["hash"]}"'
+    turkey = f'href="/articles/{hand["hash"]}"'
+    assert iran in html and turkey in html
+    assert html.index(turkey) < html.index(iran)  # newest first
+    assert 'href="/api/articles"' in html
+    listed = client.get("/api/articles").json()["items"]
+    row = next(r for r in listed if r["article"] == seed["hash"])
+    assert row["events"] == len(seed["events"]) and row["quotes"] == len(seed["quotes"])
+    assert row["actors"] == len(seed["actors"])
+    by_words = client.get("/articles", params={"words": "aegean ANKARA"}).text
+    assert turkey in by_words and iran not in by_words
+    assert iran not in client.get("/articles", params={"words": "aegean Qasemi"}).text
+    by_title = client.get("/articles", params={"words": "Rejects"}).text
+    assert iran in by_title and turkey not in by_title
+    by_outlet = client.get("/articles", params={"outlet": "the times of israel"}).text
+    assert iran in by_outlet and turkey not in by_outlet
+    by_date = client.get("/articles", params={"since": "2019-01-01", "until": "2019-12-31"}).text
+    assert turkey in by_date and iran not in by_date
+
+
+def test_web_actor_search_by_name_or_code(client: TestClient, seed: dict, hand: dict) -> None:
+    def body(params: dict[str, str]) -> str:
+        html = client.get("/actors", params=params).text
+        return html[html.index("<tbody>") : html.index("</tbody>")]
+
+    page = client.get("/actors", params={"q": "qasemi"})
+    assert page.status_code == 200
+    by_name = body({"q": "qasemi"})
+    assert "Bahram Qasemi" in by_name and "Anadolu" not in by_name
+    by_code = body({"q": "TUR"})
+    assert "Anadolu Agency" in by_code and "Qasemi" not in by_code
+    assert re.search(r'<a class="actor-link" href="/actors/TUR[A-Z]*">', by_code)
+    assert "No actors match." in body({"q": "zzzqqq"})
+    api = client.get("/api/actors", params={"q": "qasemi"}).json()["items"]
+    assert api and all("qasemi" in a["name"].lower() for a in api)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/events?since=2019-13-45",
+        "/events?limit=5000",
+        "/quotes?since=2019-13-45",
+        "/quotes?limit=5000",
+        "/articles?until=yesterday",
+        "/actors?limit=0",
+        "/timeline?period=fortnight",
+    ],
+)
+def test_web_bad_parameters_are_an_html_page_for_browsers(client: TestClient, url: str) -> None:
+    accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    page = client.get(url, headers={"accept": accept})
+    assert page.status_code == 422
+    assert page.headers["content-type"].startswith("text/html")
+    assert "<h1>422 — validation error</h1>" in page.text
+    name = url.split("?")[1].split("=")[0]
+    assert f"query.{name}:" in page.text
+    path = url.split("?")[0]
+    assert f'<a href="{path}">' in page.text  # a way back without the bad parameter
+    api = client.get("/api" + url, headers={"accept": accept})
+    if api.status_code != 404:  # /api/timeline exists; the others too, bar none
+        assert api.status_code == 422 and api.headers["content-type"] == "application/json"
+        assert api.json()["error"]["type"] == "validation_error"
 
 
 # --- the command ----------------------------------------------------------------------

@@ -102,6 +102,10 @@ def test_web_malicious_article_is_escaped_everywhere(client: TestClient, evil: d
         "/",
         "/network",
         "/timeline",
+        "/quotes",
+        "/articles",
+        "/actors",
+        "/actors?q=rur",
     ]
     for path in pages:
         html = client.get(path).text
@@ -376,6 +380,11 @@ _text = st.text(st.characters(codec="utf-8"), max_size=40)
                 "offset",
                 "period",
                 "edges",
+                "speaker",
+                "words",
+                "q",
+                "kind",
+                "order",
             ]
         ),
         _text,
@@ -392,6 +401,10 @@ _text = st.text(st.characters(codec="utf-8"), max_size=40)
             "/events.csv",
             "/api/quotes",
             "/api/actors",
+            "/api/articles",
+            "/quotes",
+            "/articles",
+            "/actors",
         ]
     ),
 )

@@ -192,6 +192,48 @@ def test_web_views_timeline_sums_quads() -> None:
     assert len(chart["bars"]) == 3 and chart["peak"] == 4
 
 
+def _year(period: str, n: int) -> dict:
+    return {"period": period, "total": n, "quad_1": 0, "quad_2": 0, "quad_3": n, "quad_4": 0}
+
+
+def test_web_views_timeline_axis_is_continuous_time() -> None:
+    series = [_year("1916-01-01", 2), _year("2015-01-01", 3), _year("2016-01-01", 7)]
+    chart = views.timeline_chart(series, "year")
+    first, second, third = (b["x"] + b["w"] / 2 for b in chart["bars"])
+    # 99 empty-free years between the first two bars, one between the last two.
+    assert (second - first) / (third - second) == pytest.approx(99, rel=0.01)
+    labels = [t["label"] for t in chart["ticks"]]
+    assert labels == ["1920", "1940", "1960", "1980", "2000"]
+    xs = [t["x"] for t in chart["ticks"]]
+    assert xs[1] - xs[0] == pytest.approx(xs[4] - xs[3], abs=0.2)  # evenly spaced
+    # The y axis: round ticks from 0 to the top of the plot, which holds the peak.
+    assert [t["label"] for t in chart["yticks"]] == ["0", "2", "4", "6", "8"]
+    assert chart["yticks"][0]["y"] == chart["base"] and chart["yticks"][-1]["y"] == chart["top"]
+    tallest = max(chart["bars"], key=lambda b: b["h"])
+    assert tallest["h"] == pytest.approx((chart["base"] - chart["top"]) * 7 / 8, abs=0.1)
+
+
+def test_web_views_time_ticks_are_round_dates() -> None:
+    ticks = views._time_ticks(dt.date(2018, 1, 15), dt.date(2020, 1, 1))
+    assert [label for _, label in ticks][:3] == ["2018-04", "2018-07", "2018-10"]
+    weekly = views._time_ticks(dt.date(2018, 5, 21), dt.date(2018, 7, 2))
+    assert [label for _, label in weekly] == [
+        "2018-05-21", "2018-05-28", "2018-06-04", "2018-06-11", "2018-06-18", "2018-06-25",
+    ]  # fmt: skip
+    assert views._next_period(dt.date(2018, 12, 1), "month") == dt.date(2019, 1, 1)
+
+
+def test_web_views_actor_chart_on_the_same_time_axis() -> None:
+    chart = views.actor_chart(
+        [{"period": "2018-01-01", "events": 1}, {"period": "2018-12-01", "events": 4}],
+        [{"period": "2018-12-01", "events": 2}],
+        "month",
+    )
+    xs = sorted({round(b["x"] + (b["w"] if b["side"] == "source" else 0)) for b in chart["bars"]})
+    assert len(xs) == 2 and xs[1] - xs[0] > 0.8 * (chart["width"] - chart["left"] - 10)
+    assert [t["label"] for t in chart["yticks"]] == ["0", "1", "2", "3", "4"]
+
+
 def test_web_views_event_date_is_written_to_its_precision() -> None:
     assert views.event_date("2014-03-18", "day") == "2014-03-18"
     assert views.event_date("2014-03-01", "month") == "2014-03"

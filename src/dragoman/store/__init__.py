@@ -512,11 +512,57 @@ class Store:
             )
         return frame
 
+    def articles(
+        self,
+        *,
+        words: str | None = None,
+        outlet: str | None = None,
+        since: dt.date | str | None = None,
+        until: dt.date | str | None = None,
+        order: str = "newest",
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> pd.DataFrame:
+        """Stored articles, one row each, with how many events, quotes and actors each has.
+
+        Columns: article (the hash), article_id, title, outlet, published, url,
+        events, quotes, actors, added_at.
+
+        Args:
+            words: every word (split on spaces) is in the title, the outlet or the
+                clean text, any case (a scan, not a full-text index).
+            outlet: the article's outlet, any case.
+            since, until: inclusive bounds on the publication date.
+            order: `newest` (the default) or `oldest` first by publication date;
+                undated articles last, then the most recently added first.
+            limit, offset: paging.
+
+        Raises:
+            StoreError: a date cannot be read, an unknown order, or the query failed.
+        """
+        if order not in ("oldest", "newest"):
+            raise StoreError(f"order: expected oldest or newest, got {order!r}")
+        where = _queries.article_where(words=words, outlet=outlet, since=since, until=until)
+        paging, extra = page(limit, offset)
+        # Counted per article by correlated subqueries: only the page's rows pay for them.
+        sql = (
+            "SELECT a.hash AS article, a.id AS article_id, a.title, a.outlet, a.published, "
+            "a.url, "
+            "(SELECT count(*) FROM events e WHERE e.article = a.hash) AS events, "
+            "(SELECT count(*) FROM quotes q WHERE q.article = a.hash) AS quotes, "
+            "(SELECT count(*) FROM actors ac WHERE ac.article = a.hash) AS actors, "
+            f"a.added_at FROM articles a{where.sql()} "
+            f"ORDER BY a.published{' DESC' if order == 'newest' else ''} NULLS LAST, "
+            f"a.added_at DESC, a.hash{paging}"
+        )
+        return self._db.frame(sql, where.params + extra)
+
     def actors(
         self,
         *,
         actor: str | None = None,
         name: str | None = None,
+        search: str | None = None,
         kind: str | None = None,
         since: dt.date | str | None = None,
         until: dt.date | str | None = None,
@@ -532,6 +578,8 @@ class Store:
         Args:
             actor: a country code or a code prefix.
             name: in the actor's name (any case).
+            search: in the actor's name (any case), or the actor's code as `actor`
+                reads one (the search box of the dashboard's actors page).
             kind: state, person, organization, igo, armed_group, media, group.
             since, until, outlet: on the articles they appear in.
             limit, offset: paging.
@@ -548,6 +596,15 @@ class Store:
                 _queries._like_prefix(value),
             )
         where.contains(("ac.name",), name)
+        if search and search.strip():
+            value = search.strip()
+            where.add(
+                "(ac.country = ? OR ac.code LIKE ? ESCAPE '\\' "
+                "OR strpos(lower(ac.name), lower(?)) > 0)",
+                value.upper(),
+                _queries._like_prefix(value.upper()),
+                value,
+            )
         if kind:
             where.add("ac.kind = ?", kind)
         where.dates("a.published", since, until)
@@ -567,12 +624,20 @@ class Store:
         )
         return self._db.frame(sql, where.params + extra)
 
-    def dyads(self, period: str | None = "week", **filters: Unpack[EventFilter]) -> pd.DataFrame:
+    def dyads(
+        self,
+        period: str | None = "week",
+        *,
+        split_igos: bool = False,
+        **filters: Unpack[EventFilter],
+    ) -> pd.DataFrame:
         """Event counts and mean Goldstein score per source → target country pair and period.
 
         Args:
             period: `day`, `week` (ISO, from Monday), `month`, `year`, or None for
                 all time. The date is the event's, else the article's publication date.
+            split_igos: an international organisation is a side of its own, by its
+                actor code (`IGOEUR`, `IGOUNO`), not the one country `IGO` they share.
             **filters: those of `events()` (without `limit`/`offset`).
 
         Returns:
@@ -585,6 +650,13 @@ class Store:
         where = event_where(**filters)
         where.clauses[:0] = ["e.source_country IS NOT NULL", "e.target_country IS NOT NULL"]
         keys = "e.source_country AS source, e.target_country AS target"
+        if split_igos:
+            # `IGO` is the country slot every intergovernmental body shares (actors.py).
+            keys = ", ".join(
+                f"CASE WHEN e.{side}_country = 'IGO' AND e.{side}_code IS NOT NULL "
+                f"THEN e.{side}_code ELSE e.{side}_country END AS {side}"
+                for side in ("source", "target")
+            )
         groups, order = "1, 2", "events DESC, source, target"
         if period is not None:
             if period not in PERIODS:

@@ -423,6 +423,22 @@ def quote_where(**filters: Unpack[QuoteFilter]) -> Where:
     return where
 
 
+def article_where(
+    *,
+    words: str | None = None,
+    outlet: str | None = None,
+    since: dt.date | str | None = None,
+    until: dt.date | str | None = None,
+) -> Where:
+    """The conditions of `Store.articles()`: each of `words` in the title, outlet or text."""
+    where = Where()
+    for word in (words or "").split():
+        where.contains(("a.title", "a.outlet", "a.text"), word)
+    where.outlet(outlet)
+    where.dates("a.published", since, until)
+    return where
+
+
 def page(limit: int | None, offset: int | None) -> tuple[str, list[int]]:
     """LIMIT/OFFSET clause and parameters."""
     sql, params = "", []

@@ -46,6 +46,9 @@ log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api", tags=["api"], responses=ERROR_RESPONSES)
 
 DEFAULT_LIMIT = 100
+# Mean Goldstein scores (on a scale of -10 … +10 with one decimal) to two decimals:
+# -1.4333333333333333 tells nobody more than -1.43.
+GOLDSTEIN_DIGITS = 2
 MAX_LIMIT = 1000
 # Filters are short codes and words: bounded, and no control characters (NUL
 # cannot even be bound as a DuckDB string).
@@ -115,6 +118,10 @@ EventOrder = Annotated[
     Literal["newest", "oldest"],
     Query(description="By the event's date (else the publication date): newest or oldest first."),
 ]
+QuoteOrder = Annotated[
+    Literal["newest", "oldest"],
+    Query(description="By the article's publication date: newest or oldest first."),
+]
 Web = Annotated[WebState, Depends(state)]
 
 
@@ -140,6 +147,16 @@ def events_page(
     return page(frame, limit, offset)
 
 
+def quotes_page(
+    store: Store, filters: dict[str, Any], limit: int, offset: int, order: str = "newest"
+) -> dict[str, Any]:
+    """One page of quotes (the filters of `Store.quotes()`), newest first unless `order`
+    says otherwise."""
+    given = {k: v for k, v in filters.items() if v not in (None, "")}
+    frame = store.quotes(**given, limit=limit + 1, offset=offset, order=order)
+    return page(frame, limit, offset)
+
+
 def actor_profile(
     store: Store, code: str, period: str, filters: dict[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -159,12 +176,15 @@ def actor_profile(
             return []
         frame = frame.assign(weighted=frame["goldstein"] * frame["events"])
         grouped = frame.groupby("period", as_index=False)[["events", "weighted"]].sum()
-        grouped["goldstein"] = grouped["weighted"] / grouped["events"]
+        grouped["goldstein"] = (grouped["weighted"] / grouped["events"]).round(GOLDSTEIN_DIGITS)
         return views.records(grouped[["period", "events", "goldstein"]])
 
     def partners(side: str, other: str) -> list[dict[str, Any]]:
         frame = store.dyads(period=None, **on(side))
-        return views.records(frame[[other, "events", "goldstein"]].head(20)) if len(frame) else []
+        if not len(frame):
+            return []
+        frame = frame.assign(goldstein=frame["goldstein"].round(GOLDSTEIN_DIGITS))
+        return views.records(frame[[other, "events", "goldstein"]].head(20))
 
     return {
         "code": code,
@@ -192,9 +212,14 @@ def timeline(store: Store, period: str, filters: dict[str, Any]) -> dict[str, An
     return {"period": period, "items": views.timeline_series(frames), "note": TIMELINE_NOTE}
 
 
-def dyads_frame(store: Store, period: str, filters: dict[str, Any]) -> pd.DataFrame:
-    """`Store.dyads`, with `all` meaning no period."""
-    return store.dyads(period=None if period == "all" else period, **filters)
+def dyads_frame(
+    store: Store, period: str, filters: dict[str, Any], split_igos: bool = False
+) -> pd.DataFrame:
+    """`Store.dyads`, with `all` meaning no period, mean Goldstein scores rounded."""
+    frame = store.dyads(
+        period=None if period == "all" else period, split_igos=split_igos, **filters
+    )
+    return frame.assign(goldstein=frame["goldstein"].round(GOLDSTEIN_DIGITS))
 
 
 def run_extract(web: WebState, body: ArticleIn, gone: threading.Event | None = None) -> Extraction:
@@ -340,17 +365,47 @@ def get_quotes(
     article: Word = None,
     limit: Limit = DEFAULT_LIMIT,
     offset: Offset = 0,
+    order: QuoteOrder = "newest",
 ) -> dict[str, Any]:
-    """Quotes with their speakers and attribution chains, paged."""
-    frame = web.store.quotes(
-        speaker=speaker,
-        via=via,
-        text=text,
-        kind=kind,
+    """Quotes with their speakers and attribution chains, newest first, paged."""
+    return quotes_page(
+        web.store,
+        {
+            "speaker": speaker,
+            "via": via,
+            "text": text,
+            "kind": kind,
+            "since": since,
+            "until": until,
+            "outlet": outlet,
+            "article": article,
+        },
+        limit,
+        offset,
+        order,
+    )
+
+
+@router.get("/articles", response_model=Page)
+def get_articles(
+    web: Web,
+    words: Annotated[
+        Word, Query(description="Every word in the title, the outlet or the text (any case).")
+    ] = None,
+    outlet: Word = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    limit: Limit = DEFAULT_LIMIT,
+    offset: Offset = 0,
+    order: QuoteOrder = "newest",
+) -> dict[str, Any]:
+    """Stored articles with their counts of events, quotes and actors, newest first, paged."""
+    frame = web.store.articles(
+        words=words,
+        outlet=outlet,
         since=since,
         until=until,
-        outlet=outlet,
-        article=article,
+        order=order,
         limit=limit + 1,
         offset=offset,
     )
@@ -362,6 +417,7 @@ def get_actors(
     web: Web,
     actor: Code = None,
     name: Word = None,
+    q: Annotated[Word, Query(description="In the actor's name, or the actor's code.")] = None,
     kind: Annotated[str | None, Query(max_length=32, pattern=r"^[a-z_]*$")] = None,
     since: dt.date | None = None,
     until: dt.date | None = None,
@@ -373,6 +429,7 @@ def get_actors(
     frame = web.store.actors(
         actor=actor,
         name=name,
+        search=q,
         kind=kind,
         since=since,
         until=until,
@@ -397,11 +454,20 @@ def get_actor(
 
 @router.get("/dyads")
 def get_dyads(
-    filters: EventFilters, web: Web, period: Literal["day", "week", "month", "year", "all"] = "week"
+    filters: EventFilters,
+    web: Web,
+    period: Literal["day", "week", "month", "year", "all"] = "week",
+    split_igos: Annotated[
+        bool,
+        Query(
+            description="An international organisation is a side of its own, by its actor "
+            "code (IGOEUR), not the shared country IGO."
+        ),
+    ] = False,
 ) -> dict[str, Any]:
     """Event counts and mean Goldstein per source → target country pair (and period;
-    `all` for all time). The network view draws `period=all`."""
-    frame = dyads_frame(web.store, period, filters)
+    `all` for all time). The network view draws `period=all&split_igos=true`."""
+    frame = dyads_frame(web.store, period, filters, split_igos)
     return {"period": period, "items": views.records(frame)}
 
 

@@ -66,7 +66,7 @@ from dragoman.errors import (
 from dragoman.settings import Settings
 from dragoman.store import Store
 from dragoman.store._queries import EVENT_FILTER_HELP
-from dragoman.web.views import event_date
+from dragoman.web.views import counted, event_date
 
 log = logging.getLogger(__name__)
 
@@ -148,6 +148,7 @@ def templates() -> Jinja2Templates:
         undefined=jinja2.StrictUndefined,
     )
     env.globals["event_date"] = event_date
+    env.filters["counted"] = counted  # {{ n|counted("event") }}: "1 event", "2 events"
     env.globals["filter_help"] = EVENT_FILTER_HELP
     return Jinja2Templates(env=env)
 
@@ -184,13 +185,27 @@ def error_response(
             return templates().TemplateResponse(
                 request,
                 "error.html",
-                {"error": body["error"], "nav": "", "api_url": None},
+                {
+                    "error": body["error"],
+                    "nav": "",
+                    "api_url": None,
+                    "back": _back(request, status),
+                },
                 status_code=status,
                 headers=headers,
             )
         except Exception:  # never let the error page hide the error
             log.exception("cannot render the error page")
     return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _back(request: Request, status: int) -> str:
+    """Where the error page's link leads: the same page without its query for a bad
+    parameter (422 on a GET), else the start page."""
+    path = request.url.path
+    if status == 422 and request.method == "GET" and path.startswith("/") and path[1:2] != "/":
+        return path
+    return "/"
 
 
 def _validation_message(exc: RequestValidationError) -> str:

@@ -7,10 +7,11 @@ anything safe.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import io
 import logging
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pandas as pd
@@ -21,16 +22,21 @@ from pydantic import ValidationError
 
 from dragoman.errors import RejectedInput
 from dragoman.export import spreadsheet_safe
+from dragoman.output import to_dict
 from dragoman.web import views
 from dragoman.web.api import (
     EventFilters,
     EventOrder,
     Offset,
     PeriodName,
+    QuoteOrder,
     Web,
+    Word,
     actor_profile,
     dyads_frame,
     events_page,
+    page,
+    quotes_page,
     run_extract,
     timeline,
 )
@@ -44,7 +50,7 @@ router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 PAGE_LIMIT = 50
 ARTICLE_ID = Annotated[str, Path(max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")]
 ACTOR_CODE = Annotated[str, Path(max_length=32, pattern=r"^[A-Za-z0-9_]+$")]
-_FORM_FIELDS = ("article", "format", "url", "title", "outlet", "published", "token")
+_FORM_FIELDS = ("article", "format", "url", "title", "outlet", "published", "token", "action")
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> Response:
@@ -145,10 +151,15 @@ async def paste(request: Request) -> Response:
     _check_origin(request)
     form = await _form(request)
     web.require_token(request, form.get("token"))
-    shown = {k: v for k, v in form.items() if k != "token"}
+    shown = {k: v for k, v in form.items() if k not in ("token", "action")}
+    preview = form.get("action") == "preview"
     try:
         article = _article_in(form)
-        key = await run_in_threadpool(_extract_and_store, web, article)
+        if preview:
+            # Extracted as it would be stored, then shown and forgotten: nothing is written.
+            extraction = await run_in_threadpool(run_extract, web, article)
+        else:
+            key = await run_in_threadpool(_extract_and_store, web, article)
     except ValidationError as exc:
         problem = "; ".join(
             f"{'.'.join(map(str, e['loc'])) or 'form'}: {e['msg']}" for e in exc.errors()
@@ -175,6 +186,14 @@ async def paste(request: Request) -> Response:
             form=shown,
             problem=f"The article was set aside: {reason}",
         )
+    if preview:
+        return render(
+            request,
+            "article.html",
+            nav="home",
+            preview=shown,
+            **_article_context(to_dict(extraction)),
+        )
     return RedirectResponse(f"/articles/{key}", status_code=303)
 
 
@@ -187,24 +206,31 @@ def article_page(request: Request, article_id: ARTICLE_ID, web: Web) -> Response
     found = web.store.article(article_id)
     if found is None:
         raise HTTPException(404, f"no article {article_id!r}")
-    names = cameo_names()
+    return render(
+        request,
+        "article.html",
+        nav="articles",
+        api_url=f"/api/articles/{found['hash']}",
+        preview=None,
+        **_article_context(found),
+    )
+
+
+def _article_context(found: dict[str, Any]) -> dict[str, Any]:
+    """What article.html shows of an output-contract dict (stored or previewed)."""
     quotes = []
     for quote in found["quotes"]:
         speaker = (quote.get("speaker") or {}).get("name")
         via = views.chain_words(quote.get("via") or (), skip=speaker)
         quotes.append({**quote, "via_words": via})
-    return render(
-        request,
-        "article.html",
-        nav="events",
-        api_url=f"/api/articles/{found['hash']}",
-        article=found,
-        link=safe_url(found.get("url")),
-        segments=views.highlight(found),
-        events=views.article_events(found, names),
-        quotes=quotes,
-        published=views.long_date(found.get("published")),
-    )
+    return {
+        "article": found,
+        "link": safe_url(found.get("url")),
+        "segments": views.highlight(found),
+        "events": views.article_events(found, cameo_names()),
+        "quotes": quotes,
+        "published": views.long_date(found.get("published")),
+    }
 
 
 # --- events ----------------------------------------------------------------------------
@@ -314,11 +340,11 @@ def actor_page(
     return render(
         request,
         "actor.html",
-        nav="events",
+        nav="actors",
         api_url=f"/api/actors/{code}?period={period}",
         code=code,
         profile=profile,
-        chart=views.actor_chart(profile["as_source"], profile["as_target"]),
+        chart=views.actor_chart(profile["as_source"], profile["as_target"], period),
         as_source=_event_rows(as_source["items"]),
         as_target=_event_rows(as_target["items"]),
         more_source=as_source["next_offset"] is not None,
@@ -335,9 +361,11 @@ def network_page(
     web: Web,
     edges: Annotated[int, Query(ge=1, le=500)] = 80,
 ) -> Response:
-    """Who acts on whom: country → country, coloured by mean Goldstein score."""
-    frame = dyads_frame(web.store, "all", filters)
-    query = _query(request, edges=None, period="all")
+    """Who acts on whom: country (or international organisation) → country, coloured by
+    mean Goldstein score."""
+    # International organisations are nodes of their own (IGOEUR, IGOUNO), not one "IGO".
+    frame = dyads_frame(web.store, "all", filters, split_igos=True)
+    query = _query(request, edges=None, period="all", split_igos="true")
     return render(
         request,
         "network.html",
@@ -362,8 +390,161 @@ def timeline_page(
         nav="timeline",
         api_url="/api/timeline" + (f"?{query}" if query else ""),
         data=data,
-        chart=views.timeline_chart(data["items"]),
+        chart=views.timeline_chart(data["items"], period),
         period=period,
         q=request.query_params,
         quad_names=views.QUAD_NAMES,
+    )
+
+
+# --- quotes, articles, actors: search pages ----------------------------------------------
+
+
+def _pager(request: Request, path: str, result: dict[str, Any]) -> tuple[str | None, str | None]:
+    """The previous and next page links of a paged result, keeping the other parameters."""
+    offset, limit = result["offset"], result["limit"]
+    prev_url = f"{path}?{_query(request, offset=max(0, offset - limit))}" if offset else None
+    next_url = (
+        f"{path}?{_query(request, offset=result['next_offset'])}"
+        if result["next_offset"] is not None
+        else None
+    )
+    return prev_url, next_url
+
+
+def _api_url(request: Request, path: str) -> str:
+    query = request.url.query
+    return path + (f"?{query}" if query else "")
+
+
+def _events_inside(web: WebState, quotes: list[dict[str, Any]]) -> dict[tuple[str, str], list]:
+    """The events coded inside each quote of `quotes`, by (article, quote id)."""
+    names = cameo_names()
+    inside: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for article in dict.fromkeys(q["article"] for q in quotes):
+        frame = web.store.events(article=article)
+        for row in views.records(frame[frame["quote"].notna()]):
+            inside.setdefault((article, row["quote"]), []).append(
+                {"id": row["event"], "words": views.row_words(row, names)}
+            )
+    return inside
+
+
+@router.get("/quotes")
+def quotes_view(
+    request: Request,
+    web: Web,
+    speaker: Word = None,
+    outlet: Word = None,
+    text: Word = None,
+    via: Word = None,
+    kind: Literal["direct", "partial", "indirect"] | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = PAGE_LIMIT,
+    offset: Offset = 0,
+    order: QuoteOrder = "newest",
+) -> Response:
+    """Quotes, newest first: who said what, where, and the events coded inside each."""
+    # The store's quote filter (whole words of the speaker's name, or their code), as
+    # `dragoman quotes --speaker` and /api/quotes use it.
+    result = quotes_page(
+        web.store,
+        {
+            "speaker": speaker,
+            "outlet": outlet,
+            "text": text,
+            "via": via,
+            "kind": kind,
+            "since": since,
+            "until": until,
+        },
+        limit,
+        offset,
+        order,
+    )
+    inside = _events_inside(web, result["items"])
+    rows = [
+        {
+            **q,
+            "events_inside": inside.get((q["article"], q["quote"]), []),
+            "link": safe_url(q.get("url")),
+        }
+        for q in result["items"]
+    ]
+    pager = _pager(request, "/quotes", result)
+    return render(
+        request,
+        "quotes.html",
+        nav="quotes",
+        api_url=_api_url(request, "/api/quotes"),
+        rows=rows,
+        page=result,
+        q=request.query_params,
+        order=order,
+        prev_url=pager[0],
+        next_url=pager[1],
+    )
+
+
+@router.get("/articles")
+def articles_view(
+    request: Request,
+    web: Web,
+    words: Word = None,
+    outlet: Word = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = PAGE_LIMIT,
+    offset: Offset = 0,
+    order: QuoteOrder = "newest",
+) -> Response:
+    """The stored articles, newest first, searchable by words, outlet and date."""
+    frame = web.store.articles(
+        words=words,
+        outlet=outlet,
+        since=since,
+        until=until,
+        order=order,
+        limit=limit + 1,
+        offset=offset,
+    )
+    result = page(frame, limit, offset)
+    pager = _pager(request, "/articles", result)
+    return render(
+        request,
+        "articles.html",
+        nav="articles",
+        api_url=_api_url(request, "/api/articles"),
+        rows=result["items"],
+        page=result,
+        q=request.query_params,
+        order=order,
+        prev_url=pager[0],
+        next_url=pager[1],
+    )
+
+
+@router.get("/actors")
+def actors_view(
+    request: Request,
+    web: Web,
+    q: Word = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = PAGE_LIMIT,
+    offset: Offset = 0,
+) -> Response:
+    """Actors by name or code, most seen first; each links to its code's page."""
+    frame = web.store.actors(search=q, limit=limit + 1, offset=offset)
+    result = page(frame, limit, offset)
+    pager = _pager(request, "/actors", result)
+    return render(
+        request,
+        "actors.html",
+        nav="actors",
+        api_url=_api_url(request, "/api/actors"),
+        rows=result["items"],
+        page=result,
+        search=q or "",
+        prev_url=pager[0],
+        next_url=pager[1],
     )

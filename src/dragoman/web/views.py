@@ -394,6 +394,11 @@ def row_words(row: Mapping[str, Any], names: Mapping[str, str] | None = None) ->
     )
 
 
+def counted(n: Any, noun: str) -> str:
+    """`n` and the noun, singular for exactly one (`1 event`, `2 events`, `0 events`)."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 # --- the network ----------------------------------------------------------------------
 
 
@@ -494,7 +499,8 @@ def network(dyads: pd.DataFrame, size: int = 640, max_edges: int = 80) -> dict[s
                 goldstein_colour(score),
                 round(1 + 5 * math.sqrt(int(row.events) / heaviest), 2),
                 f"M{a.x},{a.y} Q{cx:.1f},{cy:.1f} {ex:.1f},{ey:.1f}",
-                f"{a.code} → {b.code}: {int(row.events)} events, mean Goldstein {score:+.2f}",
+                f"{a.code} → {b.code}: {counted(int(row.events), 'event')}, "
+                f"mean Goldstein {score:+.2f}",
             )
         )
     return {
@@ -526,25 +532,92 @@ def timeline_series(frames: Mapping[int, pd.DataFrame]) -> list[dict[str, Any]]:
     ]
 
 
+def _next_period(day: dt.date, period: str) -> dt.date:
+    """The first day of the period after the one starting on `day`."""
+    if period == "day":
+        return day + dt.timedelta(days=1)
+    if period == "week":
+        return day + dt.timedelta(days=7)
+    if period == "month":
+        return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return dt.date(day.year + 1, 1, 1)
+
+
+def _as_day(value: Any) -> dt.date:
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+# Steps of the time axis's labels, finest first: (unit, count). The first that gives
+# at most `_MAX_TICKS` labels over the chart's span is used.
+_TIME_STEPS = (
+    ("day", 1), ("day", 2), ("day", 7), ("day", 14),
+    ("month", 1), ("month", 2), ("month", 3), ("month", 6),
+    ("year", 1), ("year", 2), ("year", 5), ("year", 10), ("year", 20), ("year", 50),
+    ("year", 100), ("year", 200), ("year", 500), ("year", 1000),
+)  # fmt: skip
+_MAX_TICKS = 10
+
+
+def _time_ticks(start: dt.date, end: dt.date) -> list[tuple[dt.date, str]]:
+    """Round dates between `start` and `end` (inclusive, exclusive) with their labels."""
+    span = (end - start).days
+    for unit, n in _TIME_STEPS:
+        days = {"day": 1, "month": 30.44, "year": 365.25}[unit] * n
+        if span / days <= _MAX_TICKS:
+            break
+    out: list[tuple[dt.date, str]] = []
+    if unit == "day":
+        day = start
+        while day < end:
+            out.append((day, day.isoformat()))
+            day += dt.timedelta(days=n)
+    elif unit == "month":
+        # The first month start on or after `start` whose month number is a multiple of n.
+        index = start.year * 12 + start.month - 1 + (start.day != 1)
+        index += -index % n
+        while (day := dt.date(index // 12, index % 12 + 1, 1)) < end:
+            out.append((day, day.isoformat()[:7]))
+            index += n
+    else:
+        # The first 1 January on or after `start` whose year is a multiple of n.
+        year = start.year + ((start.month, start.day) != (1, 1))
+        year += -year % n
+        while year <= dt.MAXYEAR and (day := dt.date(year, 1, 1)) < end:
+            out.append((day, str(year)))
+            year += n
+    return out
+
+
 def timeline_chart(
-    series: Sequence[Mapping[str, Any]], width: int = 900, height: int = 260
+    series: Sequence[Mapping[str, Any]],
+    period: str = "day",
+    width: int = 900,
+    height: int = 260,
 ) -> dict[str, Any]:
-    """Stacked bars (one per period, one band per quad class) as SVG rectangles."""
-    left, bottom, top = 40, 30, 10
-    width = max(width, left + 10 + 4 * len(series))
-    plot_w, plot_h = width - left - 10, height - bottom - top
-    peak = max((int(s["total"]) for s in series), default=0) or 1
-    step = plot_w / max(1, len(series))
-    bar_w = max(1.0, min(step * 0.8, 48.0))
+    """Stacked bars (one per period, one band per quad class) on a continuous time axis.
+
+    A bar's x is proportional to its date, so empty periods are drawn as gaps and
+    1916 never sits next to 2016; the axis is labelled with round dates.
+    """
+    left, bottom, top = 52, 30, 10
+    if not series:
+        return _bar_chart(width, height, [], [], left, 0, 0, top, height - bottom - top)
+    days = [_as_day(item["period"]) for item in series]
+    x_of, width, ticks = _time_axis(days, period, width, left)
+    plot_h = height - bottom - top
+    peak = max(int(s["total"]) for s in series) or 1
+    scale = _nice_top(peak)
     bars = []
-    for i, item in enumerate(series):
+    for day, item in zip(days, series, strict=True):
+        x0, x1 = x_of(day), x_of(_next_period(day, period))
+        bar_w = max(1.0, min((x1 - x0) * 0.8, 48.0))
+        x = (x0 + x1 - bar_w) / 2
         y = float(top + plot_h)
-        x = left + i * step + (step - bar_w) / 2
         for quad in QUAD_NAMES:
             n = int(item[f"quad_{quad}"])
             if not n:
                 continue
-            h = plot_h * n / peak
+            h = plot_h * n / scale
             y -= h
             bars.append(
                 {
@@ -556,44 +629,89 @@ def timeline_chart(
                     "title": f"{item['period']}: {n} {QUAD_NAMES[quad]}",
                 }
             )
-    labels = [str(item["period"]) for item in series]
-    return _bar_chart(width, height, bars, labels, left, step, peak, top, plot_h)
+    chart = _bar_chart(width, height, bars, [], left, 0, peak, top, plot_h, scale)
+    chart["ticks"] = ticks
+    return chart
+
+
+def _nice_top(peak: float) -> float:
+    """The smallest round number (1, 2 or 5 times a power of ten, times a count of
+    such steps up to 5) at or above `peak`: the top of the y axis."""
+    return _nice_step(peak) * math.ceil(peak / _nice_step(peak))
+
+
+def _nice_step(peak: float) -> float:
+    """A round step (1, 2 or 5 times a power of ten) giving at most 5 steps up to `peak`."""
+    if peak <= 5:
+        return 1
+    power = 10 ** math.floor(math.log10(peak / 5))
+    for factor in (1, 2, 5, 10):
+        if peak / (factor * power) <= 5:
+            return factor * power
+    return 10 * power
 
 
 def actor_chart(
     as_source: Sequence[Mapping[str, Any]],
     as_target: Sequence[Mapping[str, Any]],
+    period: str = "month",
     width: int = 900,
     height: int = 220,
 ) -> dict[str, Any]:
-    """Paired bars per period: events with the actor as source, and as target."""
-    periods = sorted({str(r["period"]) for r in (*as_source, *as_target)})
-    src = {str(r["period"]): int(r["events"]) for r in as_source}
-    tgt = {str(r["period"]): int(r["events"]) for r in as_target}
-    left, bottom, top = 40, 30, 10
-    width = max(width, left + 10 + 8 * len(periods))
-    plot_w, plot_h = width - left - 10, height - bottom - top
+    """Paired bars per period (events with the actor as source, and as target) on a
+    continuous time axis, as the timeline's."""
+    src = {str(r["period"])[:10]: int(r["events"]) for r in as_source}
+    tgt = {str(r["period"])[:10]: int(r["events"]) for r in as_target}
+    left, bottom, top = 52, 30, 10
+    if not src and not tgt:
+        return _bar_chart(width, height, [], [], left, 0, 0, top, height - bottom - top)
+    x_of, width, ticks = _time_axis(sorted({*src, *tgt}), period, width, left)
+    plot_h = height - bottom - top
     peak = max([*src.values(), *tgt.values(), 1])
-    step = plot_w / max(1, len(periods))
-    bar_w = max(1.0, min(step * 0.4, 32.0))
+    scale = _nice_top(peak)
     bars = []
-    for i, period in enumerate(periods):
+    for label in sorted({*src, *tgt}):
+        day = _as_day(label)
+        x0, x1 = x_of(day), x_of(_next_period(day, period))
+        bar_w = max(1.0, min((x1 - x0) * 0.4, 32.0))
         for j, (side, counts) in enumerate((("source", src), ("target", tgt))):
-            n = counts.get(period, 0)
+            n = counts.get(label, 0)
             if not n:
                 continue
-            h = plot_h * n / peak
+            h = plot_h * n / scale
             bars.append(
                 {
-                    "x": round(left + i * step + step / 2 - bar_w + j * bar_w, 1),
+                    "x": round((x0 + x1) / 2 - bar_w + j * bar_w, 1),
                     "y": round(top + plot_h - h, 1),
                     "w": round(bar_w, 1),
                     "h": round(h, 1),
                     "side": side,
-                    "title": f"{period}: {n} events as {side}",
+                    "title": f"{label}: {counted(n, 'event')} as {side}",
                 }
             )
-    return _bar_chart(width, height, bars, list(periods), left, step, peak, top, plot_h)
+    chart = _bar_chart(width, height, bars, [], left, 0, peak, top, plot_h, scale)
+    chart["ticks"] = ticks
+    return chart
+
+
+def _time_axis(
+    periods: Sequence[Any], period: str, width: int, left: float
+) -> tuple[Any, int, list[dict[str, Any]]]:
+    """The x of a date (proportional to time from the first period's start to the
+    last period's end), the chart's width (3 px or more per period, up to a scrollable
+    4000 px) and the axis's round-date ticks."""
+    days = [_as_day(p) for p in periods]
+    start, end = min(days), _next_period(max(days), period)
+    one = (_next_period(start, period) - start).days
+    count = max(1, round((end - start).days / one))
+    width = max(width, min(4000, int(left) + 10 + 3 * count))
+    plot_w, span = width - left - 10, (end - start).days
+
+    def x_of(day: dt.date) -> float:
+        return left + plot_w * (day - start).days / span
+
+    ticks = [{"x": round(x_of(d), 1), "label": label} for d, label in _time_ticks(start, end)]
+    return x_of, width, ticks
 
 
 def _bar_chart(
@@ -606,8 +724,16 @@ def _bar_chart(
     peak: float,
     top: float,
     plot_h: float,
+    scale: float | None = None,
 ) -> dict[str, Any]:
-    """What the bar-chart template draws: bars, about ten axis labels, the frame."""
+    """What the bar-chart template draws: bars, about ten axis labels, the y axis's
+    round ticks (0 … `scale`, the value at the top of the plot), the frame."""
+    scale = scale or peak or 1
+    ystep = _nice_step(scale)
+    yticks = [
+        {"y": round(top + plot_h - plot_h * k * ystep / scale, 1), "label": f"{k * ystep:g}"}
+        for k in range(int(scale / ystep + 1e-9) + 1)
+    ]
     every = max(1, math.ceil(len(labels) / 10))
     ticks = [
         {"x": round(left + i * step + step / 2, 1), "label": label}
@@ -619,6 +745,7 @@ def _bar_chart(
         "height": height,
         "bars": bars,
         "ticks": ticks,
+        "yticks": yticks,
         "peak": peak,
         "left": left,
         "base": top + plot_h,
