@@ -86,7 +86,7 @@ from dragoman.errors import EvalError
 from dragoman.evaluate import codes
 from dragoman.evaluate.metrics import OffsetMap, confusion_rows, ratio
 from dragoman.evaluate.report import Report, Table
-from dragoman.evaluate.runner import Extractor, code_and_score
+from dragoman.evaluate.runner import Extractor, code_and_score, json_lines
 from dragoman.models import Actor, Extraction, Record, Reject, Span
 from dragoman.settings import Settings
 
@@ -330,22 +330,10 @@ def read(path: Path, limit: int | None = None, data: Path | None = None) -> list
             )
     elif not data.is_dir():
         raise EvalError(f"{data}: no such shared/data folder (actors-news article texts)")
-    try:
-        content = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise EvalError(f"{path}: cannot read actors-news gold: {exc}") from exc
     texts = _Texts(data)
     articles: list[GoldArticle] = []
     lines: dict[str, int] = {}
-    # Split on newlines only: str.splitlines() would also split at U+2028 and
-    # friends, which JSON may carry unescaped inside a string.
-    for n, line in enumerate(content.split("\n"), 1):
-        if not line.strip():
-            continue
-        try:
-            raw = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise EvalError(f"{path}:{n}: not JSON: {exc}") from exc
+    for n, raw in json_lines(path, "actors-news"):
         where = f"{path}:{n}"
         if isinstance(raw, dict) and isinstance(raw.get("doc"), str):
             where += f" ({raw.get('source')}/{raw['doc']})"

@@ -27,7 +27,6 @@ Matching rules:
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -38,7 +37,7 @@ from dragoman.dates import PRECISIONS
 from dragoman.errors import EvalError
 from dragoman.evaluate.metrics import ratio
 from dragoman.evaluate.report import Report, Table
-from dragoman.evaluate.runner import Extractor, code_and_score
+from dragoman.evaluate.runner import Extractor, code_and_score, json_lines
 from dragoman.models import Event, Extraction, Record, Reject, Span
 from dragoman.settings import Settings
 
@@ -81,19 +80,9 @@ def read(path: Path, limit: int | None = None) -> list[GoldDate]:
             missing or of the wrong type, a bad date or precision, a date not written
             to its precision, an anchor not in the text or not unique, a repeated id).
     """
-    try:
-        content = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise EvalError(f"{path}: cannot read dated-sentences gold: {exc}") from exc
     items: list[GoldDate] = []
     lines: dict[str, int] = {}
-    for n, line in enumerate(content.split("\n"), 1):
-        if not line.strip():
-            continue
-        try:
-            raw = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise EvalError(f"{path}:{n}: not JSON: {exc}") from exc
+    for n, raw in json_lines(path, "dated-sentences"):
         name = raw.get("id") if isinstance(raw, dict) else None
         where = f"{path}:{n}" + (f" ({name})" if isinstance(name, str) and name else "")
         try:

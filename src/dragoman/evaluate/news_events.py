@@ -53,7 +53,6 @@ misses, the gold events not matched (nothing predicted in their sentence first).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
@@ -66,7 +65,7 @@ from dragoman.evaluate import codes
 from dragoman.evaluate.metrics import PRF, OffsetMap, ratio
 from dragoman.evaluate.plover_gsr import TYPE_ALIASES
 from dragoman.evaluate.report import Report, Table
-from dragoman.evaluate.runner import Extractor, code_and_score
+from dragoman.evaluate.runner import Extractor, code_and_score, json_lines
 from dragoman.knowledge import plover_types
 from dragoman.models import ActorRef, Event, Extraction, Record, Reject, Span
 from dragoman.settings import Settings
@@ -159,21 +158,9 @@ def read(path: Path, limit: int | None = None) -> list[GoldArticle]:
             type or country code, an anchor not in the text or not unique, a
             repeated article id); the message names the line and article.
     """
-    try:
-        content = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise EvalError(f"{path}: cannot read news-events gold: {exc}") from exc
     articles: list[GoldArticle] = []
     lines: dict[str, int] = {}
-    # Split on newlines only: str.splitlines() would also split at U+2028 and
-    # friends, which JSON may carry unescaped inside a string.
-    for n, line in enumerate(content.split("\n"), 1):
-        if not line.strip():
-            continue
-        try:
-            raw = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise EvalError(f"{path}:{n}: not JSON: {exc}") from exc
+    for n, raw in json_lines(path, "news-events"):
         name = raw.get("id") if isinstance(raw, dict) else None
         where = f"{path}:{n}" + (f" ({name})" if isinstance(name, str) and name else "")
         try:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
+from dragoman.errors import EvalError
 from dragoman.evaluate.report import Report, sha256_of
 from dragoman.models import Extraction, Record, Reject
 from dragoman.settings import Settings
@@ -76,3 +78,26 @@ def code_and_score(
     pipeline = system if system is not None else default_pipeline(settings)
     results = extract_all([item.record(str(gold)) for item in items], pipeline)
     return score(items, results, gold=str(gold), gold_sha256=sha256_of(gold), limit=limit, **extra)
+
+
+def json_lines(path: Path, what: str) -> Iterator[tuple[int, Any]]:
+    """`(line number, value)` of each non-blank line of a JSON Lines gold file.
+
+    Raises:
+        EvalError: the file cannot be read (`what` names the gold set), or a line is
+            not JSON (the message names the line).
+    """
+    try:
+        content = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EvalError(f"{path}: cannot read {what} gold: {exc}") from exc
+    # Split on newlines only: str.splitlines() would also split at U+2028 and
+    # friends, which JSON may carry unescaped inside a string.
+    for n, line in enumerate(content.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise EvalError(f"{path}:{n}: not JSON: {exc}") from exc
+        yield n, value

@@ -36,8 +36,6 @@ DEMAND_CODE = "100"
 # fallback or modality rule turns into something else.
 GENERIC_CODE = "010"
 
-GENERIC_SKIP = {"be", "have", "do", "get", "become", "seem", "say", "tell"}
-
 
 class Emit(Protocol):
     """Where candidates go: codes one event (`emit._Emitter`)."""
@@ -178,7 +176,7 @@ def _generic_trigger(token: Token, coder: Coder) -> bool:
     return (
         token.pos_ == "VERB"
         and token.lemma_.lower() not in coder.speech
-        and token.lemma_.lower() not in GENERIC_SKIP
+        and token.lemma_.lower() not in coder.generic_skip
         and _main_clause(token)
     )
 

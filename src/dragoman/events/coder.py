@@ -66,6 +66,7 @@ class Coder:
         self.verbal_attack_code = str(verbal["code"])
         self.armed_sectors = set(verbal["armed_sectors"])
         self.stative = {w.lower() for w in grammar["stative_participles"]}
+        self.generic_skip = {w.lower() for w in grammar["generic_skip"]}
         # The code a decided type takes when the trigger's own frames have none of that
         # type: the type's most common code among the verb patterns.
         counts: dict[str, dict[str, int]] = {}

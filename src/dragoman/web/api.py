@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 import pandas as pd
@@ -147,14 +148,26 @@ def events_page(
     return page(frame, limit, offset)
 
 
+def store_page(
+    query: Callable[..., pd.DataFrame],
+    filters: dict[str, Any],
+    limit: int,
+    offset: int,
+    **options: Any,
+) -> dict[str, Any]:
+    """One page of a `Store` query (`Store.quotes`, `.articles`, `.actors`): the filters
+    given (None and "" left out), one row more than the page to tell if there is a next;
+    shared by the JSON routes and the dashboard pages."""
+    given = {k: v for k, v in filters.items() if v not in (None, "")}
+    return page(query(**given, **options, limit=limit + 1, offset=offset), limit, offset)
+
+
 def quotes_page(
     store: Store, filters: dict[str, Any], limit: int, offset: int, order: str = "newest"
 ) -> dict[str, Any]:
     """One page of quotes (the filters of `Store.quotes()`), newest first unless `order`
     says otherwise."""
-    given = {k: v for k, v in filters.items() if v not in (None, "")}
-    frame = store.quotes(**given, limit=limit + 1, offset=offset, order=order)
-    return page(frame, limit, offset)
+    return store_page(store.quotes, filters, limit, offset, order=order)
 
 
 def actor_profile(
@@ -400,16 +413,8 @@ def get_articles(
     order: QuoteOrder = "newest",
 ) -> dict[str, Any]:
     """Stored articles with their counts of events, quotes and actors, newest first, paged."""
-    frame = web.store.articles(
-        words=words,
-        outlet=outlet,
-        since=since,
-        until=until,
-        order=order,
-        limit=limit + 1,
-        offset=offset,
-    )
-    return page(frame, limit, offset)
+    filters = {"words": words, "outlet": outlet, "since": since, "until": until}
+    return store_page(web.store.articles, filters, limit, offset, order=order)
 
 
 @router.get("/actors", response_model=Page)
@@ -426,18 +431,16 @@ def get_actors(
     offset: Offset = 0,
 ) -> dict[str, Any]:
     """Actors over all articles, most seen first, paged."""
-    frame = web.store.actors(
-        actor=actor,
-        name=name,
-        search=q,
-        kind=kind,
-        since=since,
-        until=until,
-        outlet=outlet,
-        limit=limit + 1,
-        offset=offset,
-    )
-    return page(frame, limit, offset)
+    filters = {
+        "actor": actor,
+        "name": name,
+        "search": q,
+        "kind": kind,
+        "since": since,
+        "until": until,
+        "outlet": outlet,
+    }
+    return store_page(web.store.actors, filters, limit, offset)
 
 
 @router.get("/actors/{code}", response_model=ActorProfile)

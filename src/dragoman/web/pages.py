@@ -35,9 +35,9 @@ from dragoman.web.api import (
     actor_profile,
     dyads_frame,
     events_page,
-    page,
     quotes_page,
     run_extract,
+    store_page,
     timeline,
 )
 from dragoman.web.app import WebState, state, templates
@@ -500,16 +500,8 @@ def articles_view(
     order: QuoteOrder = "newest",
 ) -> Response:
     """The stored articles, newest first, searchable by words, outlet and date."""
-    frame = web.store.articles(
-        words=words,
-        outlet=outlet,
-        since=since,
-        until=until,
-        order=order,
-        limit=limit + 1,
-        offset=offset,
-    )
-    result = page(frame, limit, offset)
+    filters = {"words": words, "outlet": outlet, "since": since, "until": until}
+    result = store_page(web.store.articles, filters, limit, offset, order=order)
     pager = _pager(request, "/articles", result)
     return render(
         request,
@@ -534,8 +526,7 @@ def actors_view(
     offset: Offset = 0,
 ) -> Response:
     """Actors by name or code, most seen first; each links to its code's page."""
-    frame = web.store.actors(search=q, limit=limit + 1, offset=offset)
-    result = page(frame, limit, offset)
+    result = store_page(web.store.actors, {"search": q}, limit, offset)
     pager = _pager(request, "/actors", result)
     return render(
         request,
