@@ -37,10 +37,10 @@ from typing import Any
 import numpy as np
 
 from dragoman.errors import DragomanError
-from dragoman.evaluate.plv import Pair, PlvSentence
+from dragoman.evaluate.plv import PlvSentence, has_dyad
 from dragoman.events import decide
 from dragoman.events.decide import Candidate  # `decide` is a method name in Recorder
-from dragoman.models import Extraction, Span
+from dragoman.models import Extraction
 
 log = logging.getLogger(__name__)
 
@@ -82,23 +82,6 @@ class Recorder:
         return seen
 
 
-def _overlaps(span: Span, golds: Sequence[Span]) -> bool:
-    return any(span.overlaps(g) for g in golds)
-
-
-def matches(candidate: decide.Candidate, pair: Pair) -> bool:
-    """The candidate has the pair's source and target (as `eval plv` matches them)."""
-    src, tgt = candidate.source, candidate.target
-    if not pair.source:
-        if src is not None:
-            return False
-    elif src is None or not _overlaps(src.span, pair.source):
-        return False
-    if not pair.target:
-        return tgt is None
-    return tgt is not None and _overlaps(tgt.span, pair.target)
-
-
 def collect(pipeline: Any, sentences: Sequence[PlvSentence]) -> list[Example]:
     """Run `pipeline` with a recording decider over `sentences`; label each candidate."""
     recorder = Recorder()
@@ -117,7 +100,7 @@ def collect(pipeline: Any, sentences: Sequence[PlvSentence]) -> list[Example]:
                 continue
             assert isinstance(result, Extraction)
             for names, candidate in recorder.take():
-                pair = next((p for p in sentence.pairs if matches(candidate, p)), None)
+                pair = next((p for p in sentence.pairs if has_dyad(candidate, p)), None)
                 examples.append(
                     Example(
                         sentence.id,

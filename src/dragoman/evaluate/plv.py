@@ -32,14 +32,14 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from dragoman.errors import EvalError
 from dragoman.evaluate.metrics import confusion_rows, ratio
 from dragoman.evaluate.plover_gsr import NONE, predicted_events, top_type
 from dragoman.evaluate.report import Report, Table
 from dragoman.evaluate.runner import Extractor, code_and_score
-from dragoman.models import Event, Extraction, Record, Reject, Span
+from dragoman.models import ActorRef, Event, Extraction, Record, Reject, Span
 
 FORMAT = "plv"
 
@@ -142,14 +142,27 @@ def read(path: Path, limit: int | None = None) -> list[PlvSentence]:
     return [PlvSentence(sid, text, tuple(pairs[sid])) for sid, text in texts.items()]
 
 
-def has_dyad(event: Event, pair: Pair) -> bool:
-    if not pair.source:
-        return event.source is None
-    if event.source is None or not any(event.source.span.overlaps(s) for s in pair.source):
-        return False
-    if not pair.target:
-        return event.target is None
-    return event.target is not None and any(event.target.span.overlaps(t) for t in pair.target)
+class Participants(Protocol):
+    """What a dyad is read from: an `Event`, or a candidate (`decide.Candidate`)."""
+
+    @property
+    def source(self) -> ActorRef | None: ...
+
+    @property
+    def target(self) -> ActorRef | None: ...
+
+
+def _overlaps(ref: ActorRef | None, golds: tuple[Span, ...]) -> bool:
+    """`ref` is there when the gold role is, overlapping one of its spans; absent when
+    the gold names no one in that role."""
+    if not golds:
+        return ref is None
+    return ref is not None and any(ref.span.overlaps(g) for g in golds)
+
+
+def has_dyad(event: Participants, pair: Pair) -> bool:
+    """The event (or candidate) has the pair's source and target (module docstring)."""
+    return _overlaps(event.source, pair.source) and _overlaps(event.target, pair.target)
 
 
 def score(
